@@ -1,0 +1,51 @@
+"""Write the plan's tidy tables as CSV files in ``data/processed/`` (atomically).
+
+>>> import tempfile; from ntm_analysis import load_plan
+>>> paths = build_processed(load_plan(), tempfile.mkdtemp())
+>>> sorted(p.name for p in paths)[:2]
+['communes.csv', 'dependencies.csv']
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .io import write_csv
+from .plan import Plan
+
+GAPS_CSV = ["commune", "criterion_code", "criterion", "requirement", "written_as", "due_written", "due",
+            "due_source", "plan_section", "target_level", "target_year", "department", "match_method",
+            "waits_on", "detail", "sheet", "row"]
+COMMUNES_CSV = ["commune", "plan_section", "target_level", "target_year", "original_target_year",
+                "stated_met", "stated_missing", "listed_missing", "stated_met_written", "stated_missing_written",
+                "commune_due", "commune_due_written", "section_title", "note"]
+
+
+def _text(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.PeriodDtype):
+            out[col] = out[col].astype(str).replace("NaT", "")
+    return out
+
+
+def processed_tables(plan: Plan) -> dict[str, pd.DataFrame]:
+    """The tables written by :func:`build_processed`, by file stem."""
+    return {
+        "gaps": _text(plan.gaps[GAPS_CSV]),
+        "communes": _text(plan.communes[COMMUNES_CSV]),
+        "model_requirements": plan.model_requirements,
+        "ocop": plan.ocop,
+        "milestones": _text(plan.milestones),
+        "quantities": plan.quantities,
+        "departments": plan.departments,
+        "completions": _text(plan.completions),
+        "dependencies": plan.dependencies,
+    }
+
+
+def build_processed(plan: Plan, out_dir: Path | str) -> list[Path]:
+    """Write every processed table as ``<name>.csv`` in ``out_dir``; returns the paths."""
+    out = Path(out_dir)
+    return [write_csv(df, out / f"{name}.csv") for name, df in processed_tables(plan).items()]

@@ -1,0 +1,1 @@
+"""Sub-commands of ``ntm``: one module each group, each with ``register(subparsers)``."""

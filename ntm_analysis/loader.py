@@ -1,0 +1,706 @@
+"""Load a plan workbook into a :class:`~ntm_analysis.plan.Plan`, collecting every issue.
+
+Reading (:func:`read_workbook`) and assembling (:func:`assemble`) are apart, so the
+extractor, the synthetic generator and tests can assemble plans from tables too.
+
+>>> plan = load_plan()
+>>> plan.meta["district"], len(plan.communes)
+('Tứ Kỳ', 13)
+>>> sorted(plan.gaps["due_source"].unique())
+['commune', 'item', 'none', 'year-only']
+"""
+from __future__ import annotations
+
+import difflib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import config
+from .catalogue import Catalogue, CatalogueError, load_catalogue
+from .errors import Issue, PlanError, UserError
+from .plan import Plan
+from .quarters import DeadlineError, parse_count, parse_deadline, parse_number
+from .schema import (BOOL_WORDS, INFO_KEYS, LEVEL_WORDS, OCOP_WORDS, REQUIREMENT_WORDS, SHEETS,
+                     Sheet, column_key, status_word)
+from .text import fold, nfc
+
+HEADER_SCAN_ROWS = 15
+QDTYPE = pd.PeriodDtype("Q-DEC")
+
+
+@dataclass
+class RawTable:
+    """A sheet read as rows of schema keys, with the Excel row number in ``_row``."""
+
+    sheet: Sheet
+    frame: pd.DataFrame
+    extra: dict[str, Any]
+
+
+# --------------------------------------------------------------------- reading
+def _open(path: Path):
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        raise UserError(f"{path}: không tìm thấy tệp", 2)
+    if path.is_dir():
+        raise UserError(f"{path}: là thư mục, cần một tệp Excel (.xlsx)", 2)
+    if path.stat().st_size == 0:
+        raise UserError(f"{path}: tệp rỗng (0 byte), không phải sổ Excel", 1)
+    if not zipfile.is_zipfile(path):
+        raise UserError(f"{path}: không phải sổ Excel .xlsx (có thể là .xls cũ, CSV hoặc tệp hỏng); "
+                        "hãy mở bằng Excel và lưu lại dạng .xlsx", 1)
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise UserError(f"{path}: không đọc được sổ Excel ({type(exc).__name__}: {exc})", 1) from None
+
+
+def _cell_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    return value
+
+
+def _find_sheet(wb, sheet: Sheet) -> str | None:
+    wanted = fold(sheet.name)
+    for name in wb.sheetnames:
+        if fold(name) in (wanted, fold(sheet.key)):
+            return name
+    return None
+
+
+def _read_sheet(ws, sheet: Sheet, file: str, issues: list[Issue]) -> RawTable | None:
+    rows = list(ws.iter_rows(values_only=True))
+    header_idx = None
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = [column_key(sheet, v) for v in row]
+        if "commune" in keys or (sheet.key in ("info", "departments") and any(keys)):
+            header_idx = i
+            break
+        if sheet.key == "matrix" and any(fold(v) == "xa" for v in row):
+            header_idx = i
+            break
+    if header_idx is None:
+        need = ", ".join(c.header for c in sheet.columns if c.required)
+        issues.append(Issue("error", sheet.name, 1, "", "", f"không tìm thấy dòng tiêu đề (cần các cột: {need})",
+                            file, "missing_header"))
+        return None
+    header = rows[header_idx]
+    colmap: dict[int, str] = {}
+    extra: dict[int, str] = {}
+    for j, h in enumerate(header):
+        key = column_key(sheet, h)
+        if key and key not in colmap.values():
+            colmap[j] = key
+        elif h is not None and nfc(h):
+            extra[j] = nfc(h)
+    missing = [c for c in sheet.columns if c.required and c.key not in colmap.values()]
+    for c in missing:
+        issues.append(Issue("error", sheet.name, header_idx + 1, c.header, "",
+                            f"thiếu cột bắt buộc '{c.header}'", file, "missing_column"))
+    if missing:
+        return None
+    records = []
+    for i, row in enumerate(rows[header_idx + 1:], start=header_idx + 2):
+        if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        rec = {key: _cell_text(row[j]) if j < len(row) else None for j, key in colmap.items()}
+        if sheet.key == "matrix":
+            rec.update({extra[j]: _cell_text(row[j]) if j < len(row) else None for j in extra})
+        rec["_row"] = i
+        records.append(rec)
+    cols = list(colmap.values()) + (list(extra.values()) if sheet.key == "matrix" else []) + ["_row"]
+    frame = pd.DataFrame(records, columns=cols, dtype=object)
+    return RawTable(sheet, frame, {"extra_columns": list(extra.values()), "header_row": header_idx + 1})
+
+
+def read_workbook(path: Path | str) -> tuple[dict[str, RawTable], list[Issue]]:
+    """Read every sheet of the layout; missing sheets and columns become errors."""
+    path = Path(path)
+    wb = _open(path)
+    issues: list[Issue] = []
+    tables: dict[str, RawTable] = {}
+    try:
+        for key, sheet in SHEETS.items():
+            name = _find_sheet(wb, sheet)
+            if name is None:
+                if sheet.required:
+                    issues.append(Issue("error", sheet.name, None, "", "",
+                                        f"thiếu trang '{sheet.name}'", path.name, "missing_sheet"))
+                continue
+            table = _read_sheet(wb[name], sheet, path.name, issues)
+            if table is not None:
+                tables[key] = table
+    finally:
+        wb.close()
+    return tables, issues
+
+
+# ------------------------------------------------------------------ assembling
+class _Ctx:
+    def __init__(self, file: str, catalogue: Catalogue):
+        self.file = file
+        self.cat = catalogue
+        self.issues: list[Issue] = []
+
+    def err(self, sheet: Sheet, row: Any, column: str, value: Any, message: str, code: str) -> None:
+        self.issues.append(Issue("error", sheet.name, _int(row), sheet.column(column).header if column in
+                                 {c.key for c in sheet.columns} else column, _str(value), message, self.file, code))
+
+    def warn(self, sheet: Sheet, row: Any, column: str, value: Any, message: str, code: str) -> None:
+        self.issues.append(Issue("warning", sheet.name, _int(row), sheet.column(column).header if column in
+                                 {c.key for c in sheet.columns} else column, _str(value), message, self.file, code))
+
+
+def _int(v: Any) -> int | None:
+    return None if v is None or (isinstance(v, float) and v != v) else int(v)
+
+
+def _str(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v)
+
+
+def _deadline(ctx: _Ctx, sheet: Sheet, rec: dict, written_key: str, due_key: str):
+    """(quarter or None, year_only, written text) from the written and normalised cells."""
+    written = nfc(rec.get(written_key)) if written_key else ""
+    norm = rec.get(due_key)
+    parsed_written = parsed_norm = None
+    if written:
+        try:
+            parsed_written = parse_deadline(written)
+        except DeadlineError as exc:
+            if norm in (None, ""):
+                ctx.err(sheet, rec["_row"], written_key, written, str(exc), "bad_deadline")
+                return None, False, written
+    if norm not in (None, "") and not (isinstance(norm, float) and norm != norm):
+        try:
+            parsed_norm = parse_deadline(norm)
+        except DeadlineError as exc:
+            ctx.err(sheet, rec["_row"], due_key, norm, str(exc), "bad_deadline")
+            return None, False, written
+    if parsed_norm and parsed_written and parsed_norm.quarter != parsed_written.quarter:
+        ctx.warn(sheet, rec["_row"], due_key, norm,
+                 f"thời hạn chuẩn hóa {parsed_norm.quarter} khác nguyên văn '{written}' "
+                 f"({parsed_written.quarter}); dùng {parsed_norm.quarter}", "deadline_mismatch")
+    chosen = parsed_norm or parsed_written
+    if chosen is None:
+        return None, False, written
+    year_only = parsed_written.year_only if parsed_written and parsed_written.quarter == chosen.quarter else (
+        chosen.year_only and not parsed_norm)
+    if parsed_norm and not parsed_written and parsed_norm.year_only:
+        year_only = True
+    return chosen.quarter, bool(year_only), written or str(chosen.quarter)
+
+
+def _suggest_commune(name: str, known: list[str]) -> str:
+    folded = {fold(k): k for k in known}
+    near = difflib.get_close_matches(fold(name), list(folded), n=3, cutoff=0.5)
+    return ", ".join(folded[n] for n in near) if near else "không có"
+
+
+def _communes(ctx: _Ctx, t: RawTable) -> pd.DataFrame:
+    sheet = t.sheet
+    rows, seen = [], {}
+    for rec in t.frame.to_dict("records"):
+        name = nfc(rec.get("commune"))
+        if not name:
+            ctx.err(sheet, rec["_row"], "commune", "", "thiếu tên xã", "missing_value")
+            continue
+        if fold(name) in seen:
+            ctx.err(sheet, rec["_row"], "commune", name, f"xã trùng (đã có ở dòng {seen[fold(name)]})", "duplicate_row")
+            continue
+        seen[fold(name)] = rec["_row"]
+        level = LEVEL_WORDS.get(fold(rec.get("target_level")))
+        if level is None:
+            ctx.err(sheet, rec["_row"], "target_level", rec.get("target_level"),
+                    "mức phấn đấu phải là 'nâng cao' hoặc 'kiểu mẫu'", "bad_value")
+        year = _year(ctx, sheet, rec, "target_year", required=True)
+        orig = _year(ctx, sheet, rec, "original_target_year", required=False)
+        met = parse_count(rec.get("stated_met_written"))
+        miss = parse_count(rec.get("stated_missing_written"))
+        rows.append({
+            "commune": name,
+            "plan_section": nfc(rec.get("plan_section")),
+            "section_title": nfc(rec.get("section_title")),
+            "target_level": level,
+            "target_year": year,
+            "original_target_year": orig,
+            "original_target_written": nfc(rec.get("original_target_written")),
+            "stated_met": met[0] if met else None,
+            "stated_total": met[1] if met else None,
+            "stated_met_written": nfc(rec.get("stated_met_written")),
+            "stated_missing": miss[0] if miss else None,
+            "stated_missing_written": nfc(rec.get("stated_missing_written")),
+            "source_text": nfc(rec.get("source_text")),
+            "note": nfc(rec.get("note")),
+            "_row": rec["_row"],
+        })
+    return pd.DataFrame(rows, columns=[
+        "commune", "plan_section", "section_title", "target_level", "target_year", "original_target_year",
+        "original_target_written", "stated_met", "stated_total", "stated_met_written", "stated_missing",
+        "stated_missing_written", "source_text", "note", "_row"])
+
+
+def _year(ctx: _Ctx, sheet: Sheet, rec: dict, key: str, required: bool) -> int | None:
+    value = rec.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            ctx.err(sheet, rec["_row"], key, "", "thiếu năm", "missing_value")
+        return None
+    n = parse_number(value)
+    if n is None or not n.is_integer() or not 2000 <= n <= 2100:
+        ctx.err(sheet, rec["_row"], key, value, "năm không hợp lệ (cần số như 2023)", "bad_value")
+        return None
+    return int(n)
+
+
+def _resolve_commune(ctx: _Ctx, sheet: Sheet, rec: dict, index: dict[str, str]) -> str | None:
+    name = nfc(rec.get("commune"))
+    if not name:
+        ctx.err(sheet, rec["_row"], "commune", "", "thiếu tên xã", "missing_value")
+        return None
+    key = fold(name)
+    if key.startswith("xa "):
+        key = key[3:]
+    if key not in index:
+        ctx.err(sheet, rec["_row"], "commune", name,
+                f"xã không có trong trang Xã; gần nhất: {_suggest_commune(name, list(index.values()))}",
+                "unknown_commune")
+        return None
+    return index[key]
+
+
+def _codes(ctx: _Ctx, sheet: Sheet, rec: dict, key: str, value: Any) -> tuple[tuple[str, ...], str]:
+    text = nfc(value)
+    parts = [p.strip() for p in text.split(";") if p.strip()] if ";" in text else [text]
+    codes: list[str] = []
+    method = "exact"
+    for part in parts:
+        m = ctx.cat.match(part)
+        if not m.ok:
+            ctx.err(sheet, rec["_row"], key, part,
+                    f"không nhận ra tiêu chí; gần nhất: {', '.join(m.suggestions)}", "unknown_criterion")
+            return (), "unknown"
+        if m.method == "fuzzy":
+            ctx.warn(sheet, rec["_row"], key, part,
+                     f"đoán là '{ctx.cat.label(m.codes[0])}' (giống {m.score:.0%}); hãy sửa cho đúng tên",
+                     "fuzzy_criterion")
+        codes.extend(m.codes)
+        method = m.method if len(parts) == 1 else "split"
+    return tuple(dict.fromkeys(codes)), method
+
+
+def assemble(tables: dict[str, RawTable], catalogue: Catalogue | None = None,
+             file: str = "") -> tuple[Plan | None, list[Issue]]:
+    """Build a plan from read tables; returns the plan (None on errors) and all issues."""
+    info = _info(tables.get("info"))
+    try:
+        cat = catalogue or load_catalogue(info.get("catalogue") or config.DEFAULT_CATALOGUE)
+    except CatalogueError as exc:
+        return None, [Issue("error", SHEETS["info"].name, None, INFO_KEYS["catalogue"],
+                            _str(info.get("catalogue")), str(exc), file, "unknown_catalogue")]
+    ctx = _Ctx(file, cat)
+    if "communes" not in tables:
+        return None, []
+    communes = _communes(ctx, tables["communes"])
+    index = {fold(c): c for c in communes["commune"]}
+    level = dict(zip(communes["commune"], communes["target_level"]))
+
+    # milestones and the commune deadline
+    milestones, commune_due = _milestones(ctx, tables.get("milestones"), index)
+
+    # items -> gaps
+    gap_rows: list[dict] = []
+    seen: dict[tuple[str, str], int] = {}
+    deps: list[dict] = []
+    if "items" in tables:
+        sheet = tables["items"].sheet
+        for rec in tables["items"].frame.to_dict("records"):
+            commune = _resolve_commune(ctx, sheet, rec, index)
+            written = nfc(rec.get("criterion_written"))
+            if not written and not nfc(rec.get("criterion")):
+                ctx.err(sheet, rec["_row"], "criterion_written", "", "thiếu tên tiêu chí", "missing_value")
+                continue
+            source_key = "criterion" if nfc(rec.get("criterion")) else "criterion_written"
+            codes, method = _codes(ctx, sheet, rec, source_key, rec.get(source_key))
+            if source_key == "criterion" and written:
+                wm = cat.match(written)
+                if wm.ok and set(wm.codes) != set(codes):
+                    ctx.warn(sheet, rec["_row"], "criterion_written", written,
+                             f"nguyên văn khớp với {', '.join(wm.codes)} nhưng cột chuẩn hóa ghi "
+                             f"{', '.join(codes)}; dùng cột chuẩn hóa", "criterion_mismatch")
+                method = wm.method if wm.ok and set(wm.codes) == set(codes) else method
+            due, year_only, due_written = _deadline(ctx, sheet, rec, "due_written", "due")
+            waits = _waits(ctx, sheet, rec)
+            if commune is None or not codes:
+                continue
+            req_word = REQUIREMENT_WORDS.get(fold(rec.get("requirement")))
+            for code in codes:
+                requirement = "model" if cat.is_model(code) else "criterion"
+                if req_word and req_word != requirement:
+                    ctx.warn(sheet, rec["_row"], "requirement", rec.get("requirement"),
+                             f"loại ghi '{rec.get('requirement')}' nhưng {cat.label(code)} là "
+                             f"{'yêu cầu kiểu mẫu' if requirement == 'model' else 'tiêu chí'}", "requirement_mismatch")
+                if requirement == "model" and level.get(commune) != "kieu_mau":
+                    ctx.err(sheet, rec["_row"], "criterion_written", written,
+                            f"yêu cầu kiểu mẫu cho xã {commune} không phấn đấu kiểu mẫu", "model_for_advanced")
+                    continue
+                if (commune, code) in seen:
+                    ctx.err(sheet, rec["_row"], "criterion_written", written,
+                            f"trùng: {commune} đã có {cat.label(code)} ở dòng {seen[(commune, code)]}", "duplicate_row")
+                    continue
+                seen[(commune, code)] = rec["_row"]
+                gap_rows.append(_gap(cat, commune, code, written or nfc(rec.get("criterion")), method,
+                                     nfc(rec.get("detail")), due, year_only, due_written, commune_due,
+                                     ";".join(waits), sheet.name, rec["_row"]))
+                for on in waits:
+                    deps.append({"commune": commune, "waiting": code, "on": on, "when": "always",
+                                 "reason": nfc(rec.get("note")) or "kế hoạch nêu", "source": "plan"})
+
+    # the matrix: extra gaps and contradictions
+    if "matrix" in tables:
+        gap_rows += _matrix(ctx, tables["matrix"], index, level, seen, commune_due)
+
+    gaps = _gap_frame(gap_rows)
+    communes = _commune_frame(communes, gaps, commune_due)
+    for r in communes.to_dict("records"):
+        _count_warnings(ctx, tables["communes"].sheet, r, cat)
+
+    plan_deps = pd.DataFrame(deps, columns=["commune", "waiting", "on", "when", "reason", "source"])
+    cat_deps = cat.dependencies.assign(commune="", source="catalogue")[
+        ["commune", "waiting", "on", "when", "reason", "source"]]
+    dependencies = pd.concat([cat_deps, plan_deps], ignore_index=True) if len(plan_deps) else cat_deps.reset_index(drop=True)
+
+    plan = Plan(
+        meta={**info, "catalogue": cat.id, "file": file},
+        catalogue=cat,
+        communes=communes.drop(columns="_row"),
+        gaps=gaps,
+        model_requirements=_model_requirements(cat, communes, gaps),
+        ocop=_ocop(ctx, tables.get("ocop"), index),
+        milestones=milestones,
+        quantities=_quantities(ctx, tables.get("quantities"), index),
+        departments=_departments(tables.get("departments")),
+        completions=_completions(ctx, tables.get("completions"), index),
+        dependencies=dependencies.astype({"commune": "str", "waiting": "str", "on": "str"}),
+        warnings=tuple(i for i in ctx.issues if i.severity == "warning"),
+        source=file,
+    )
+    has_errors = any(i.severity == "error" for i in ctx.issues)
+    return (None if has_errors else plan), ctx.issues
+
+
+def _info(t: RawTable | None) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    if t is None:
+        return info
+    labels = {fold(v): k for k, v in INFO_KEYS.items()} | {fold(k): k for k in INFO_KEYS}
+    for rec in t.frame.to_dict("records"):
+        key = labels.get(fold(rec.get("item")))
+        if key:
+            value = rec.get("value")
+            info[key] = nfc(value) if isinstance(value, str) else value
+    if "plan_year" in info:
+        n = parse_number(info["plan_year"])
+        info["plan_year"] = int(n) if n is not None else None
+    return info
+
+
+def _gap(cat: Catalogue, commune: str, code: str, written: str, method: str, detail: str,
+         due: pd.Period | None, year_only: bool, due_written: str, commune_due: dict,
+         waits: str, sheet: str, row: int) -> dict:
+    if due is not None:
+        source = "year-only" if year_only else "item"
+        eff, eff_written = due, due_written
+    elif commune in commune_due:
+        c_due, c_year_only, c_written = commune_due[commune]
+        source = "year-only" if c_year_only else "commune"
+        eff, eff_written = c_due, c_written
+    else:
+        source, eff, eff_written = "none", None, ""
+    return {
+        "gap_id": f"{commune}|{code}",
+        "commune": commune,
+        "requirement": "model" if cat.is_model(code) else "criterion",
+        "criterion_code": code,
+        "criterion_order": cat.order(code),
+        "criterion": cat.name(code),
+        "criterion_en": cat.name(code, "en"),
+        "written_as": written,
+        "match_method": method,
+        "detail": detail,
+        "due_written": eff_written,
+        "due": eff,
+        "due_source": source,
+        "waits_on": waits,
+        "department": cat.department(code),
+        "sheet": sheet,
+        "row": row,
+    }
+
+
+GAP_COLUMNS = ["gap_id", "commune", "requirement", "criterion_code", "criterion_order", "criterion",
+               "criterion_en", "written_as", "match_method", "detail", "due_written", "due", "due_source",
+               "waits_on", "department", "plan_section", "target_level", "target_year", "sheet", "row"]
+
+
+def _gap_frame(rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=[c for c in GAP_COLUMNS if c not in ("plan_section", "target_level", "target_year")])
+    df["due"] = pd.array(list(df["due"]), dtype=QDTYPE) if len(df) else pd.Series([], dtype=QDTYPE)
+    df["criterion_order"] = df["criterion_order"].astype("int64")
+    df["row"] = df["row"].astype("int64")
+    return df
+
+
+def _commune_frame(communes: pd.DataFrame, gaps: pd.DataFrame, commune_due: dict) -> pd.DataFrame:
+    out = communes.copy()
+    crit = gaps[gaps["requirement"] == "criterion"].groupby("commune").size()
+    out["listed_missing"] = out["commune"].map(crit).fillna(0).astype("Int64")
+    out["commune_due"] = pd.array([commune_due.get(c, (None,))[0] for c in out["commune"]], dtype=QDTYPE)
+    out["commune_due_written"] = [commune_due.get(c, (None, False, ""))[2] for c in out["commune"]]
+    out["commune_due_year_only"] = [bool(commune_due.get(c, (None, False))[1]) for c in out["commune"]]
+    for col in ("target_year", "original_target_year", "stated_met", "stated_total", "stated_missing"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+def _count_warnings(ctx: _Ctx, sheet: Sheet, r: dict, cat: Catalogue) -> None:
+    listed = int(r["listed_missing"])
+    total = len(cat.criterion_codes)
+    if pd.notna(r["stated_missing"]) and int(r["stated_missing"]) != listed:
+        ctx.warn(sheet, r["_row"], "stated_missing_written", r["stated_missing_written"],
+                 f"{r['commune']}: kế hoạch ghi còn {int(r['stated_missing'])} tiêu chí nhưng liệt kê "
+                 f"{listed} tiêu chí", "count_mismatch")
+    if pd.notna(r["stated_met"]):
+        if pd.notna(r["stated_total"]) and int(r["stated_total"]) != total:
+            ctx.warn(sheet, r["_row"], "stated_met_written", r["stated_met_written"],
+                     f"{r['commune']}: tổng '{int(r['stated_total'])}' khác số tiêu chí của bộ ({total})", "count_total")
+        missing = int(r["stated_missing"]) if pd.notna(r["stated_missing"]) else listed
+        if int(r["stated_met"]) + missing != total:
+            ctx.warn(sheet, r["_row"], "stated_met_written", r["stated_met_written"],
+                     f"{r['commune']}: đạt {int(r['stated_met'])} + còn thiếu {missing} ≠ {total}", "count_sum")
+
+
+def _milestones(ctx: _Ctx, t: RawTable | None, index: dict[str, str]):
+    cols = ["commune", "milestone", "written_as", "due_written", "due", "year_only", "applies_to_items"]
+    rows, commune_due = [], {}
+    if t is not None:
+        for rec in t.frame.to_dict("records"):
+            commune = _resolve_commune(ctx, t.sheet, rec, index)
+            due, year_only, written = _deadline(ctx, t.sheet, rec, "due_written", "due")
+            applies = _bool(ctx, t.sheet, rec, "applies_to_items", default=True)
+            if commune is None:
+                continue
+            rows.append({"commune": commune, "milestone": nfc(rec.get("milestone")),
+                         "written_as": nfc(rec.get("written_as")), "due_written": written, "due": due,
+                         "year_only": year_only, "applies_to_items": applies})
+            if applies and due is not None:
+                prev = commune_due.get(commune)
+                if prev is None or due > prev[0]:
+                    commune_due[commune] = (due, year_only, written)
+    df = pd.DataFrame(rows, columns=cols)
+    df["due"] = pd.array(list(df["due"]), dtype=QDTYPE) if len(df) else pd.Series([], dtype=QDTYPE)
+    return df.astype({"year_only": bool, "applies_to_items": bool}), commune_due
+
+
+def _bool(ctx: _Ctx, sheet: Sheet, rec: dict, key: str, default: bool) -> bool:
+    v = rec.get(key)
+    if v is None:
+        return default
+    if isinstance(v, bool):
+        return v
+    f = fold(v)
+    if f not in BOOL_WORDS:
+        ctx.err(sheet, rec["_row"], key, v, "cần 'có' hoặc 'không'", "bad_value")
+        return default
+    return BOOL_WORDS[f] if f else default
+
+
+def _waits(ctx: _Ctx, sheet: Sheet, rec: dict) -> list[str]:
+    text = nfc(rec.get("waits_on"))
+    if not text:
+        return []
+    codes, _ = _codes(ctx, sheet, rec, "waits_on", text.replace(",", ";"))
+    return list(codes)
+
+
+def _matrix(ctx: _Ctx, t: RawTable, index: dict[str, str], level: dict[str, str],
+            seen: dict, commune_due: dict) -> list[dict]:
+    cat = ctx.cat
+    sheet = t.sheet
+    colcodes: dict[str, str] = {}
+    for col in t.extra["extra_columns"]:
+        m = cat.match(col)
+        if not m.ok or len(m.codes) != 1:
+            ctx.err(sheet, t.extra["header_row"], col, col,
+                    f"cột ma trận không phải tiêu chí; gần nhất: {', '.join(cat.suggest(col))}", "unknown_criterion")
+            continue
+        if m.codes[0] in colcodes.values():
+            ctx.err(sheet, t.extra["header_row"], col, col, "cột tiêu chí trùng", "duplicate_column")
+            continue
+        colcodes[col] = m.codes[0]
+    rows: list[dict] = []
+    done: set[str] = set()
+    for rec in t.frame.to_dict("records"):
+        commune = _resolve_commune(ctx, sheet, rec, index)
+        if commune is None:
+            continue
+        if commune in done:
+            ctx.err(sheet, rec["_row"], "commune", commune, "xã trùng trong ma trận", "duplicate_row")
+            continue
+        done.add(commune)
+        for col, code in colcodes.items():
+            value = rec.get(col)
+            status = status_word(value)
+            if status is None:
+                ctx.err(sheet, rec["_row"], col, value, "cần 'Đạt', 'Chưa đạt' hoặc để trống", "bad_status")
+                continue
+            listed = (commune, code) in seen
+            if status == "met" and listed:
+                ctx.err(sheet, rec["_row"], col, value,
+                        f"ma trận ghi Đạt nhưng trang Chi tiết dòng {seen[(commune, code)]} ghi còn thiếu",
+                        "matrix_contradiction")
+            elif status == "missing" and not listed:
+                if cat.is_model(code) and level.get(commune) != "kieu_mau":
+                    continue
+                seen[(commune, code)] = rec["_row"]
+                rows.append(_gap(cat, commune, code, col, "matrix", "", None, False, "", commune_due,
+                                 "", sheet.name, rec["_row"]))
+    return rows
+
+
+def _model_requirements(cat: Catalogue, communes: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    missing = set(zip(gaps["commune"], gaps["criterion_code"]))
+    crit = set(gaps.loc[gaps["requirement"] == "criterion", "commune"])
+    model_all = [c for c in cat.criteria.loc[cat.criteria["kind"] == "model", "code"]]
+    for commune in communes.loc[communes["target_level"] == "kieu_mau", "commune"]:
+        for code in model_all:
+            gone = commune in crit if cat.criteria.set_index("code").loc[code, "derived"] else (commune, code) in missing
+            rows.append({"commune": commune, "criterion_code": code, "requirement": cat.name(code),
+                         "status": "missing" if gone else "met"})
+    return pd.DataFrame(rows, columns=["commune", "criterion_code", "requirement", "status"])
+
+
+def _ocop(ctx: _Ctx, t: RawTable | None, index: dict[str, str]) -> pd.DataFrame:
+    cols = ["commune", "product", "status", "target_stars", "written_as", "note"]
+    rows = []
+    if t is not None:
+        for rec in t.frame.to_dict("records"):
+            commune = _resolve_commune(ctx, t.sheet, rec, index)
+            status = OCOP_WORDS.get(fold(rec.get("status")))
+            if status is None:
+                ctx.err(t.sheet, rec["_row"], "status", rec.get("status"),
+                        "tình trạng OCOP phải là 'chưa có', 'đã chọn' hoặc 'đã chứng nhận'", "bad_value")
+            stars = rec.get("target_stars")
+            n = parse_number(stars) if stars not in (None, "") else None
+            if stars not in (None, "") and (n is None or n not in (1, 2, 3, 4, 5)):
+                ctx.err(t.sheet, rec["_row"], "target_stars", stars, "số sao phải từ 1 đến 5", "bad_value")
+                n = None
+            if commune is None or status is None:
+                continue
+            rows.append({"commune": commune, "product": nfc(rec.get("product")), "status": status,
+                         "target_stars": None if n is None else int(n), "written_as": nfc(rec.get("written_as")),
+                         "note": nfc(rec.get("note"))})
+    df = pd.DataFrame(rows, columns=cols)
+    df["target_stars"] = df["target_stars"].astype("Int64")
+    return df
+
+
+def _quantities(ctx: _Ctx, t: RawTable | None, index: dict[str, str]) -> pd.DataFrame:
+    cols = ["commune", "criterion_code", "indicator", "written_as", "current_written", "current",
+            "target_written", "target", "unit", "comparator"]
+    rows = []
+    if t is not None:
+        for rec in t.frame.to_dict("records"):
+            commune = _resolve_commune(ctx, t.sheet, rec, index)
+            codes, _ = _codes(ctx, t.sheet, rec, "criterion", rec.get("criterion"))
+            values = {}
+            for key in ("current", "target"):
+                raw = rec.get(key)
+                if raw in (None, ""):
+                    raw = rec.get(f"{key}_written")
+                values[key] = parse_number(raw) if raw not in (None, "") else None
+                if raw not in (None, "") and values[key] is None:
+                    ctx.err(t.sheet, rec["_row"], key, raw, "không đọc được số", "bad_number")
+            if commune is None or not codes:
+                continue
+            rows.append({"commune": commune, "criterion_code": codes[0], "indicator": nfc(rec.get("indicator")),
+                         "written_as": nfc(rec.get("written_as")), "current_written": nfc(rec.get("current_written")),
+                         "current": values["current"], "target_written": nfc(rec.get("target_written")),
+                         "target": values["target"], "unit": nfc(rec.get("unit")),
+                         "comparator": nfc(rec.get("comparator"))})
+    return pd.DataFrame(rows, columns=cols).astype({"current": "float64", "target": "float64"})
+
+
+def _departments(t: RawTable | None) -> pd.DataFrame:
+    cols = ["department", "task", "criteria", "plan_section"]
+    if t is None:
+        return pd.DataFrame(columns=cols)
+    df = t.frame.reindex(columns=cols)
+    return df.apply(lambda s: s.map(nfc)).reset_index(drop=True)
+
+
+def _completions(ctx: _Ctx, t: RawTable | None, index: dict[str, str]) -> pd.DataFrame:
+    cols = ["commune", "criterion_code", "done", "done_written", "note"]
+    rows = []
+    if t is not None:
+        for rec in t.frame.to_dict("records"):
+            commune = _resolve_commune(ctx, t.sheet, rec, index)
+            codes, _ = _codes(ctx, t.sheet, rec, "criterion", rec.get("criterion"))
+            done, _, written = _deadline(ctx, t.sheet, rec, "", "done")
+            if done is None and rec.get("done") in (None, ""):
+                ctx.err(t.sheet, rec["_row"], "done", "", "thiếu ngày hoặc quý hoàn thành", "missing_value")
+            if commune is None or not codes or done is None:
+                continue
+            for code in codes:
+                rows.append({"commune": commune, "criterion_code": code, "done": done,
+                             "done_written": _str(rec.get("done")), "note": nfc(rec.get("note"))})
+    df = pd.DataFrame(rows, columns=cols)
+    df["done"] = pd.array(list(df["done"]), dtype=QDTYPE) if len(df) else pd.Series([], dtype=QDTYPE)
+    return df
+
+
+def _finish_gaps(plan: Plan) -> Plan:
+    c = plan.communes.set_index("commune")
+    g = plan.gaps.copy()
+    g["plan_section"] = g["commune"].map(c["plan_section"]).astype("str")
+    g["target_level"] = g["commune"].map(c["target_level"]).astype("str")
+    g["target_year"] = g["commune"].map(c["target_year"]).astype("Int64")
+    g = g[GAP_COLUMNS].sort_values(["commune", "criterion_order"], key=None, kind="stable")
+    order = {name: i for i, name in enumerate(plan.communes["commune"])}
+    g = g.sort_values(["commune", "criterion_order"], key=lambda s: s.map(order) if s.name == "commune" else s,
+                      kind="stable").reset_index(drop=True)
+    return plan.with_tables(gaps=g)
+
+
+# ----------------------------------------------------------------- public API
+def validate_workbook(path: Path | str | None = None) -> tuple[Plan | None, list[Issue]]:
+    """Read and check a workbook: the plan (None when there are errors) and every issue."""
+    path = Path(path) if path is not None else config.DEFAULT_WORKBOOK
+    tables, issues = read_workbook(path)
+    plan, more = assemble(tables, file=path.name)
+    issues = issues + more
+    if plan is not None and not any(i.severity == "error" for i in issues):
+        plan = _finish_gaps(plan)
+        return plan, issues
+    return None, issues
+
+
+def load_plan(path: Path | str | None = None) -> Plan:
+    """Load a plan workbook (default: the embedded 2023 Tứ Kỳ plan).
+
+    Raises :class:`~ntm_analysis.errors.PlanError` listing every error found.
+    """
+    plan, issues = validate_workbook(path)
+    if plan is None:
+        raise PlanError([i for i in issues if i.severity == "error"],
+                        str(path if path is not None else config.DEFAULT_WORKBOOK))
+    return plan
