@@ -96,9 +96,10 @@ def parse_deadline(value: object) -> Deadline | None:
         return None
     folded = fold(written)
     qualifier = ""
-    if re.search(r"\bdau\s+quy\b", folded):
+    lower = written.lower()  # diacritics matter: "phấn đấu quý" is not "đầu quý"
+    if re.search(r"\bđầu\s+quý\b", lower):
         qualifier = "đầu"
-    elif re.search(r"\bcuoi\s+quy\b", folded):
+    elif re.search(r"\bcuối\s+quý\b", lower):
         qualifier = "cuối"
     m = _Q_VI.search(folded)
     if m:
