@@ -12,6 +12,7 @@ extractor, the synthetic generator and tests can assemble plans from tables too.
 from __future__ import annotations
 
 import difflib
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,31 +75,86 @@ def _find_sheet(wb, sheet: Sheet) -> str | None:
     return None
 
 
+_ROMAN_ROW = re.compile(r"^(?=[ivxlc]+$)m*(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})$")
+# Latin-1 letters that Vietnamese Unicode text uses; others (¬ µ ß ö ø …) hint at TCVN3/VNI
+_VIET_LATIN1 = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+
+
+def _suspect_legacy(text: str) -> bool:
+    return any(0x80 <= ord(ch) <= 0xFF and ch not in _VIET_LATIN1 for ch in text)
+
+
+def _read_values(ws, sheet: Sheet, file: str, issues: list[Issue]) -> list[tuple]:
+    """All rows as tuples of values, legacy-font text converted to Unicode (with a warning)."""
+    from .legacy import fix_legacy, font_encoding
+
+    rows: list[tuple] = []
+    converted: list[str] = []
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        values = []
+        for cell in row:
+            v = getattr(cell, "value", None)
+            if isinstance(v, str) and not v.isascii():
+                font = getattr(getattr(cell, "font", None), "name", None)
+                if font_encoding(font) or _suspect_legacy(v):
+                    fixed, enc = fix_legacy(v, font)
+                    if enc:
+                        converted.append(f"{getattr(cell, 'coordinate', r)} ({enc})")
+                        v = fixed
+            values.append(v)
+        rows.append(tuple(values))
+    if converted:
+        shown = ", ".join(converted[:12]) + (f" và {len(converted) - 12} ô khác" if len(converted) > 12 else "")
+        issues.append(Issue("warning", sheet.name, None, "", "",
+                            f"đã chuyển {len(converted)} ô từ phông cũ (TCVN3/VNI) sang Unicode: {shown}",
+                            file, "legacy_encoding"))
+    return rows
+
+
+def _is_header_row(row: tuple, sheet: Sheet) -> bool:
+    keys = [column_key(sheet, v) for v in row]
+    if "commune" in keys or (sheet.key in ("info", "departments") and any(keys)):
+        return True
+    return sheet.key == "matrix" and any(fold(v) in ("xa", "ten xa") for v in row)
+
+
+def _skip_row(row: tuple) -> bool:
+    """Blank rows, and section rows ("I", "II", "1.1" with a title and nothing else)."""
+    filled = [v for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
+    if not filled:
+        return True
+    first = fold(filled[0])
+    return len(filled) <= 2 and bool(_ROMAN_ROW.match(first)) and isinstance(filled[0], str)
+
+
 def _read_sheet(ws, sheet: Sheet, file: str, issues: list[Issue]) -> RawTable | None:
-    rows = list(ws.iter_rows(values_only=True))
-    header_idx = None
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        keys = [column_key(sheet, v) for v in row]
-        if "commune" in keys or (sheet.key in ("info", "departments") and any(keys)):
-            header_idx = i
-            break
-        if sheet.key == "matrix" and any(fold(v) == "xa" for v in row):
-            header_idx = i
-            break
+    rows = _read_values(ws, sheet, file, issues)
+    header_idx = next((i for i, row in enumerate(rows[:HEADER_SCAN_ROWS]) if _is_header_row(row, sheet)), None)
     if header_idx is None:
         need = ", ".join(c.header for c in sheet.columns if c.required)
         issues.append(Issue("error", sheet.name, 1, "", "", f"không tìm thấy dòng tiêu đề (cần các cột: {need})",
                             file, "missing_header"))
         return None
-    header = rows[header_idx]
+    # two- or three-level merged headers: the rows below the first header row whose first
+    # column is empty belong to the header; a column's name is its lowest non-empty cell.
+    last = header_idx
+    while last + 1 < len(rows) and last - header_idx < 2 and rows[last + 1] and \
+            all(v is None for v in rows[last + 1][:1]) and any(isinstance(v, str) for v in rows[last + 1]):
+        last += 1
+    width = max(len(r) for r in rows[header_idx:last + 1])
+    header = []
+    for j in range(width):
+        cells = [rows[i][j] if j < len(rows[i]) else None for i in range(header_idx, last + 1)]
+        named = [nfc(c) for c in cells if c is not None and nfc(c)]
+        header.append(named[-1] if named else None)
     colmap: dict[int, str] = {}
     extra: dict[int, str] = {}
     for j, h in enumerate(header):
         key = column_key(sheet, h)
         if key and key not in colmap.values():
             colmap[j] = key
-        elif h is not None and nfc(h):
-            extra[j] = nfc(h)
+        elif h is not None and not (sheet.key == "matrix" and fold(h) in ("stt", "tt", "so tt")):
+            extra[j] = h
     missing = [c for c in sheet.columns if c.required and c.key not in colmap.values()]
     for c in missing:
         issues.append(Issue("error", sheet.name, header_idx + 1, c.header, "",
@@ -106,12 +162,16 @@ def _read_sheet(ws, sheet: Sheet, file: str, issues: list[Issue]) -> RawTable | 
     if missing:
         return None
     records = []
-    for i, row in enumerate(rows[header_idx + 1:], start=header_idx + 2):
-        if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+    for i, row in enumerate(rows[last + 1:], start=last + 2):
+        if _skip_row(row):
             continue
         rec = {key: _cell_text(row[j]) if j < len(row) else None for j, key in colmap.items()}
         if sheet.key == "matrix":
             rec.update({extra[j]: _cell_text(row[j]) if j < len(row) else None for j in extra})
+            if all(status_word(rec[extra[j]]) == "na" for j in extra) and fold(rec.get("commune")) not in ("",):
+                # a title row inside the matrix ("Các xã phấn đấu năm 2023"): no status at all
+                if not any(isinstance(row[j], (int, float)) for j in extra if j < len(row)):
+                    continue
         rec["_row"] = i
         records.append(rec)
     cols = list(colmap.values()) + (list(extra.values()) if sheet.key == "matrix" else []) + ["_row"]
@@ -138,6 +198,10 @@ def read_workbook(path: Path | str) -> tuple[dict[str, RawTable], list[Issue]]:
                 tables[key] = table
     finally:
         wb.close()
+    if "communes" in tables and not ({"items", "matrix"} & set(tables)) and not issues:
+        issues.append(Issue("error", SHEETS["items"].name, None, "", "",
+                            f"thiếu cả trang '{SHEETS['items'].name}' và trang '{SHEETS['matrix'].name}': "
+                            "cần ít nhất một trang liệt kê tiêu chí còn thiếu", path.name, "missing_sheet"))
     return tables, issues
 
 

@@ -21,6 +21,7 @@ from .text import fold, nfc
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 MIN_YEAR, MAX_YEAR = 2000, 2100
+EXCEL_SERIALS = (36526, 73415)  # 2000-01-01 .. 2100-12-31 as Excel day numbers
 
 # folded text (no diacritics, lower case): "quy ii/2023", "quy ii nam 2023",
 # "quy i-2018" (the fold turns "/" and "-" into spaces)
@@ -90,6 +91,9 @@ def parse_deadline(value: object) -> Deadline | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer() and MIN_YEAR <= int(value) <= MAX_YEAR:
             return Deadline(quarter(int(value), 4), True, "", str(int(value)))
+        if EXCEL_SERIALS[0] <= value <= EXCEL_SERIALS[1]:  # a date cell that lost its format
+            ts = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(value))
+            return Deadline(quarter(ts.year, ts.quarter), False, "", ts.strftime("%d/%m/%Y"))
         raise DeadlineError(f"'{value}' không phải là quý hoặc năm")
     written = nfc(value)
     if not written:

@@ -48,7 +48,7 @@ SHEETS: dict[str, Sheet] = {
         Sheet("info", "Thông tin", (
             C("item", "Mục", True, width=22),
             C("value", "Giá trị", True, width=60),
-        ), "Thông tin chung của kế hoạch: huyện, tỉnh, năm, bộ tiêu chí."),
+        ), "Thông tin chung của kế hoạch: huyện, tỉnh, năm, bộ tiêu chí.", required=False),
         Sheet("communes", "Xã", (
             C("commune", "Xã", True),
             C("plan_section", "Mục kế hoạch", True, width=12),
@@ -64,7 +64,7 @@ SHEETS: dict[str, Sheet] = {
         ), "Một dòng mỗi xã."),
         Sheet("matrix", "Ma trận", (
             C("commune", "Xã", True),
-        ), "Ma trận xã × tiêu chí: 'Đạt' hoặc 'Chưa đạt' (cột theo bộ tiêu chí)."),
+        ), "Ma trận xã × tiêu chí: 'Đạt' hoặc 'Chưa đạt' (cột theo bộ tiêu chí).", required=False),
         Sheet("items", "Chi tiết", (
             C("item_no", "STT", False, "text", width=6),
             C("commune", "Xã", True),
@@ -76,7 +76,7 @@ SHEETS: dict[str, Sheet] = {
             C("due", "Thời hạn (quý)", False, "quarter", width=12),
             C("waits_on", "Chờ tiêu chí", width=14),
             C("note", "Ghi chú", width=30),
-        ), "Một dòng mỗi tiêu chí còn thiếu như kế hoạch viết."),
+        ), "Một dòng mỗi tiêu chí còn thiếu như kế hoạch viết.", required=False),
         Sheet("milestones", "Mốc hồ sơ", (
             C("commune", "Xã", True),
             C("milestone", "Mốc", True, width=30),
@@ -84,7 +84,7 @@ SHEETS: dict[str, Sheet] = {
             C("due_written", "Thời hạn (nguyên văn)", width=26),
             C("due", "Thời hạn (quý)", False, "quarter", width=12),
             C("applies_to_items", "Áp dụng cho tiêu chí", False, "bool", width=14),
-        ), "Mốc hồ sơ của xã (thẩm tra, thẩm định, công nhận)."),
+        ), "Mốc hồ sơ của xã (thẩm tra, thẩm định, công nhận).", required=False),
         Sheet("ocop", "OCOP", (
             C("commune", "Xã", True),
             C("product", "Sản phẩm", width=26),
@@ -92,7 +92,7 @@ SHEETS: dict[str, Sheet] = {
             C("target_stars", "Số sao mục tiêu", False, "int", width=12),
             C("written_as", "Nguyên văn", width=60),
             C("note", "Ghi chú", width=30),
-        ), "Sản phẩm OCOP dự kiến của từng xã."),
+        ), "Sản phẩm OCOP dự kiến của từng xã.", required=False),
         Sheet("quantities", "Số liệu", (
             C("commune", "Xã", True),
             C("criterion", "Tiêu chí", True, width=24),
@@ -147,6 +147,8 @@ REQUIREMENT_WORDS = {"tieu chi": "criterion", "criterion": "criterion",
 def column_key(sheet: Sheet, header: object) -> str | None:
     """The key of a header cell (Vietnamese header or English key, any case/diacritics)."""
     f = fold(header)
+    if f.startswith("ten xa") or f == "xa thi tran":
+        f = "xa"
     for c in sheet.columns:
         if f in (fold(c.header), fold(c.key)):
             return c.key

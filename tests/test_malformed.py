@@ -44,7 +44,8 @@ MINH_DUC_Y_TE = {"Xã": "Minh Đức", "Tiêu chí (nguyên văn)": "Y tế"}
 
 # (id, edit, code, sheet, column header, value appearing in the issue, words in the message)
 CASES = [
-    ("missing_sheet", _delete_sheet("Chi tiết"), "missing_sheet", "Chi tiết", "", "", "thiếu trang"),
+    ("missing_sheet", lambda wb: (_delete_sheet("Chi tiết")(wb), _delete_sheet("Ma trận")(wb)), "missing_sheet",
+     "Chi tiết", "", "", "thiếu cả trang"),
     ("missing_communes_sheet", _delete_sheet("Xã"), "missing_sheet", "Xã", "", "", "thiếu trang"),
     ("missing_column", _delete_column("Chi tiết", "Tiêu chí (nguyên văn)"), "missing_column", "Chi tiết",
      "Tiêu chí (nguyên văn)", "", "thiếu cột"),
