@@ -758,6 +758,35 @@ def validate_workbook(path: Path | str | None = None) -> tuple[Plan | None, list
     return None, issues
 
 
+def plan_from_tables(tables: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None,
+                     catalogue_id: str | None = None, file: str = "") -> tuple[Plan | None, list[Issue]]:
+    """Assemble a plan from in-memory tables keyed like the workbook (schema keys as columns).
+
+    >>> t = {"communes": pd.DataFrame([{"commune": "A", "plan_section": "1", "target_level": "nâng cao",
+    ...                                 "target_year": 2024}]),
+    ...      "items": pd.DataFrame([{"commune": "A", "criterion_written": "Y tế", "due": "2024Q2"}])}
+    >>> plan, issues = plan_from_tables(t)
+    >>> plan.gaps[["commune", "criterion_code", "due_source"]].values.tolist()
+    [['A', '14', 'item']]
+    """
+    raw: dict[str, RawTable] = {}
+    for key, df in tables.items():
+        frame = df.astype(object).where(df.notna(), None).copy()
+        frame["_row"] = range(2, len(frame) + 2)
+        extra = [c for c in df.columns if key == "matrix" and c != "commune"]
+        raw[key] = RawTable(SHEETS[key], frame, {"extra_columns": extra, "header_row": 1})
+    if meta or catalogue_id:
+        info = dict(meta or {})
+        if catalogue_id:
+            info["catalogue"] = catalogue_id
+        raw["info"] = RawTable(SHEETS["info"], pd.DataFrame(
+            [{"item": k, "value": v, "_row": i} for i, (k, v) in enumerate(info.items(), start=2)], dtype=object), {})
+    plan, issues = assemble(raw, file=file)
+    if plan is not None:
+        plan = _finish_gaps(plan)
+    return plan, issues
+
+
 def load_plan(path: Path | str | None = None) -> Plan:
     """Load a plan workbook (default: the embedded 2023 Tứ Kỳ plan).
 
