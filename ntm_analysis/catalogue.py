@@ -90,20 +90,25 @@ class Catalogue:
     def order(self, code: str) -> int:
         return int(self._by_code[str(code)]["order"])
 
-    @property
+    @cached_property
     def codes(self) -> list[str]:
         return list(self.criteria["code"])
 
-    @property
+    @cached_property
     def criterion_codes(self) -> list[str]:
         """Codes of the criteria proper (not model requirements)."""
         return list(self.criteria.loc[self.criteria["kind"] == "criterion", "code"])
 
-    @property
+    @cached_property
     def model_codes(self) -> list[str]:
         """Codes of the model-commune requirements a plan can list (KM2…)."""
         m = self.criteria[(self.criteria["kind"] == "model") & ~self.criteria["derived"]]
         return list(m["code"])
+
+    @cached_property
+    def derived_codes(self) -> list[str]:
+        """Requirements that hold by themselves (KM1: the advanced set is met)."""
+        return list(self.criteria.loc[self.criteria["derived"], "code"])
 
     def is_model(self, code: str) -> bool:
         return self._by_code[str(code)]["kind"] == "model"

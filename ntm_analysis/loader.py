@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import config
@@ -211,6 +212,22 @@ class _Ctx:
         self.file = file
         self.cat = catalogue
         self.issues: list[Issue] = []
+        self._memo: dict[str, dict] = {}
+
+    def memo(self, kind: str, key: Any, fn):
+        """``fn()``, remembered by ``key`` when it raised no issue (issues need their row)."""
+        cache = self._memo.setdefault(kind, {})
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable cell value
+            return fn()
+        n = len(self.issues)
+        out = fn()
+        if len(self.issues) == n:
+            cache[key] = out
+        return out
 
     def err(self, sheet: Sheet, row: Any, column: str, value: Any, message: str, code: str) -> None:
         self.issues.append(Issue("error", sheet.name, _int(row), sheet.column(column).header if column in
@@ -219,6 +236,12 @@ class _Ctx:
     def warn(self, sheet: Sheet, row: Any, column: str, value: Any, message: str, code: str) -> None:
         self.issues.append(Issue("warning", sheet.name, _int(row), sheet.column(column).header if column in
                                  {c.key for c in sheet.columns} else column, _str(value), message, self.file, code))
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values (faster than ``to_dict('records')``)."""
+    cols = list(frame.columns)
+    return [dict(zip(cols, vals)) for vals in zip(*(frame[c].tolist() for c in cols))]
 
 
 def _int(v: Any) -> int | None:
@@ -272,7 +295,7 @@ def _suggest_commune(name: str, known: list[str]) -> str:
 def _communes(ctx: _Ctx, t: RawTable) -> pd.DataFrame:
     sheet = t.sheet
     rows, seen = [], {}
-    for rec in t.frame.to_dict("records"):
+    for rec in _records(t.frame):
         name = nfc(rec.get("commune"))
         if not name:
             ctx.err(sheet, rec["_row"], "commune", "", "thiếu tên xã", "missing_value")
@@ -285,10 +308,12 @@ def _communes(ctx: _Ctx, t: RawTable) -> pd.DataFrame:
         if level is None:
             ctx.err(sheet, rec["_row"], "target_level", rec.get("target_level"),
                     "mức phấn đấu phải là 'nâng cao' hoặc 'kiểu mẫu'", "bad_value")
-        year = _year(ctx, sheet, rec, "target_year", required=True)
-        orig = _year(ctx, sheet, rec, "original_target_year", required=False)
-        met = parse_count(rec.get("stated_met_written"))
-        miss = parse_count(rec.get("stated_missing_written"))
+        year = ctx.memo("year", rec.get("target_year"), lambda: _year(ctx, sheet, rec, "target_year", True))
+        orig = ctx.memo("oyear", rec.get("original_target_year"),
+                        lambda: _year(ctx, sheet, rec, "original_target_year", False))
+        met = ctx.memo("count", rec.get("stated_met_written"), lambda: parse_count(rec.get("stated_met_written")))
+        miss = ctx.memo("count", rec.get("stated_missing_written"),
+                        lambda: parse_count(rec.get("stated_missing_written")))
         rows.append({
             "commune": name,
             "plan_section": nfc(rec.get("plan_section")),
@@ -381,28 +406,23 @@ def assemble(tables: dict[str, RawTable], catalogue: Catalogue | None = None,
     milestones, commune_due = _milestones(ctx, tables.get("milestones"), index)
 
     # items -> gaps
-    gap_rows: list[dict] = []
+    gap_rows: list[tuple] = []
     seen: dict[tuple[str, str], int] = {}
     deps: list[dict] = []
     if "items" in tables:
         sheet = tables["items"].sheet
-        for rec in tables["items"].frame.to_dict("records"):
-            commune = _resolve_commune(ctx, sheet, rec, index)
+        for rec in _records(tables["items"].frame):
+            commune = ctx.memo("commune", rec.get("commune"), lambda: _resolve_commune(ctx, sheet, rec, index))
             written = nfc(rec.get("criterion_written"))
             if not written and not nfc(rec.get("criterion")):
                 ctx.err(sheet, rec["_row"], "criterion_written", "", "thiếu tên tiêu chí", "missing_value")
                 continue
-            source_key = "criterion" if nfc(rec.get("criterion")) else "criterion_written"
-            codes, method = _codes(ctx, sheet, rec, source_key, rec.get(source_key))
-            if source_key == "criterion" and written:
-                wm = cat.match(written)
-                if wm.ok and set(wm.codes) != set(codes):
-                    ctx.warn(sheet, rec["_row"], "criterion_written", written,
-                             f"nguyên văn khớp với {', '.join(wm.codes)} nhưng cột chuẩn hóa ghi "
-                             f"{', '.join(codes)}; dùng cột chuẩn hóa", "criterion_mismatch")
-                method = wm.method if wm.ok and set(wm.codes) == set(codes) else method
-            due, year_only, due_written = _deadline(ctx, sheet, rec, "due_written", "due")
-            waits = _waits(ctx, sheet, rec)
+            codes, method = ctx.memo("codes", (rec.get("criterion"), written),
+                                     lambda: _item_codes(ctx, sheet, rec, written))
+            due, year_only, due_written = ctx.memo(
+                "due", (rec.get("due_written"), rec.get("due")),
+                lambda: _deadline(ctx, sheet, rec, "due_written", "due"))
+            waits = _waits(ctx, sheet, rec) if rec.get("waits_on") else []
             if commune is None or not codes:
                 continue
             req_word = REQUIREMENT_WORDS.get(fold(rec.get("requirement")))
@@ -434,7 +454,7 @@ def assemble(tables: dict[str, RawTable], catalogue: Catalogue | None = None,
 
     gaps = _gap_frame(gap_rows)
     communes = _commune_frame(communes, gaps, commune_due)
-    for r in communes.to_dict("records"):
+    for r in _records(communes):
         _count_warnings(ctx, tables["communes"].sheet, r, cat)
 
     plan_deps = pd.DataFrame(deps, columns=["commune", "waiting", "on", "when", "reason", "source"])
@@ -461,12 +481,26 @@ def assemble(tables: dict[str, RawTable], catalogue: Catalogue | None = None,
     return (None if has_errors else plan), ctx.issues
 
 
+def _item_codes(ctx: _Ctx, sheet: Sheet, rec: dict, written: str) -> tuple[tuple[str, ...], str]:
+    """Criterion codes of an item: the canonical column when filled, else the words as written."""
+    source_key = "criterion" if nfc(rec.get("criterion")) else "criterion_written"
+    codes, method = _codes(ctx, sheet, rec, source_key, rec.get(source_key))
+    if source_key == "criterion" and written:
+        wm = ctx.cat.match(written)
+        if wm.ok and set(wm.codes) != set(codes):
+            ctx.warn(sheet, rec["_row"], "criterion_written", written,
+                     f"nguyên văn khớp với {', '.join(wm.codes)} nhưng cột chuẩn hóa ghi "
+                     f"{', '.join(codes)}; dùng cột chuẩn hóa", "criterion_mismatch")
+        method = wm.method if wm.ok and set(wm.codes) == set(codes) else method
+    return codes, method
+
+
 def _info(t: RawTable | None) -> dict[str, Any]:
     info: dict[str, Any] = {}
     if t is None:
         return info
     labels = {fold(v): k for k, v in INFO_KEYS.items()} | {fold(k): k for k in INFO_KEYS}
-    for rec in t.frame.to_dict("records"):
+    for rec in _records(t.frame):
         key = labels.get(fold(rec.get("item")))
         if key:
             value = rec.get("value")
@@ -479,7 +513,7 @@ def _info(t: RawTable | None) -> dict[str, Any]:
 
 def _gap(cat: Catalogue, commune: str, code: str, written: str, method: str, detail: str,
          due: pd.Period | None, year_only: bool, due_written: str, commune_due: dict,
-         waits: str, sheet: str, row: int) -> dict:
+         waits: str, sheet: str, row: int) -> tuple:
     if due is not None:
         source = "year-only" if year_only else "item"
         eff, eff_written = due, due_written
@@ -489,25 +523,9 @@ def _gap(cat: Catalogue, commune: str, code: str, written: str, method: str, det
         eff, eff_written = c_due, c_written
     else:
         source, eff, eff_written = "none", None, ""
-    return {
-        "gap_id": f"{commune}|{code}",
-        "commune": commune,
-        "requirement": "model" if cat.is_model(code) else "criterion",
-        "criterion_code": code,
-        "criterion_order": cat.order(code),
-        "criterion": cat.name(code),
-        "criterion_en": cat.name(code, "en"),
-        "written_as": written,
-        "match_method": method,
-        "detail": detail,
-        "due_written": eff_written,
-        "due": eff,
-        "due_source": source,
-        "waits_on": waits,
-        "department": cat.department(code),
-        "sheet": sheet,
-        "row": row,
-    }
+    return (f"{commune}|{code}", commune, "model" if cat.is_model(code) else "criterion", code, cat.order(code),
+            cat.name(code), cat.name(code, "en"), written, method, detail, eff_written, eff, source, waits,
+            cat.department(code), sheet, row)
 
 
 GAP_COLUMNS = ["gap_id", "commune", "requirement", "criterion_code", "criterion_order", "criterion",
@@ -515,9 +533,16 @@ GAP_COLUMNS = ["gap_id", "commune", "requirement", "criterion_code", "criterion_
                "waits_on", "department", "plan_section", "target_level", "target_year", "sheet", "row"]
 
 
-def _gap_frame(rows: list[dict]) -> pd.DataFrame:
+def _periods(values) -> pd.arrays.PeriodArray:
+    """A quarterly PeriodArray from Period-or-None values (fast: through ordinals)."""
+    nat = pd.NaT.value
+    ords = np.fromiter((nat if v is None or v is pd.NaT else v.ordinal for v in values), dtype="int64")
+    return pd.arrays.PeriodArray(ords, dtype=QDTYPE)
+
+
+def _gap_frame(rows: list[tuple]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=[c for c in GAP_COLUMNS if c not in ("plan_section", "target_level", "target_year")])
-    df["due"] = pd.array(list(df["due"]), dtype=QDTYPE) if len(df) else pd.Series([], dtype=QDTYPE)
+    df["due"] = _periods(df["due"].tolist())
     df["criterion_order"] = df["criterion_order"].astype("int64")
     df["row"] = df["row"].astype("int64")
     return df
@@ -527,7 +552,7 @@ def _commune_frame(communes: pd.DataFrame, gaps: pd.DataFrame, commune_due: dict
     out = communes.copy()
     crit = gaps[gaps["requirement"] == "criterion"].groupby("commune").size()
     out["listed_missing"] = out["commune"].map(crit).fillna(0).astype("Int64")
-    out["commune_due"] = pd.array([commune_due.get(c, (None,))[0] for c in out["commune"]], dtype=QDTYPE)
+    out["commune_due"] = _periods([commune_due.get(c, (None,))[0] for c in out["commune"]])
     out["commune_due_written"] = [commune_due.get(c, (None, False, ""))[2] for c in out["commune"]]
     out["commune_due_year_only"] = [bool(commune_due.get(c, (None, False))[1]) for c in out["commune"]]
     for col in ("target_year", "original_target_year", "stated_met", "stated_total", "stated_missing"):
@@ -556,9 +581,10 @@ def _milestones(ctx: _Ctx, t: RawTable | None, index: dict[str, str]):
     cols = ["commune", "milestone", "written_as", "due_written", "due", "year_only", "applies_to_items"]
     rows, commune_due = [], {}
     if t is not None:
-        for rec in t.frame.to_dict("records"):
-            commune = _resolve_commune(ctx, t.sheet, rec, index)
-            due, year_only, written = _deadline(ctx, t.sheet, rec, "due_written", "due")
+        for rec in _records(t.frame):
+            commune = ctx.memo("commune", rec.get("commune"), lambda: _resolve_commune(ctx, t.sheet, rec, index))
+            due, year_only, written = ctx.memo("due", (rec.get("due_written"), rec.get("due")),
+                                               lambda: _deadline(ctx, t.sheet, rec, "due_written", "due"))
             applies = _bool(ctx, t.sheet, rec, "applies_to_items", default=True)
             if commune is None:
                 continue
@@ -570,7 +596,7 @@ def _milestones(ctx: _Ctx, t: RawTable | None, index: dict[str, str]):
                 if prev is None or due > prev[0]:
                     commune_due[commune] = (due, year_only, written)
     df = pd.DataFrame(rows, columns=cols)
-    df["due"] = pd.array(list(df["due"]), dtype=QDTYPE) if len(df) else pd.Series([], dtype=QDTYPE)
+    df["due"] = _periods(df["due"].tolist())
     return df.astype({"year_only": bool, "applies_to_items": bool}), commune_due
 
 
@@ -596,7 +622,7 @@ def _waits(ctx: _Ctx, sheet: Sheet, rec: dict) -> list[str]:
 
 
 def _matrix(ctx: _Ctx, t: RawTable, index: dict[str, str], level: dict[str, str],
-            seen: dict, commune_due: dict) -> list[dict]:
+            seen: dict, commune_due: dict) -> list[tuple]:
     cat = ctx.cat
     sheet = t.sheet
     colcodes: dict[str, str] = {}
@@ -610,9 +636,9 @@ def _matrix(ctx: _Ctx, t: RawTable, index: dict[str, str], level: dict[str, str]
             ctx.err(sheet, t.extra["header_row"], col, col, "cột tiêu chí trùng", "duplicate_column")
             continue
         colcodes[col] = m.codes[0]
-    rows: list[dict] = []
+    rows: list[tuple] = []
     done: set[str] = set()
-    for rec in t.frame.to_dict("records"):
+    for rec in _records(t.frame):
         commune = _resolve_commune(ctx, sheet, rec, index)
         if commune is None:
             continue
@@ -645,9 +671,10 @@ def _model_requirements(cat: Catalogue, communes: pd.DataFrame, gaps: pd.DataFra
     missing = set(zip(gaps["commune"], gaps["criterion_code"]))
     crit = set(gaps.loc[gaps["requirement"] == "criterion", "commune"])
     model_all = [c for c in cat.criteria.loc[cat.criteria["kind"] == "model", "code"]]
+    derived = set(cat.derived_codes)
     for commune in communes.loc[communes["target_level"] == "kieu_mau", "commune"]:
         for code in model_all:
-            gone = commune in crit if cat.criteria.set_index("code").loc[code, "derived"] else (commune, code) in missing
+            gone = commune in crit if code in derived else (commune, code) in missing
             rows.append({"commune": commune, "criterion_code": code, "requirement": cat.name(code),
                          "status": "missing" if gone else "met"})
     return pd.DataFrame(rows, columns=["commune", "criterion_code", "requirement", "status"])
@@ -657,7 +684,7 @@ def _ocop(ctx: _Ctx, t: RawTable | None, index: dict[str, str]) -> pd.DataFrame:
     cols = ["commune", "product", "status", "target_stars", "written_as", "note"]
     rows = []
     if t is not None:
-        for rec in t.frame.to_dict("records"):
+        for rec in _records(t.frame):
             commune = _resolve_commune(ctx, t.sheet, rec, index)
             status = OCOP_WORDS.get(fold(rec.get("status")))
             if status is None:
@@ -683,7 +710,7 @@ def _quantities(ctx: _Ctx, t: RawTable | None, index: dict[str, str]) -> pd.Data
             "target_written", "target", "unit", "comparator"]
     rows = []
     if t is not None:
-        for rec in t.frame.to_dict("records"):
+        for rec in _records(t.frame):
             commune = _resolve_commune(ctx, t.sheet, rec, index)
             codes, _ = _codes(ctx, t.sheet, rec, "criterion", rec.get("criterion"))
             values = {}
@@ -716,7 +743,7 @@ def _completions(ctx: _Ctx, t: RawTable | None, index: dict[str, str]) -> pd.Dat
     cols = ["commune", "criterion_code", "done", "done_written", "note"]
     rows = []
     if t is not None:
-        for rec in t.frame.to_dict("records"):
+        for rec in _records(t.frame):
             commune = _resolve_commune(ctx, t.sheet, rec, index)
             codes, _ = _codes(ctx, t.sheet, rec, "criterion", rec.get("criterion"))
             done, _, written = _deadline(ctx, t.sheet, rec, "", "done")
@@ -728,7 +755,7 @@ def _completions(ctx: _Ctx, t: RawTable | None, index: dict[str, str]) -> pd.Dat
                 rows.append({"commune": commune, "criterion_code": code, "done": done,
                              "done_written": _str(rec.get("done")), "note": nfc(rec.get("note"))})
     df = pd.DataFrame(rows, columns=cols)
-    df["done"] = pd.array(list(df["done"]), dtype=QDTYPE) if len(df) else pd.Series([], dtype=QDTYPE)
+    df["done"] = _periods(df["done"].tolist())
     return df
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -98,6 +99,11 @@ def parse_deadline(value: object) -> Deadline | None:
     written = nfc(value)
     if not written:
         return None
+    return _parse_text(written)
+
+
+@lru_cache(maxsize=50_000)
+def _parse_text(written: str) -> Deadline:
     folded = fold(written)
     qualifier = ""
     lower = written.lower()  # diacritics matter: "phấn đấu quý" is not "đầu quý"

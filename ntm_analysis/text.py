@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PUNCT = re.compile(r"[\-–—_,;:/\\.()\[\]\"'“”‘’&+*]+")
 _SPACE = re.compile(r"\s+")
@@ -24,11 +25,16 @@ def nfc(value: object) -> str:
         return ""
     if isinstance(value, float) and value != value:  # NaN
         return ""
-    text = str(value)
-    text = unicodedata.normalize("NFC", text)
-    # non-breaking and zero-width spaces appear in pasted text
-    text = text.replace("\u00a0", " ").replace("\u200b", "")
-    return _SPACE.sub(" ", text).strip()
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        # non-breaking and zero-width spaces appear in pasted text
+        if "\u00a0" in text or "\u200b" in text:
+            text = text.replace("\u00a0", " ").replace("\u200b", "")
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = _SPACE.sub(" ", text)
+    return text.strip()
 
 
 def strip_diacritics(text: str) -> str:
@@ -48,6 +54,13 @@ def fold(value: object) -> str:
     >>> fold("Quốc phòng - An ninh")
     'quoc phong an ninh'
     """
+    if isinstance(value, str):
+        return _fold_str(value)
+    return _fold_str(nfc(value))
+
+
+@lru_cache(maxsize=200_000)
+def _fold_str(value: str) -> str:
     text = strip_diacritics(nfc(value)).lower()
     text = _PUNCT.sub(" ", text)
     return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,125 @@
+"""Synthetic plans of any size, for benchmarks and scale tests.
+
+The mix follows the 2023 Tứ Kỳ plan: most communes aim at the advanced set, some at
+the model set; 0–6 gaps each with criterion 13 (OCOP) and 8 most common; about half
+the deadlines are the item's own quarter, some year-only, some the commune's, some
+none; criteria written with the aliases and typos plans use; OCOP candidates for
+communes missing criterion 13. Deterministic for a given seed.
+
+>>> tables, meta = synthetic_tables(50, seed=1)
+>>> len(tables["communes"]), tables["items"]["commune"].isin(tables["communes"]["commune"]).all()
+(50, True)
+>>> plan = synthetic_plan(50, seed=1)
+>>> len(plan.communes)
+50
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import load_catalogue
+from .errors import PlanError
+from .plan import Plan
+
+SYLLABLES = ["An", "Bình", "Hưng", "Đạo", "Tân", "Kỳ", "Minh", "Đức", "Quang", "Phục", "Ngọc", "Văn", "Tố",
+             "Phương", "Nguyên", "Giáp", "Dân", "Chủ", "Đại", "Hợp", "Khải", "Trung", "Quảng", "Nghiệp",
+             "Hà", "Thanh", "Sơn", "Lạc", "Hòa", "Phú", "Thịnh", "Long", "Mỹ", "Lộc", "Vĩnh", "Xuân"]
+# how often each criterion is missing (criterion 13 and 8 most, like the 2023 plan)
+WEIGHTS = {"1": 1, "2": 6, "3": 1, "4": 1, "5": 9, "6": 6, "7": 1, "8": 9, "9": 1, "10": 2, "11": 2,
+           "12": 1, "13": 13, "14": 9, "15": 3, "16": 2, "17": 3, "18": 2, "19": 3}
+PRODUCTS = ["Dưa chuột", "Nấm", "Chuối tiêu", "Bánh chưng", "Gạo nếp", "Mật ong", "Vải thiều", "Rau an toàn"]
+
+
+def _names(n: int, rng: np.random.Generator) -> list[str]:
+    first = rng.choice(SYLLABLES, n)
+    second = rng.choice(SYLLABLES, n)
+    return [f"{a} {b} {i + 1}" for i, (a, b) in enumerate(zip(first, second))]
+
+
+def synthetic_tables(n_communes: int, seed: int = 0, year: int = 2023) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Workbook-shaped tables (schema keys) for ``n_communes`` communes."""
+    rng = np.random.default_rng(seed)
+    cat = load_catalogue()
+    names = _names(n_communes, rng)
+    model = rng.random(n_communes) < 0.15
+    communes = pd.DataFrame({
+        "commune": names,
+        "plan_section": np.where(model, "2.2", "2.1"),
+        "target_level": np.where(model, "kiểu mẫu", "nâng cao"),
+        "target_year": year,
+        "original_target_year": np.where(rng.random(n_communes) < 0.3, year - 1, year),
+    })
+    codes = np.array(list(WEIGHTS))
+    p = np.array(list(WEIGHTS.values()), dtype=float)
+    p /= p.sum()
+    n_gaps = rng.integers(0, 7, n_communes)
+    rows_commune = np.repeat(np.arange(n_communes), n_gaps)
+    picks = rng.choice(len(codes), size=(n_communes, 6), p=p)
+    # distinct criteria per commune: keep the first occurrence of each pick
+    chosen = []
+    for i, k in enumerate(n_gaps):
+        seen = list(dict.fromkeys(picks[i]))[:k]
+        chosen.extend((i, codes[j]) for j in seen)
+    idx = np.array([c[0] for c in chosen], dtype=int)
+    crit = np.array([c[1] for c in chosen])
+    spellings = {c: [cat.name(c)] + [a for a, code in cat.aliases.items() if code == c][:3] for c in codes}
+    written = [spellings[c][rng.integers(0, len(spellings[c]))] for c in crit]
+    kind = rng.random(len(crit))
+    quarter = rng.integers(1, 5, len(crit))
+    due = np.where(kind < 0.55, [f"{year}Q{q}" for q in quarter], "")
+    due_written = np.where(kind < 0.55, [f"quý {'I' * q if q < 4 else 'IV'}/{year}" for q in quarter],
+                           np.where(kind < 0.7, f"trong năm {year}", ""))
+    items = pd.DataFrame({
+        "commune": np.array(names, dtype=object)[idx],
+        "criterion_written": written,
+        "due_written": due_written,
+        "due": due,
+    })
+    # model requirement for some model communes
+    km = np.flatnonzero(model & (rng.random(n_communes) < 0.7))
+    items = pd.concat([items, pd.DataFrame({
+        "commune": np.array(names, dtype=object)[km], "criterion_written": "Mô hình thôn thông minh",
+        "due_written": "", "due": "", "requirement": "kiểu mẫu"})], ignore_index=True)
+    has_milestone = rng.random(n_communes) < 0.5
+    mq = rng.integers(2, 5, n_communes)
+    milestones = pd.DataFrame({
+        "commune": np.array(names, dtype=object)[has_milestone],
+        "milestone": "Hoàn thiện hồ sơ đề nghị thẩm tra, thẩm định",
+        "due_written": [f"quý {'I' * q if q < 4 else 'IV'}/{year}" for q in mq[has_milestone]],
+        "due": [f"{year}Q{q}" for q in mq[has_milestone]],
+        "applies_to_items": "có",
+    })
+    ocop_communes = items.loc[items["criterion_written"].map(lambda w: cat.match(w).codes == ("13",)), "commune"]
+    ocop_communes = ocop_communes.drop_duplicates().to_numpy()
+    chosen_product = rng.random(len(ocop_communes)) < 0.6
+    ocop = pd.DataFrame({
+        "commune": ocop_communes,
+        "product": np.where(chosen_product, rng.choice(PRODUCTS, len(ocop_communes)), ""),
+        "status": np.where(chosen_product, "đã chọn", "chưa có"),
+        "target_stars": np.where(chosen_product, 3, None),
+    })
+    meta = {"district": f"Huyện tổng hợp ({n_communes} xã)", "province": "Tổng hợp", "plan_year": year,
+            "catalogue": cat.id, "plan_title": f"Kế hoạch tổng hợp {n_communes} xã (seed {seed})"}
+    return {"communes": communes, "items": items, "milestones": milestones, "ocop": ocop}, meta
+
+
+def synthetic_plan(n_communes: int, seed: int = 0, year: int = 2023) -> Plan:
+    """A loaded :class:`Plan` built from :func:`synthetic_tables`."""
+    from .loader import plan_from_tables
+
+    tables, meta = synthetic_tables(n_communes, seed, year)
+    plan, issues = plan_from_tables(tables, meta)
+    if plan is None:
+        raise PlanError([i for i in issues if i.severity == "error"], "synthetic")
+    return plan
+
+
+def write_synthetic_workbook(path: Path | str, n_communes: int, seed: int = 0) -> Path:
+    """Write a synthetic plan as a workbook in the package layout."""
+    from .workbook import write_workbook
+
+    tables, meta = synthetic_tables(n_communes, seed)
+    return write_workbook(path, tables, meta)
