@@ -1,0 +1,319 @@
+"""Walk a plan's lines: parts (I, II, …), numbered sections, communes, department tasks.
+
+A *commune section* is a numbered heading whose title names a level ("NTM nâng
+cao", "kiểu mẫu"); a commune starts at "a) Xã X: …" / "Xã X: …" inside it, or is
+named by the heading itself ("1.2. Xã Tân Kỳ phấn đấu đạt chuẩn NTM kiểu mẫu năm
+2022"). Department tasks are read in the part titled "Tổ chức thực hiện".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..catalogue import Catalogue
+from .commune import CommuneBlock, CommuneReader, Finding, Item
+from .document import Line
+from .extras import department_row, ocop_rows, quantity_rows
+from .patterns import capitalized_run, pfold, strip_trailing
+
+LEVEL_VI = {"nang_cao": "nâng cao", "kieu_mau": "kiểu mẫu"}
+COLUMNS = {
+    "info": ["item", "value"],
+    "communes": ["commune", "plan_section", "section_title", "target_level", "target_year",
+                 "original_target_year", "original_target_written", "stated_met_written",
+                 "stated_missing_written", "source_text", "note"],
+    "items": ["item_no", "commune", "requirement", "criterion_written", "criterion", "detail",
+              "due_written", "due", "waits_on", "note"],
+    "milestones": ["commune", "milestone", "written_as", "due_written", "due", "applies_to_items"],
+    "ocop": ["commune", "product", "status", "target_stars", "written_as", "note"],
+    "quantities": ["commune", "criterion", "indicator", "written_as", "current_written", "current",
+                   "target_written", "target", "unit", "comparator"],
+    "departments": ["department", "task", "criteria", "plan_section"],
+}
+
+_ROMAN = re.compile(r"^(?P<n>(?:X|IX|IV|V?I{0,3}))\s*[.)/]\s*(?P<t>\S.*)$")
+_NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]?\s+(?P<t>\S.*)$")
+_COMMUNE = re.compile(r"^(?:\(?[a-zđ]\)|[a-zđ]\.|\d{1,2}\)|\d{1,2}\.)?\s*xa\s+(?P<rest>.+)$")
+_YEARS = re.compile(r"\bnam\s+(?P<y>(?:19|20|21)\d\d(?:\s*(?:,|va|-|–)\s*(?:19|20|21)\d\d)*)")
+_SKIP_PARTS = ("muc dich", "yeu cau", "kien nghi", "de xuat", "kinh phi", "noi nhan")
+_END = ("noi nhan", "tren day la")
+
+
+@dataclass
+class Section:
+    number: str
+    title: str
+    line: int
+    level: str  # nang_cao | kieu_mau
+    years: list[int] = field(default_factory=list)
+    years_written: str = ""
+    moved_to: int = 0  # "năm 2023 chuyển sang năm 2024"
+
+
+def _section(number: str, title: str, line: int) -> Section | None:
+    f = pfold(title)
+    has_nc, has_km = "nang cao" in f, "kieu mau" in f
+    if not (has_nc or has_km) or not re.search(r"\bxa\b", f):
+        return None
+    years, written = [], ""
+    for m in _YEARS.finditer(f):  # the first "năm …" is the original target
+        written = title[m.start("y"):m.end("y")]
+        years = [int(y) for y in re.findall(r"(?:19|20|21)\d\d", m.group("y"))]
+        break
+    later = [int(y) for y in re.findall(r"\b(?:19|20|21)\d\d\b", f[m.end():])] if years else []
+    level = "kieu_mau" if has_km and not has_nc else "nang_cao"
+    if has_nc and has_km:
+        level = "both"
+    return Section(number, title, line, level, years, written, max(later, default=0))
+
+
+def _is_heading(line: Line) -> re.Match | None:
+    if line.bullet:
+        return None
+    m = _NUMBERED.match(line.text)
+    if not m:
+        return None
+    title = m.group("t")
+    colon = title.find(":")
+    if colon >= 0 and title[colon + 1:].strip():
+        return None  # "1. Giao thông: …" is content, not a heading
+    return m
+
+
+class PlanReader:
+    """Reads the lines of a plan into tables and findings."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.cat = catalogue
+        self.findings: list[Finding] = []
+        self.blocks: list[CommuneBlock] = []
+        self.departments: list[dict] = []
+        self.meta: dict = {}
+
+    # ----------------------------------------------------------------- walk
+    def read(self, lines: list[Line], source: str = "") -> None:
+        self.meta = self._meta(lines, source)
+        part = ""
+        section: Section | None = None
+        block: CommuneBlock | None = None
+        dept_section, dept_title = "", ""
+        in_departments = False
+        for line in lines:
+            f = pfold(line.text)
+            if f.startswith(_END):
+                break
+            m = _ROMAN.match(line.text) if not line.bullet else None
+            if m and m.group("n"):
+                part = m.group("n")
+                pf = pfold(m.group("t"))
+                in_departments = "to chuc thuc hien" in pf
+                skip = any(w in pf for w in _SKIP_PARTS)
+                section, block = None, None
+                dept_section, dept_title = part, strip_trailing(m.group("t"))
+                if skip:
+                    in_departments = False
+                continue
+            h = _is_heading(line)
+            if in_departments:
+                if h:
+                    dept_section = f"{part}.{h.group('n')}" if part else h.group("n")
+                    dept_title = strip_trailing(h.group("t"))
+                    continue
+                self.departments.append(department_row(line.text, dept_title, dept_section, self.cat))
+                continue
+            if h:
+                number, title = h.group("n"), strip_trailing(h.group("t"))
+                found = _section(number, title, line.no)
+                block = None
+                if found:
+                    section = found
+                    if pfold(title).startswith("xa "):
+                        name = capitalized_run(title[3:].strip())
+                        if name:
+                            block = self._new_block(name, line, section, header=line.text)
+                else:
+                    section = None
+                continue
+            if section is None:
+                continue
+            cm = _COMMUNE.match(f)
+            if cm:
+                rest = line.text[cm.start("rest"):]
+                name = capitalized_run(rest)
+                after = rest[len(name):].lstrip(" *")
+                if name and after[:1] in (":", "-", "–", ""):
+                    block = self._new_block(name, line, section, header=line.text)
+                    lead = after[1:].strip()
+                    if lead:
+                        block.lines.append(Line(line.no, lead, "", line.style))
+                    continue
+            if block is None:
+                self.findings.append(Finding(line.no, "unplaced_line", line.text,
+                                             "Dòng nằm trong mục kế hoạch nhưng không thuộc xã nào", "", "info"))
+                continue
+            block.lines.append(line)
+        reader = CommuneReader(self.cat, self.findings)
+        for b in self.blocks:
+            reader.read(b)
+            self._check_counts(b)
+
+    def _new_block(self, name: str, line: Line, section: Section, header: str) -> CommuneBlock:
+        for b in self.blocks:
+            if pfold(b.name) == pfold(name):
+                self.findings.append(Finding(line.no, "duplicate_commune", line.text,
+                                             f"Xã {name} xuất hiện lần nữa (lần đầu ở dòng {b.line})", name))
+        sec = section.__dict__.copy()
+        if section.level == "both":
+            self.findings.append(Finding(line.no, "ambiguous_level", section.title,
+                                         "Tên mục nêu cả 'nâng cao' và 'kiểu mẫu'; xác định mức theo nội dung của xã",
+                                         name))
+        block = CommuneBlock(name, line.no, sec, header=header)
+        self.blocks.append(block)
+        return block
+
+    # ----------------------------------------------------------------- meta
+    def _meta(self, lines: list[Line], source: str) -> dict:
+        meta: dict = {"district": "", "province": "", "plan_title": "", "plan_year": None,
+                      "catalogue": self.cat.id, "source": source}
+        for i, line in enumerate(lines[:40]):
+            f = pfold(line.text)
+            if f.startswith("ke hoach") and not meta["plan_title"]:
+                title = line.text
+                if f.strip(" :") == "ke hoach" and i + 1 < len(lines):
+                    title = f"{line.text} {lines[i + 1].text}"
+                meta["plan_title"] = strip_trailing(title)
+        for key, word in (("district", "huyen"), ("province", "tinh")):
+            names = []
+            for line in lines:
+                for m in re.finditer(rf"\b{word}\s+", pfold(line.text)):
+                    name = capitalized_run(line.text[m.end():])
+                    if name and not pfold(name).startswith(("uy", "ubnd")):
+                        names.append(name)
+            proper = [n for n in names if not n.isupper()]  # "AN LÃO" in a letterhead
+            meta[key] = proper[0] if proper else (names[0].title() if names else "")
+        years = re.findall(r"\bnam\s+((?:19|20|21)\d\d)\b", pfold(meta["plan_title"]))
+        if not years:
+            for line in lines[:15]:
+                years = re.findall(r"\bnam\s+((?:19|20|21)\d\d)\b", pfold(line.text))
+                if years:
+                    break
+        meta["plan_year"] = int(years[-1]) if years else None
+        if not meta["plan_year"]:
+            self.findings.append(Finding(1, "no_plan_year", "", "Không tìm thấy năm kế hoạch"))
+        if not meta["district"]:
+            self.findings.append(Finding(1, "no_district", "", "Không tìm thấy tên huyện", "", "info"))
+        return meta
+
+    # ---------------------------------------------------------------- checks
+    def _check_counts(self, b: CommuneBlock) -> None:
+        codes = [c for it in b.items if not it.is_model for c in it.match.codes]
+        n_items = sum(1 for it in b.items if not it.is_model)
+        if b.met_count and b.missing_count is not None and sum([b.met_count[0], b.missing_count]) != b.met_count[1]:
+            self._count_finding(b, f"Kế hoạch ghi '{b.met_written}' và '{b.missing_written}': "
+                                   f"{b.met_count[0]} + {b.missing_count} ≠ {b.met_count[1]}")
+        if b.missing_count is not None and b.missing_count != len(codes):
+            extra = f" ở {n_items} mục" if n_items != len(codes) else ""
+            self._count_finding(b, f"Kế hoạch ghi '{b.missing_written}' nhưng liệt kê {len(codes)} tiêu chí{extra}")
+        seen: dict[str, Item] = {}
+        for it in b.items:
+            for c in it.match.codes:
+                if c in seen:
+                    self.findings.append(Finding(it.line, "duplicate_criterion", it.written,
+                                                 f"Tiêu chí {self.cat.label(c)} nêu hai lần (dòng {seen[c].line} "
+                                                 f"và {it.line})", b.name))
+                seen[c] = it
+        if not b.items and not b.milestones:
+            self.findings.append(Finding(b.line, "no_items", b.header,
+                                         f"Không tìm thấy tiêu chí còn thiếu hay mốc hồ sơ nào của xã {b.name}",
+                                         b.name, "info"))
+
+    def _count_finding(self, b: CommuneBlock, message: str) -> None:
+        b.section = dict(b.section)
+        b.section.setdefault("notes", []).append(message)
+        self.findings.append(Finding(b.line, "count_mismatch", b.header, message, b.name))
+
+    # ---------------------------------------------------------------- tables
+    def tables(self) -> dict[str, pd.DataFrame]:
+        plan_year = self.meta.get("plan_year")
+        communes, items, milestones, ocop, quantities = [], [], [], [], []
+        for b in self.blocks:
+            sec = b.section
+            level = sec["level"]
+            if level == "both":
+                level = "kieu_mau" if any(it.is_model for it in b.items) or "kieu mau" in pfold(b.header) else "nang_cao"
+            original = max(sec["years"]) if sec["years"] else None
+            target = max(original or 0, plan_year or 0, sec["moved_to"]) or None
+            communes.append({
+                "commune": b.name, "plan_section": sec["number"], "section_title": sec["title"],
+                "target_level": LEVEL_VI[level], "target_year": target,
+                "original_target_year": original, "original_target_written": sec["years_written"],
+                "stated_met_written": b.met_written, "stated_missing_written": b.missing_written,
+                "source_text": "\n".join([b.header] + [ln.text for ln in b.lines if ln.no != b.line]),
+                "note": "; ".join(sec.get("notes", [])),
+            })
+            has_13 = any("13" in it.match.codes for it in b.items)
+            for it in b.items:
+                names = "; ".join(self.cat.name(c) for c in it.match.codes)
+                waits = ""
+                if has_13 and "13" not in it.match.codes and it.sentence_key[1] == -1 and "ocop" in pfold(it.detail):
+                    waits = "13"
+                items.append({
+                    "item_no": str(len(items) + 1), "commune": b.name,
+                    "requirement": "kiểu mẫu" if it.is_model else "tiêu chí",
+                    "criterion_written": it.written, "criterion": names, "detail": it.detail,
+                    "due_written": it.due.written if it.due else "",
+                    "due": str(it.due.due) if it.due else "",
+                    "waits_on": waits, "note": "; ".join(it.notes),
+                })
+                own = it.detail if it.sentence_key[1] == -1 else "; ".join(
+                    n.strip("()") for n in it.notes if n.startswith("("))
+                quantities.extend(quantity_rows(b.name, names, own))
+            undated = any(it.due is None for it in b.items) or not b.items
+            applied = False
+            for ms in sorted(b.milestones, key=lambda m: (not m.generic, m.due is None,
+                                                          -(m.due.due.ordinal if m.due else 0))):
+                applies = bool(ms.due) and undated and not applied
+                applied = applied or applies
+                ms.applies = applies
+            if not applied:
+                undated_items = [it for it in b.items if it.due is None]
+                if undated_items:
+                    self.findings.append(Finding(
+                        undated_items[0].line, "no_deadline", ", ".join(it.written for it in undated_items),
+                        f"{len(undated_items)} mục của xã {b.name} không có thời hạn, kể cả hạn chung của xã",
+                        b.name, "info"))
+            for ms in b.milestones:
+                milestones.append({
+                    "commune": b.name, "milestone": ms.name, "written_as": ms.written_as,
+                    "due_written": ms.due.written if ms.due else "",
+                    "due": str(ms.due.due) if ms.due else "",
+                    "applies_to_items": ms.applies,
+                })
+            text = " ".join(ln.text.rstrip(". ") + "." for ln in b.lines)
+            rows = ocop_rows(b.name, text)
+            if not rows and any("ocop" in pfold(n) for it in b.items if "13" in it.match.codes for n in it.notes):
+                it13 = next(it for it in b.items if "13" in it.match.codes)
+                rows = [{"commune": b.name, "product": "", "status": "chưa có", "target_stars": None,
+                         "written_as": it13.detail,
+                         "note": "suy ra từ ghi chú '(sản phẩm OCOP)' của tiêu chí 13"}]
+            ocop.extend(rows)
+        info = [{"item": k, "value": "" if self.meta.get(k) is None else str(self.meta[k])}
+                for k in ("district", "province", "plan_title", "plan_year", "catalogue", "source")]
+        data = {"info": info, "communes": communes, "items": items, "milestones": milestones,
+                "ocop": ocop, "quantities": quantities, "departments": self.departments}
+        return {k: _frame(v, COLUMNS[k]) for k, v in data.items()}
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    for col in ("target_year", "original_target_year", "target_stars"):
+        if col in df:
+            df[col] = pd.array(df[col].tolist(), dtype="Int64")
+    for col in ("current", "target"):
+        if col in df:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    if "applies_to_items" in df:
+        df["applies_to_items"] = df["applies_to_items"].astype(bool)
+    return df
