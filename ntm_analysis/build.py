@@ -3,7 +3,7 @@
 >>> import tempfile; from ntm_analysis import load_plan
 >>> paths = build_processed(load_plan(), tempfile.mkdtemp())
 >>> sorted(p.name for p in paths)[:2]
-['communes.csv', 'dependencies.csv']
+['communes.csv', 'completions.csv']
 """
 from __future__ import annotations
 

@@ -44,9 +44,7 @@ class RawTable:
 
 
 # --------------------------------------------------------------------- reading
-def _open(path: Path):
-    from openpyxl import load_workbook
-
+def _check_file(path: Path) -> None:
     if not path.exists():
         raise UserError(f"{path}: không tìm thấy tệp", 2)
     if path.is_dir():
@@ -56,6 +54,23 @@ def _open(path: Path):
     if not zipfile.is_zipfile(path):
         raise UserError(f"{path}: không phải sổ Excel .xlsx (có thể là .xls cũ, CSV hoặc tệp hỏng); "
                         "hãy mở bằng Excel và lưu lại dạng .xlsx", 1)
+
+
+def _has_legacy_fonts(path: Path) -> bool:
+    """Whether the workbook's style table names a TCVN3 (.Vn…) or VNI font."""
+    from .legacy import font_encoding
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("xl/styles.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+    return any(font_encoding(n) for n in re.findall(r'<(?:\w+:)?name val="([^"]+)"', xml))
+
+
+def _open(path: Path):
+    from openpyxl import load_workbook
+
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -68,9 +83,9 @@ def _cell_text(value: Any) -> Any:
     return value
 
 
-def _find_sheet(wb, sheet: Sheet) -> str | None:
+def _find_sheet(names: list[str], sheet: Sheet) -> str | None:
     wanted = fold(sheet.name)
-    for name in wb.sheetnames:
+    for name in names:
         if fold(name) in (wanted, fold(sheet.key)):
             return name
     return None
@@ -104,12 +119,16 @@ def _read_values(ws, sheet: Sheet, file: str, issues: list[Issue]) -> list[tuple
                         v = fixed
             values.append(v)
         rows.append(tuple(values))
+    _legacy_warning(converted, sheet, file, issues)
+    return rows
+
+
+def _legacy_warning(converted: list[str], sheet: Sheet, file: str, issues: list[Issue]) -> None:
     if converted:
         shown = ", ".join(converted[:12]) + (f" và {len(converted) - 12} ô khác" if len(converted) > 12 else "")
         issues.append(Issue("warning", sheet.name, None, "", "",
                             f"đã chuyển {len(converted)} ô từ phông cũ (TCVN3/VNI) sang Unicode: {shown}",
                             file, "legacy_encoding"))
-    return rows
 
 
 def _is_header_row(row: tuple, sheet: Sheet) -> bool:
@@ -128,8 +147,7 @@ def _skip_row(row: tuple) -> bool:
     return len(filled) <= 2 and bool(_ROMAN_ROW.match(first)) and isinstance(filled[0], str)
 
 
-def _read_sheet(ws, sheet: Sheet, file: str, issues: list[Issue]) -> RawTable | None:
-    rows = _read_values(ws, sheet, file, issues)
+def _read_sheet(rows: list[tuple], sheet: Sheet, file: str, issues: list[Issue]) -> RawTable | None:
     header_idx = next((i for i, row in enumerate(rows[:HEADER_SCAN_ROWS]) if _is_header_row(row, sheet)), None)
     if header_idx is None:
         need = ", ".join(c.header for c in sheet.columns if c.required)
@@ -138,9 +156,15 @@ def _read_sheet(ws, sheet: Sheet, file: str, issues: list[Issue]) -> RawTable | 
         return None
     # two- or three-level merged headers: the rows below the first header row whose first
     # column is empty belong to the header; a column's name is its lowest non-empty cell.
+    # A continuation row is empty under every column the first header row already names
+    # (those cells are merged downwards) and has text elsewhere (under a merged span).
+    keyed = [j for j, v in enumerate(rows[header_idx]) if column_key(sheet, v)]
     last = header_idx
-    while last + 1 < len(rows) and last - header_idx < 2 and rows[last + 1] and \
-            all(v is None for v in rows[last + 1][:1]) and any(isinstance(v, str) for v in rows[last + 1]):
+    while last + 1 < len(rows) and last - header_idx < 2:
+        nxt = rows[last + 1]
+        if not any(isinstance(v, str) and v.strip() for v in nxt) or \
+                any(j < len(nxt) and nxt[j] is not None for j in keyed):
+            break
         last += 1
     width = max(len(r) for r in rows[header_idx:last + 1])
     header = []
@@ -180,25 +204,79 @@ def _read_sheet(ws, sheet: Sheet, file: str, issues: list[Issue]) -> RawTable | 
     return RawTable(sheet, frame, {"extra_columns": list(extra.values()), "header_row": header_idx + 1})
 
 
+def _calamine_rows(ws, sheet: Sheet, file: str, issues: list[Issue]) -> list[tuple]:
+    """Rows of a sheet read by calamine (fast; values only), legacy text checked by characters."""
+    from .legacy import fix_legacy
+
+    rows = []
+    converted: list[str] = []
+    for r, raw in enumerate(ws.to_python(skip_empty_area=False), start=1):
+        row = tuple(None if v == "" else v for v in raw)
+        if any(isinstance(v, str) and not v.isascii() and _suspect_legacy(v) for v in row):
+            values = list(row)
+            for j, v in enumerate(values):
+                if isinstance(v, str) and _suspect_legacy(v):
+                    fixed, enc = fix_legacy(v)
+                    if enc:
+                        converted.append(f"{_column_letter(j + 1)}{r} ({enc})")
+                        values[j] = fixed
+            row = tuple(values)
+        rows.append(row)
+    _legacy_warning(converted, sheet, file, issues)
+    return rows
+
+
+def _column_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
 def read_workbook(path: Path | str) -> tuple[dict[str, RawTable], list[Issue]]:
-    """Read every sheet of the layout; missing sheets and columns become errors."""
+    """Read every sheet of the layout; missing sheets and columns become errors.
+
+    Workbooks whose styles use a TCVN3/VNI font are read with openpyxl (cell fonts
+    tell which text to convert); others with calamine, which is many times faster.
+    """
     path = Path(path)
-    wb = _open(path)
+    _check_file(path)
     issues: list[Issue] = []
     tables: dict[str, RawTable] = {}
+    if _has_legacy_fonts(path):
+        wb = _open(path)
+        names = wb.sheetnames
+
+        def rows_of(name: str, sheet: Sheet) -> list[tuple]:
+            return _read_values(wb[name], sheet, path.name, issues)
+        close = wb.close
+    else:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            cwb = CalamineWorkbook.from_path(str(path))
+            names = list(cwb.sheet_names)
+        except Exception as exc:  # calamine raises its own error types for broken files
+            raise UserError(f"{path}: không đọc được sổ Excel ({type(exc).__name__}: {exc})", 1) from None
+
+        def rows_of(name: str, sheet: Sheet) -> list[tuple]:
+            try:
+                return _calamine_rows(cwb.get_sheet_by_name(name), sheet, path.name, issues)
+            except Exception as exc:
+                raise UserError(f"{path}: trang '{name}' không đọc được ({type(exc).__name__}: {exc})", 1) from None
+        close = getattr(cwb, "close", lambda: None)
     try:
         for key, sheet in SHEETS.items():
-            name = _find_sheet(wb, sheet)
+            name = _find_sheet(names, sheet)
             if name is None:
                 if sheet.required:
                     issues.append(Issue("error", sheet.name, None, "", "",
                                         f"thiếu trang '{sheet.name}'", path.name, "missing_sheet"))
                 continue
-            table = _read_sheet(wb[name], sheet, path.name, issues)
+            table = _read_sheet(rows_of(name, sheet), sheet, path.name, issues)
             if table is not None:
                 tables[key] = table
     finally:
-        wb.close()
+        close()
     if "communes" in tables and not ({"items", "matrix"} & set(tables)) and not issues:
         issues.append(Issue("error", SHEETS["items"].name, None, "", "",
                             f"thiếu cả trang '{SHEETS['items'].name}' và trang '{SHEETS['matrix'].name}': "
@@ -251,6 +329,8 @@ def _int(v: Any) -> int | None:
 def _str(v: Any) -> str:
     if v is None or (isinstance(v, float) and v != v):
         return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
     return str(v)
 
 

@@ -7,7 +7,7 @@ none; criteria written with the aliases and typos plans use; OCOP candidates for
 communes missing criterion 13. Deterministic for a given seed.
 
 >>> tables, meta = synthetic_tables(50, seed=1)
->>> len(tables["communes"]), tables["items"]["commune"].isin(tables["communes"]["commune"]).all()
+>>> len(tables["communes"]), bool(tables["items"]["commune"].isin(tables["communes"]["commune"]).all())
 (50, True)
 >>> plan = synthetic_plan(50, seed=1)
 >>> len(plan.communes)

@@ -1,0 +1,144 @@
+"""``ntm gaps``, ``ntm ocop``, ``ntm workload``, ``ntm projection``, ``ntm quality``.
+
+Each loads the plan (``--data``, default the embedded 2023 plan; ``--scenario``
+applies a scenario file), runs one analysis of :mod:`ntm_analysis.analysis` and
+prints it (``--format table|csv|json``, ``--lang vi|en``).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+import pandas as pd
+
+from .. import analysis as A
+from ..errors import UserError
+from ..plan import Plan
+from .common import add_analysis_options, parse_as_of, print_frame
+
+
+def load_for_args(args: argparse.Namespace) -> tuple[Plan, dict[str, Any]]:
+    """The plan the options name, and the parameters a scenario sets (e.g. ``review_lag``)."""
+    from ..loader import load_plan
+
+    plan = load_plan(getattr(args, "data", None))
+    params: dict[str, Any] = {}
+    scenario = getattr(args, "scenario", None)
+    if scenario:
+        try:
+            module = importlib.import_module("ntm_analysis.scenario")
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("ntm_analysis.scenario",):
+                raise
+            raise UserError("--scenario: kịch bản chưa hỗ trợ trong phiên bản này", 2) from None
+        result = module.apply_scenario_file(plan, scenario)
+        if isinstance(result, tuple):
+            plan, params = result[0], dict(result[1] or {})
+        else:
+            plan = result
+    return plan, params
+
+
+def _as_of(args: argparse.Namespace, params: dict[str, Any]):
+    """``--as-of`` when given, else the scenario's ``as_of`` parameter, else none."""
+    if getattr(args, "as_of", None):
+        return parse_as_of(args.as_of)
+    value = params.get("as_of")
+    return parse_as_of(str(value)) if value else None
+
+
+def _review_lag(args: argparse.Namespace, params: dict[str, Any]) -> int:
+    lag = args.review_lag if getattr(args, "review_lag", None) is not None else params.get("review_lag", 0)
+    try:
+        lag = int(lag)
+    except (TypeError, ValueError):
+        raise UserError(f"review_lag '{lag}': phải là số quý (số nguyên ≥ 0)", 2) from None
+    if lag < 0:
+        raise UserError(f"--review-lag {lag}: phải ≥ 0", 2)
+    return lag
+
+
+def _printable(df: pd.DataFrame) -> pd.DataFrame:
+    """Periods as ``2023Q2`` text, nullable integers as objects (None when missing)."""
+    out = df.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if isinstance(dtype, pd.PeriodDtype):
+            out[col] = pd.array([None if pd.isna(v) else str(v) for v in out[col]], dtype=object)
+        elif isinstance(dtype, pd.Int64Dtype):
+            out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype=object)
+        elif pd.api.types.is_bool_dtype(dtype):
+            out[col] = pd.array([bool(v) for v in out[col]], dtype=object)
+    return out
+
+
+def _show(df: pd.DataFrame, args: argparse.Namespace) -> int:
+    print_frame(_printable(df), args)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gaps", help="tiêu chí còn thiếu: theo tiêu chí, xã, cơ quan, mục kế hoạch")
+    add_analysis_options(p)
+    p.add_argument("--by", choices=tuple(A.GAP_VIEWS), default="criterion",
+                   help="nhóm theo (unlocks: tiêu chí nào hoàn thành thì xã đạt chuẩn)")
+    p.set_defaults(func=cmd_gaps)
+
+    p = sub.add_parser("ocop", help="sản phẩm OCOP và các tiêu chí chờ OCOP")
+    add_analysis_options(p)
+    p.add_argument("--totals", action="store_true", help="chỉ in số tổng của huyện")
+    p.set_defaults(func=cmd_ocop)
+
+    p = sub.add_parser("workload", help="khối lượng việc theo quý")
+    add_analysis_options(p)
+    p.add_argument("--by", choices=tuple(A.WORKLOAD_BY), default="quarter", help="nhóm theo")
+    p.add_argument("--effective", action="store_true",
+                   help="dùng thời hạn thực tế sau khi tính phụ thuộc (OCOP…)")
+    p.add_argument("--overdue", action="store_true", help="liệt kê tiêu chí quá hạn (cần --as-of)")
+    p.set_defaults(func=cmd_workload)
+
+    p = sub.add_parser("projection", help="dự báo quý hoàn thành và công nhận của từng xã")
+    add_analysis_options(p)
+    p.add_argument("--review-lag", type=int, default=None, metavar="QUÝ",
+                   help="số quý từ khi xong tiêu chí đến khi công nhận (mặc định 0)")
+    p.set_defaults(func=cmd_projection)
+
+    p = sub.add_parser("quality", help="các điểm cần kiểm tra trong kế hoạch")
+    add_analysis_options(p)
+    p.add_argument("--review-lag", type=int, default=None, metavar="QUÝ", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_quality)
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    plan, params = load_for_args(args)
+    return _show(A.GAP_VIEWS[args.by](plan, _as_of(args, params)), args)
+
+
+def cmd_ocop(args: argparse.Namespace) -> int:
+    plan, params = load_for_args(args)
+    as_of = _as_of(args, params)
+    df = A.ocop_totals(plan, as_of) if args.totals else A.ocop_summary(plan, as_of)
+    return _show(df, args)
+
+
+def cmd_workload(args: argparse.Namespace) -> int:
+    plan, params = load_for_args(args)
+    as_of = _as_of(args, params)
+    if args.overdue:
+        if as_of is None:
+            raise UserError("--overdue cần --as-of NGÀY (vd. --as-of 2023-07-01)", 2)
+        return _show(A.overdue_gaps(plan, as_of), args)
+    return _show(A.workload(plan, by=args.by, as_of=as_of, effective=args.effective), args)
+
+
+def cmd_projection(args: argparse.Namespace) -> int:
+    plan, params = load_for_args(args)
+    lag = _review_lag(args, params)
+    return _show(A.projection(plan, review_lag=lag, as_of=_as_of(args, params)), args)
+
+
+def cmd_quality(args: argparse.Namespace) -> int:
+    plan, params = load_for_args(args)
+    lag = _review_lag(args, params)
+    return _show(A.quality(plan, as_of=_as_of(args, params), review_lag=lag), args)
