@@ -561,7 +561,7 @@ def ocop_dependencies(ocop: pd.DataFrame, gaps: pd.DataFrame | None = None, ax: 
     stars = {"vi": "sao", "en": "★"}
     ylabels = []
     for r in rows.itertuples(index=False):
-        extra = r.products if r.products else ("chưa chọn sản phẩm" if lang != "en" else "no product chosen")
+        extra = r.products if r.products else ("chưa nêu sản phẩm" if lang != "en" else "no product named")
         if not pd.isna(r.target_stars):
             extra += f" ({int(r.target_stars)} {stars['en' if lang == 'en' else 'vi']})"
         ylabels.append(f"{r.commune}\n{wrap(extra, 44)}")
