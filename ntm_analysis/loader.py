@@ -486,6 +486,7 @@ def assemble(tables: dict[str, RawTable], catalogue: Catalogue | None = None,
     milestones, commune_due = _milestones(ctx, tables.get("milestones"), index)
 
     # items -> gaps
+    plan_year = info.get("plan_year") if isinstance(info.get("plan_year"), int) else None
     gap_rows: list[tuple] = []
     seen: dict[tuple[str, str], int] = {}
     deps: list[dict] = []
@@ -502,6 +503,10 @@ def assemble(tables: dict[str, RawTable], catalogue: Catalogue | None = None,
             due, year_only, due_written = ctx.memo(
                 "due", (rec.get("due_written"), rec.get("due")),
                 lambda: _deadline(ctx, sheet, rec, "due_written", "due"))
+            if due is not None and plan_year and due.year < plan_year:
+                ctx.warn(sheet, rec["_row"], "due" if rec.get("due") not in (None, "") else "due_written",
+                         rec.get("due") if rec.get("due") not in (None, "") else rec.get("due_written"),
+                         f"thời hạn {due} trước năm kế hoạch {plan_year}: có thể gõ nhầm năm", "due_before_plan")
             waits = _waits(ctx, sheet, rec) if rec.get("waits_on") else []
             if commune is None or not codes:
                 continue

@@ -152,3 +152,12 @@ def test_warning_for_deadline_written_and_normalised_differently(tmp_path):
     w = [i for i in issues if i.code == "deadline_mismatch"]
     assert w and w[0].value == "2023Q3"
     assert str(plan.gaps.set_index("gap_id").loc["Minh Đức|14", "due"]) == "2023Q3"
+
+
+def test_deadline_before_the_plan_year_is_a_warning(tmp_path):
+    path = edited_copy(tmp_path, _set("Chi tiết", "Thời hạn (quý)", MINH_DUC_Y_TE, "2022Q2"))
+    plan, issues = validate_workbook(path)
+    assert plan is not None
+    w = [i for i in issues if i.code == "due_before_plan"]
+    assert len(w) == 1 and (w[0].sheet, w[0].column, w[0].value) == ("Chi tiết", "Thời hạn (quý)", "2022Q2")
+    assert "2023" in w[0].message
