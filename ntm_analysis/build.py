@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .io import write_csv
+from .io import check_targets, prepare_dir, write_csv
 from .plan import Plan
 
 GAPS_CSV = ["commune", "criterion_code", "criterion", "requirement", "written_as", "due_written", "due",
@@ -47,5 +47,7 @@ def processed_tables(plan: Plan) -> dict[str, pd.DataFrame]:
 
 def build_processed(plan: Plan, out_dir: Path | str) -> list[Path]:
     """Write every processed table as ``<name>.csv`` in ``out_dir``; returns the paths."""
-    out = Path(out_dir)
-    return [write_csv(df, out / f"{name}.csv") for name, df in processed_tables(plan).items()]
+    out = prepare_dir(out_dir)
+    tables = processed_tables(plan)
+    check_targets([out / f"{name}.csv" for name in tables])
+    return [write_csv(df, out / f"{name}.csv") for name, df in tables.items()]

@@ -52,8 +52,13 @@ def atomic_path(path: Path | str, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``path`` in one rename."""
     path = Path(path)
     check_not_raw(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
+    prepare_dir(path.parent)
+    if path.is_dir():
+        raise UserError(f"{path}: đã có một thư mục trùng tên, không ghi đè được", 1)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise UserError(f"{path.parent}: không ghi được ({exc.strerror})", 1) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -61,10 +66,34 @@ def atomic_path(path: Path | str, suffix: str | None = None) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp_path, path)
+        try:
+            os.replace(tmp_path, path)
+        except OSError as exc:
+            raise UserError(f"{path}: không ghi được ({exc.strerror})", 1) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def prepare_dir(folder: Path | str) -> Path:
+    """Create an output folder, or say clearly why it cannot be one."""
+    folder = Path(folder)
+    check_not_raw(folder / "_")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder}: đã có một tệp trùng tên, cần một thư mục", 2)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{folder}: không tạo được thư mục ({exc.strerror})", 2) from None
+    return folder
+
+
+def check_targets(paths: list[Path]) -> None:
+    """Before writing a set of files: fail early (nothing written) if one cannot be written."""
+    for p in paths:
+        check_not_raw(p)
+        if p.is_dir():
+            raise UserError(f"{p}: đã có một thư mục trùng tên, không ghi đè được", 1)
 
 
 def write_text(path: Path | str, text: str) -> Path:

@@ -380,10 +380,11 @@ def _communes(ctx: _Ctx, t: RawTable) -> pd.DataFrame:
         if not name:
             ctx.err(sheet, rec["_row"], "commune", "", "thiếu tên xã", "missing_value")
             continue
-        if fold(name) in seen:
-            ctx.err(sheet, rec["_row"], "commune", name, f"xã trùng (đã có ở dòng {seen[fold(name)]})", "duplicate_row")
+        if _commune_key(name) in seen:
+            ctx.err(sheet, rec["_row"], "commune", name,
+                    f"xã trùng (đã có ở dòng {seen[_commune_key(name)]})", "duplicate_row")
             continue
-        seen[fold(name)] = rec["_row"]
+        seen[_commune_key(name)] = rec["_row"]
         level = LEVEL_WORDS.get(fold(rec.get("target_level")))
         if level is None:
             ctx.err(sheet, rec["_row"], "target_level", rec.get("target_level"),
@@ -430,14 +431,25 @@ def _year(ctx: _Ctx, sheet: Sheet, rec: dict, key: str, required: bool) -> int |
     return int(n)
 
 
+def _commune_key(name: str) -> str:
+    """Match key of a commune name: folded, without a leading "Xã"/"thị trấn".
+
+    >>> _commune_key("Xã Đại Hợp") == _commune_key("đại hợp")
+    True
+    """
+    key = fold(name)
+    for prefix in ("xa ", "thi tran "):
+        if key.startswith(prefix):
+            return key[len(prefix):]
+    return key
+
+
 def _resolve_commune(ctx: _Ctx, sheet: Sheet, rec: dict, index: dict[str, str]) -> str | None:
     name = nfc(rec.get("commune"))
     if not name:
         ctx.err(sheet, rec["_row"], "commune", "", "thiếu tên xã", "missing_value")
         return None
-    key = fold(name)
-    if key.startswith("xa "):
-        key = key[3:]
+    key = _commune_key(name)
     if key not in index:
         ctx.err(sheet, rec["_row"], "commune", name,
                 f"xã không có trong trang Xã; gần nhất: {_suggest_commune(name, list(index.values()))}",
@@ -469,17 +481,19 @@ def _codes(ctx: _Ctx, sheet: Sheet, rec: dict, key: str, value: Any) -> tuple[tu
 def assemble(tables: dict[str, RawTable], catalogue: Catalogue | None = None,
              file: str = "") -> tuple[Plan | None, list[Issue]]:
     """Build a plan from read tables; returns the plan (None on errors) and all issues."""
-    info = _info(tables.get("info"))
+    info_issues: list[Issue] = []
+    info = _info(tables.get("info"), info_issues, file)
     try:
         cat = catalogue or load_catalogue(info.get("catalogue") or config.DEFAULT_CATALOGUE)
     except CatalogueError as exc:
         return None, [Issue("error", SHEETS["info"].name, None, INFO_KEYS["catalogue"],
                             _str(info.get("catalogue")), str(exc), file, "unknown_catalogue")]
     ctx = _Ctx(file, cat)
+    ctx.issues.extend(info_issues)
     if "communes" not in tables:
         return None, []
     communes = _communes(ctx, tables["communes"])
-    index = {fold(c): c for c in communes["commune"]}
+    index = {_commune_key(c): c for c in communes["commune"]}
     level = dict(zip(communes["commune"], communes["target_level"]))
 
     # milestones and the commune deadline
@@ -580,7 +594,8 @@ def _item_codes(ctx: _Ctx, sheet: Sheet, rec: dict, written: str) -> tuple[tuple
     return codes, method
 
 
-def _info(t: RawTable | None) -> dict[str, Any]:
+def _info(t: RawTable | None, issues: list[Issue] | None = None, file: str = "") -> dict[str, Any]:
+    issues = issues if issues is not None else []
     info: dict[str, Any] = {}
     if t is None:
         return info
@@ -590,9 +605,16 @@ def _info(t: RawTable | None) -> dict[str, Any]:
         if key:
             value = rec.get("value")
             info[key] = nfc(value) if isinstance(value, str) else value
-    if "plan_year" in info:
+    if info.get("plan_year") not in (None, ""):
         n = parse_number(info["plan_year"])
-        info["plan_year"] = int(n) if n is not None else None
+        if n is None or not n.is_integer() or not 2000 <= n <= 2100:
+            row = next((r["_row"] for r in _records(t.frame) if labels.get(fold(r.get("item"))) == "plan_year"), None)
+            issues.append(Issue("warning", SHEETS["info"].name, row, SHEETS["info"].column("value").header,
+                                _str(info["plan_year"]), "năm kế hoạch không đọc được (cần số như 2023); "
+                                "bỏ qua kiểm tra thời hạn theo năm", file, "bad_plan_year"))
+            info["plan_year"] = None
+        else:
+            info["plan_year"] = int(n)
     return info
 
 

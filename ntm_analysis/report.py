@@ -645,7 +645,7 @@ def write_workbook(b: Briefing, path: Path, generated: _dt.datetime | None = Non
     ws["A1"].font = Font(bold=True, name="Arial", size=14)
     ws.append([])
     for label, value in meta_rows(b, generated):
-        ws.append([label, value])
+        ws.append([label, safe_cell(value)])
         cell = ws.cell(row=ws.max_row, column=2)
         if isinstance(value, _dt.datetime):
             cell.number_format = "DD/MM/YYYY HH:MM:SS"
@@ -657,7 +657,7 @@ def write_workbook(b: Briefing, path: Path, generated: _dt.datetime | None = Non
     ws.append([tr("headline", lang)])
     ws.cell(row=ws.max_row, column=1).font = bold
     for label, value in headline(b):
-        ws.append([label, value])
+        ws.append([label, safe_cell(value)])
         ws.cell(row=ws.max_row, column=2).alignment = Alignment(horizontal="left")
     ws.append([])
     ws.append([tr("chart", lang), tr("finding", lang)])
@@ -665,7 +665,7 @@ def write_workbook(b: Briefing, path: Path, generated: _dt.datetime | None = Non
     ws.cell(row=ws.max_row, column=2).font = bold
     for key in b.chart_keys + ["quality"]:
         title = b.titles.get(key, tr("quality_title", lang))
-        ws.append([title, b.findings[key]])
+        ws.append([safe_cell(title), safe_cell(b.findings[key])])
         ws.cell(row=ws.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 42

@@ -85,6 +85,9 @@ def _write_table(ws, sheet: Sheet, df: pd.DataFrame | None, extra_headers: list[
     if df is not None:
         for rec in df.to_dict("records"):
             ws.append([_excel_value(rec.get(k)) for k in keys])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text that looks like a formula stays text
     widths = [c.width for c in sheet.columns] + [14] * len(extra_headers or [])
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w

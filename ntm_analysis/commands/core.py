@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import config
 from ..build import build_processed
+from ..catalogue import CatalogueError, load_catalogue
 from ..errors import UserError
 from ..loader import load_plan, validate_workbook
 from ..workbook import write_workbook
@@ -66,6 +67,10 @@ def cmd_template(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{out}: tệp mẫu phải có đuôi .xlsx", 2)
+    try:
+        load_catalogue(args.catalogue)
+    except CatalogueError as exc:
+        raise UserError(f"--catalogue: {exc}", 2) from None
     write_workbook(out, {}, {"district": args.district, "plan_year": args.year,
                              "catalogue": args.catalogue}, args.catalogue)
     print(f"đã ghi sổ mẫu {out}")

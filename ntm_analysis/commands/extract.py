@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from ..config import DEFAULT_CATALOGUE, PROCESSED_DIR, RAW_DIR
+from ..catalogue import CatalogueError, load_catalogue
 from ..errors import UserError
 from ..extract import extract_plan
 from ..extract.document import SUFFIXES
@@ -47,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--out {out}: sổ kết quả phải có đuôi .xlsx", 2)
     if out.resolve() == plan.resolve():
         raise UserError(f"--out {out}: trùng với tệp kế hoạch", 2)
+    try:
+        load_catalogue(args.catalogue)
+    except CatalogueError as exc:
+        raise UserError(f"--catalogue: {exc}", 2) from None
     try:
         extraction = extract_plan(plan, args.catalogue)
     except UserError:

@@ -1,0 +1,70 @@
+"""The notebooks: numbered, titled in Vietnamese, committed without outputs, and each
+executes headless (nbclient) on the embedded plan."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from ntm_analysis import config
+
+NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+EXPECTED = ["01_tong_quan", "02_ocop", "03_khoi_luong_theo_quy", "04_kich_ban", "05_bao_cao"]
+
+
+def test_the_five_notebooks_are_there():
+    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_numbered_titled_thin_and_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    first = nb.cells[0]
+    number = path.stem[:2]
+    assert first.cell_type == "markdown"
+    title = first.source.splitlines()[0]
+    assert re.match(rf"# {number}\. \S", title), title
+    assert re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", title.lower()), title
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, "committed with outputs"
+            assert len(cell.source.splitlines()) <= 12, "keep cells thin: call the library"
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+# extra code run after the notebook, in the same kernel, to check what it built
+CHECKS = {
+    "04_kich_ban": (
+        "app.commune.value = 'Minh Đức'\n"
+        "app.due['19'].value = '2023Q3'\n"
+        "r = app.result['comparison'].set_index('commune').loc['Minh Đức']\n"
+        "assert (r['status_baseline'], r['status_scenario']) == ('unscheduled', 'on_track'), r\n"
+        "assert app.chart_bytes.startswith(b'\\x89PNG')\n"
+    ),
+    "05_bao_cao": "assert not HAS_REPORT or (OUT / report.FILES['workbook']).exists()\n",
+}
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes(path, tmp_path, monkeypatch):
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("NTM_REPORTS", str(tmp_path / "reports"))  # the kernel inherits it
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    nb = nbformat.read(path, as_version=4)
+    if path.stem in CHECKS:
+        nb.cells.append(nbformat.v4.new_code_cell(CHECKS[path.stem]))
+    client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}})
+    client.execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    if path.stem != "04_kich_ban":  # the what-if chart lives in a widget Output
+        assert images, "the notebook should draw its charts"
+    # executing never wrote outputs into the committed file
+    assert nbformat.read(path, as_version=4).cells[1].outputs == []
