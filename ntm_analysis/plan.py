@@ -32,7 +32,7 @@ departments
 completions
     commune, criterion_code, done (Period), done_written, note
 dependencies  (rules in force: catalogue defaults + rules stated in the plan)
-    commune ("" = every commune), waiting, on, when, reason, source (``catalogue``|``plan``)
+    commune ("" = every commune), waiting, on, when, reason, source (``catalogue``|``plan``|``scenario``)
 """
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ prints it (``--format table|csv|json``, ``--lang vi|en``).
 from __future__ import annotations
 
 import argparse
-import importlib
 from typing import Any
 
 import pandas as pd
@@ -26,17 +25,10 @@ def load_for_args(args: argparse.Namespace) -> tuple[Plan, dict[str, Any]]:
     params: dict[str, Any] = {}
     scenario = getattr(args, "scenario", None)
     if scenario:
-        try:
-            module = importlib.import_module("ntm_analysis.scenario")
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("ntm_analysis.scenario",):
-                raise
-            raise UserError("--scenario: kịch bản chưa hỗ trợ trong phiên bản này", 2) from None
-        result = module.apply_scenario_file(plan, scenario)
-        if isinstance(result, tuple):
-            plan, params = result[0], dict(result[1] or {})
-        else:
-            plan = result
+        from ..scenario import apply_scenario_file
+
+        plan, scenario_params = apply_scenario_file(plan, scenario)
+        params = dict(scenario_params or {})
     return plan, params
 
 
