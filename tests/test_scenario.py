@@ -418,3 +418,42 @@ def test_shift_there_and_back_is_the_baseline(make_plan, data, n, whole):
     moved = one.gaps["due"].notna()
     assert (one.gaps.loc[moved, "due"].map(lambda p: p.ordinal) - plan.gaps.loc[moved, "due"].map(
         lambda p: p.ordinal)).isin([0, n]).all()
+
+
+APPLIED: list[bool] = []
+_edit_kinds = st.sampled_from(["done", "due", "shift", "add_dependency", "remove_dependency", "review_lag"])
+
+
+@_PROPS
+@given(data=st.data(), kinds=st.lists(_edit_kinds, min_size=1, max_size=5))
+def test_applying_any_scenario_never_changes_the_baseline(make_plan, data, kinds):
+    plan = data.draw(plans(make_plan))
+    if plan.gaps.empty:
+        return
+    before = {name: getattr(plan, name).copy(deep=True) for name in
+              ("communes", "gaps", "ocop", "milestones", "completions", "dependencies")}
+    rows = plan.gaps[["commune", "criterion_code"]].values.tolist()
+    edits = []
+    for kind in kinds:
+        commune, code = data.draw(st.sampled_from(rows))
+        edits.append({
+            "done": {"commune": commune, "criterion": code, "done": True},
+            "due": {"commune": commune, "criterion": code, "due": data.draw(st.sampled_from(["2023Q3", "2024Q1"]))},
+            "shift": {"commune": data.draw(st.sampled_from(["all", commune])), "shift": data.draw(st.integers(-2, 2))},
+            "add_dependency": {"commune": commune, "criterion": code, "add_dependency": "13"},
+            "remove_dependency": {"commune": commune, "criterion": "8", "remove_dependency": "13"},
+            "review_lag": {"review_lag": data.draw(st.integers(0, 2))},
+        }[kind])
+    try:
+        new, _ = apply_scenario(plan, scenario_from_dict({"name": "ngẫu nhiên", "edits": edits}))
+    except UserError:
+        new = None  # an edit that does not fit this plan is refused; the baseline must still be intact
+    APPLIED.append(new is not None)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(getattr(plan, name), frame)
+
+
+def test_random_scenarios_were_mostly_applied():
+    """The property above must exercise real edits, not only refused ones."""
+    if APPLIED:  # runs after the property in the same process (pytest keeps file order)
+        assert sum(APPLIED) >= len(APPLIED) // 2
