@@ -372,50 +372,93 @@ def _suggest_commune(name: str, known: list[str]) -> str:
     return ", ".join(folded[n] for n in near) if near else "không có"
 
 
+def _unique_map(values: list, fn) -> list:
+    """``[fn(v) for v in values]``, computing ``fn`` once per distinct value."""
+    cache: dict = {}
+    out = []
+    for v in values:
+        try:
+            r = cache[v]
+        except KeyError:
+            r = cache[v] = fn(v)
+        except TypeError:  # unhashable cell value
+            r = fn(v)
+        out.append(r)
+    return out
+
+
+def _read_year(value: Any) -> tuple[int | None, str]:
+    """(year, problem): problem is "" when fine, "missing" when blank, else a message."""
+    if value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and value != value):
+        return None, "missing"
+    n = parse_number(value)
+    if n is None or not n.is_integer() or not 2000 <= n <= 2100:
+        return None, "năm không hợp lệ (cần số như 2023)"
+    return int(n), ""
+
+
+COMMUNE_COLUMNS = ["commune", "plan_section", "section_title", "target_level", "target_year",
+                   "original_target_year", "original_target_written", "stated_met", "stated_total",
+                   "stated_met_written", "stated_missing", "stated_missing_written", "source_text", "note", "_row"]
+
+
 def _communes(ctx: _Ctx, t: RawTable) -> pd.DataFrame:
-    sheet = t.sheet
-    rows, seen = [], {}
-    for rec in _records(t.frame):
-        name = nfc(rec.get("commune"))
+    """One row per commune; blank, duplicate and unreadable cells become errors (column-wise)."""
+    sheet, f = t.sheet, t.frame
+    n = len(f)
+
+    def col(key: str) -> list:
+        return f[key].tolist() if key in f.columns else [None] * n
+
+    rows = col("_row")
+    names = _unique_map(col("commune"), nfc)
+    level_raw = col("target_level")
+    levels = _unique_map(level_raw, lambda v: LEVEL_WORDS.get(fold(v)))
+    years = _unique_map(col("target_year"), _read_year)
+    origs = _unique_map(col("original_target_year"), _read_year)
+    keep, seen = [], {}
+    for i, name in enumerate(names):
         if not name:
-            ctx.err(sheet, rec["_row"], "commune", "", "thiếu tên xã", "missing_value")
+            ctx.err(sheet, rows[i], "commune", "", "thiếu tên xã", "missing_value")
             continue
-        if _commune_key(name) in seen:
-            ctx.err(sheet, rec["_row"], "commune", name,
-                    f"xã trùng (đã có ở dòng {seen[_commune_key(name)]})", "duplicate_row")
+        key = _commune_key(name)
+        if key in seen:
+            ctx.err(sheet, rows[i], "commune", name, f"xã trùng (đã có ở dòng {seen[key]})", "duplicate_row")
             continue
-        seen[_commune_key(name)] = rec["_row"]
-        level = LEVEL_WORDS.get(fold(rec.get("target_level")))
-        if level is None:
-            ctx.err(sheet, rec["_row"], "target_level", rec.get("target_level"),
+        seen[key] = rows[i]
+        keep.append(i)
+        if levels[i] is None:
+            ctx.err(sheet, rows[i], "target_level", level_raw[i],
                     "mức phấn đấu phải là 'nâng cao' hoặc 'kiểu mẫu'", "bad_value")
-        year = ctx.memo("year", rec.get("target_year"), lambda: _year(ctx, sheet, rec, "target_year", True))
-        orig = ctx.memo("oyear", rec.get("original_target_year"),
-                        lambda: _year(ctx, sheet, rec, "original_target_year", False))
-        met = ctx.memo("count", rec.get("stated_met_written"), lambda: parse_count(rec.get("stated_met_written")))
-        miss = ctx.memo("count", rec.get("stated_missing_written"),
-                        lambda: parse_count(rec.get("stated_missing_written")))
-        rows.append({
-            "commune": name,
-            "plan_section": nfc(rec.get("plan_section")),
-            "section_title": nfc(rec.get("section_title")),
-            "target_level": level,
-            "target_year": year,
-            "original_target_year": orig,
-            "original_target_written": nfc(rec.get("original_target_written")),
-            "stated_met": met[0] if met else None,
-            "stated_total": met[1] if met else None,
-            "stated_met_written": nfc(rec.get("stated_met_written")),
-            "stated_missing": miss[0] if miss else None,
-            "stated_missing_written": nfc(rec.get("stated_missing_written")),
-            "source_text": nfc(rec.get("source_text")),
-            "note": nfc(rec.get("note")),
-            "_row": rec["_row"],
-        })
-    return pd.DataFrame(rows, columns=[
-        "commune", "plan_section", "section_title", "target_level", "target_year", "original_target_year",
-        "original_target_written", "stated_met", "stated_total", "stated_met_written", "stated_missing",
-        "stated_missing_written", "source_text", "note", "_row"])
+        for key_, (value, problem), required in (("target_year", years[i], True),
+                                                 ("original_target_year", origs[i], False)):
+            if problem == "missing" and required:
+                ctx.err(sheet, rows[i], key_, "", "thiếu năm", "missing_value")
+            elif problem and problem != "missing":
+                ctx.err(sheet, rows[i], key_, col(key_)[i], problem, "bad_value")
+    met = _unique_map(col("stated_met_written"), parse_count)
+    miss = _unique_map(col("stated_missing_written"), parse_count)
+    text = {k: _unique_map(col(k), nfc) for k in ("plan_section", "section_title", "original_target_written",
+                                                   "stated_met_written", "stated_missing_written",
+                                                   "source_text", "note")}
+    pick = lambda values: [values[i] for i in keep]  # noqa: E731
+    return pd.DataFrame({
+        "commune": pick(names),
+        "plan_section": pick(text["plan_section"]),
+        "section_title": pick(text["section_title"]),
+        "target_level": pick(levels),
+        "target_year": [years[i][0] for i in keep],
+        "original_target_year": [origs[i][0] for i in keep],
+        "original_target_written": pick(text["original_target_written"]),
+        "stated_met": [met[i][0] if met[i] else None for i in keep],
+        "stated_total": [met[i][1] if met[i] else None for i in keep],
+        "stated_met_written": pick(text["stated_met_written"]),
+        "stated_missing": [miss[i][0] if miss[i] else None for i in keep],
+        "stated_missing_written": pick(text["stated_missing_written"]),
+        "source_text": pick(text["source_text"]),
+        "note": pick(text["note"]),
+        "_row": pick(rows),
+    }, columns=COMMUNE_COLUMNS)
 
 
 def _year(ctx: _Ctx, sheet: Sheet, rec: dict, key: str, required: bool) -> int | None:
@@ -506,52 +549,66 @@ def assemble(tables: dict[str, RawTable], catalogue: Catalogue | None = None,
     deps: list[dict] = []
     if "items" in tables:
         sheet = tables["items"].sheet
-        for rec in _records(tables["items"].frame):
-            commune = ctx.memo("commune", rec.get("commune"), lambda: _resolve_commune(ctx, sheet, rec, index))
-            written = nfc(rec.get("criterion_written"))
-            if not written and not nfc(rec.get("criterion")):
-                ctx.err(sheet, rec["_row"], "criterion_written", "", "thiếu tên tiêu chí", "missing_value")
+        f = tables["items"].frame
+        n = len(f)
+        cols = {k: (f[k].tolist() if k in f.columns else [None] * n) for k in
+                ("commune", "criterion", "criterion_written", "due_written", "due", "waits_on", "requirement",
+                 "detail", "note", "_row")}
+        written_n = _unique_map(cols["criterion_written"], nfc)
+        canon_n = _unique_map(cols["criterion"], nfc)
+        detail_n = _unique_map(cols["detail"], nfc)
+        req_words = _unique_map(cols["requirement"], lambda v: REQUIREMENT_WORDS.get(fold(v)))
+        for i in range(n):
+            row = cols["_row"][i]
+
+            def rec(i: int = i) -> dict:  # the row as a dict, built only when a reader needs it
+                return {k: v[i] for k, v in cols.items()}
+
+            commune = ctx.memo("commune", cols["commune"][i], lambda: _resolve_commune(ctx, sheet, rec(), index))
+            written = written_n[i]
+            if not written and not canon_n[i]:
+                ctx.err(sheet, row, "criterion_written", "", "thiếu tên tiêu chí", "missing_value")
                 continue
-            codes, method = ctx.memo("codes", (rec.get("criterion"), written),
-                                     lambda: _item_codes(ctx, sheet, rec, written))
+            codes, method = ctx.memo("codes", (cols["criterion"][i], written),
+                                     lambda: _item_codes(ctx, sheet, rec(), written))
             due, year_only, due_written = ctx.memo(
-                "due", (rec.get("due_written"), rec.get("due")),
-                lambda: _deadline(ctx, sheet, rec, "due_written", "due"))
+                "due", (cols["due_written"][i], cols["due"][i]),
+                lambda: _deadline(ctx, sheet, rec(), "due_written", "due"))
             if due is not None and plan_year and due.year < plan_year:
-                ctx.warn(sheet, rec["_row"], "due" if rec.get("due") not in (None, "") else "due_written",
-                         rec.get("due") if rec.get("due") not in (None, "") else rec.get("due_written"),
+                norm = cols["due"][i] not in (None, "")
+                ctx.warn(sheet, row, "due" if norm else "due_written",
+                         cols["due"][i] if norm else cols["due_written"][i],
                          f"thời hạn {due} trước năm kế hoạch {plan_year}: có thể gõ nhầm năm", "due_before_plan")
-            waits = _waits(ctx, sheet, rec) if rec.get("waits_on") else []
+            waits = _waits(ctx, sheet, rec()) if cols["waits_on"][i] else []
             if commune is None or not codes:
                 continue
-            req_word = REQUIREMENT_WORDS.get(fold(rec.get("requirement")))
+            req_word = req_words[i]
             for code in codes:
                 requirement = "model" if cat.is_model(code) else "criterion"
                 if req_word and req_word != requirement:
-                    ctx.warn(sheet, rec["_row"], "requirement", rec.get("requirement"),
-                             f"loại ghi '{rec.get('requirement')}' nhưng {cat.label(code)} là "
+                    ctx.warn(sheet, row, "requirement", cols["requirement"][i],
+                             f"loại ghi '{cols['requirement'][i]}' nhưng {cat.label(code)} là "
                              f"{'yêu cầu kiểu mẫu' if requirement == 'model' else 'tiêu chí'}", "requirement_mismatch")
                 if requirement == "model" and level.get(commune) != "kieu_mau":
-                    ctx.err(sheet, rec["_row"], "criterion_written", written,
+                    ctx.err(sheet, row, "criterion_written", written,
                             f"yêu cầu kiểu mẫu cho xã {commune} không phấn đấu kiểu mẫu", "model_for_advanced")
                     continue
                 if (commune, code) in seen:
-                    ctx.err(sheet, rec["_row"], "criterion_written", written,
+                    ctx.err(sheet, row, "criterion_written", written,
                             f"trùng: {commune} đã có {cat.label(code)} ở dòng {seen[(commune, code)]}", "duplicate_row")
                     continue
-                seen[(commune, code)] = rec["_row"]
-                gap_rows.append(_gap(cat, commune, code, written or nfc(rec.get("criterion")), method,
-                                     nfc(rec.get("detail")), due, year_only, due_written, commune_due,
-                                     ";".join(waits), sheet.name, rec["_row"]))
+                seen[(commune, code)] = row
+                gap_rows.append((commune, code, written or canon_n[i], method, detail_n[i], due, year_only,
+                                 due_written, ";".join(waits), sheet.name, row))
                 for on in waits:
                     deps.append({"commune": commune, "waiting": code, "on": on, "when": "always",
-                                 "reason": nfc(rec.get("note")) or "kế hoạch nêu", "source": "plan"})
+                                 "reason": nfc(cols["note"][i]) or "kế hoạch nêu", "source": "plan"})
 
     # the matrix: extra gaps and contradictions
     if "matrix" in tables:
         gap_rows += _matrix(ctx, tables["matrix"], index, level, seen, commune_due)
 
-    gaps = _gap_frame(gap_rows)
+    gaps = _gap_frame(gap_rows, cat, commune_due)
     communes = _commune_frame(communes, gaps, commune_due)
     for r in _records(communes):
         _count_warnings(ctx, tables["communes"].sheet, r, cat)
@@ -618,23 +675,6 @@ def _info(t: RawTable | None, issues: list[Issue] | None = None, file: str = "")
     return info
 
 
-def _gap(cat: Catalogue, commune: str, code: str, written: str, method: str, detail: str,
-         due: pd.Period | None, year_only: bool, due_written: str, commune_due: dict,
-         waits: str, sheet: str, row: int) -> tuple:
-    if due is not None:
-        source = "year-only" if year_only else "item"
-        eff, eff_written = due, due_written
-    elif commune in commune_due:
-        c_due, c_year_only, c_written = commune_due[commune]
-        source = "year-only" if c_year_only else "commune"
-        eff, eff_written = c_due, c_written
-    else:
-        source, eff, eff_written = "none", None, ""
-    return (f"{commune}|{code}", commune, "model" if cat.is_model(code) else "criterion", code, cat.order(code),
-            cat.name(code), cat.name(code, "en"), written, method, detail, eff_written, eff, source, waits,
-            cat.department(code), sheet, row)
-
-
 GAP_COLUMNS = ["gap_id", "commune", "requirement", "criterion_code", "criterion_order", "criterion",
                "criterion_en", "written_as", "match_method", "detail", "due_written", "due", "due_source",
                "waits_on", "department", "plan_section", "target_level", "target_year", "sheet", "row"]
@@ -647,11 +687,49 @@ def _periods(values) -> pd.arrays.PeriodArray:
     return pd.arrays.PeriodArray(ords, dtype=QDTYPE)
 
 
-def _gap_frame(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=[c for c in GAP_COLUMNS if c not in ("plan_section", "target_level", "target_year")])
-    df["due"] = _periods(df["due"].tolist())
-    df["criterion_order"] = df["criterion_order"].astype("int64")
-    df["row"] = df["row"].astype("int64")
+GAP_BASE = ["commune", "criterion_code", "written_as", "match_method", "detail", "own_due", "own_year_only",
+            "own_due_written", "waits_on", "sheet", "row"]
+
+
+def _gap_frame(rows: list[tuple], cat: Catalogue, commune_due: dict) -> pd.DataFrame:
+    """Gaps from base tuples (:data:`GAP_BASE`): names, department and the deadline rule.
+
+    The effective deadline is the item's own; else its commune's (the dossier milestone
+    that applies to items); a year-only phrase means that year's fourth quarter.
+    """
+    base = dict(zip(GAP_BASE, map(list, zip(*rows)))) if rows else {k: [] for k in GAP_BASE}
+    codes = base["criterion_code"]
+    info = {c: (("model" if cat.is_model(c) else "criterion"), cat.order(c), cat.name(c), cat.name(c, "en"),
+                cat.department(c)) for c in set(codes)}
+    due, due_written, source = [], [], []
+    for commune, own, own_y, own_w in zip(base["commune"], base["own_due"], base["own_year_only"],
+                                          base["own_due_written"]):
+        if own is not None:
+            due.append(own), due_written.append(own_w), source.append("year-only" if own_y else "item")
+        elif commune in commune_due:
+            c_due, c_year_only, c_written = commune_due[commune]
+            due.append(c_due), due_written.append(c_written), source.append("year-only" if c_year_only else "commune")
+        else:
+            due.append(None), due_written.append(""), source.append("none")
+    df = pd.DataFrame({
+        "gap_id": [f"{a}|{b}" for a, b in zip(base["commune"], codes)],
+        "commune": base["commune"],
+        "requirement": [info[c][0] for c in codes],
+        "criterion_code": codes,
+        "criterion_order": np.array([info[c][1] for c in codes], dtype="int64"),
+        "criterion": [info[c][2] for c in codes],
+        "criterion_en": [info[c][3] for c in codes],
+        "written_as": base["written_as"],
+        "match_method": base["match_method"],
+        "detail": base["detail"],
+        "due_written": due_written,
+        "due": _periods(due),
+        "due_source": source,
+        "waits_on": base["waits_on"],
+        "department": [info[c][4] for c in codes],
+        "sheet": base["sheet"],
+        "row": np.array(base["row"], dtype="int64"),
+    })
     return df
 
 
@@ -768,23 +846,24 @@ def _matrix(ctx: _Ctx, t: RawTable, index: dict[str, str], level: dict[str, str]
                 if cat.is_model(code) and level.get(commune) != "kieu_mau":
                     continue
                 seen[(commune, code)] = rec["_row"]
-                rows.append(_gap(cat, commune, code, col, "matrix", "", None, False, "", commune_due,
-                                 "", sheet.name, rec["_row"]))
+                rows.append((commune, code, col, "matrix", "", None, False, "", "", sheet.name, rec["_row"]))
     return rows
 
 
 def _model_requirements(cat: Catalogue, communes: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
-    rows = []
+    """Each model commune × each model requirement: ``met`` or ``missing`` (KM1: no criterion gap)."""
+    model = communes.loc[communes["target_level"] == "kieu_mau", "commune"].tolist()
+    model_all = list(cat.criteria.loc[cat.criteria["kind"] == "model", "code"])
+    derived = set(cat.derived_codes)
     missing = set(zip(gaps["commune"], gaps["criterion_code"]))
     crit = set(gaps.loc[gaps["requirement"] == "criterion", "commune"])
-    model_all = [c for c in cat.criteria.loc[cat.criteria["kind"] == "model", "code"]]
-    derived = set(cat.derived_codes)
-    for commune in communes.loc[communes["target_level"] == "kieu_mau", "commune"]:
-        for code in model_all:
-            gone = commune in crit if code in derived else (commune, code) in missing
-            rows.append({"commune": commune, "criterion_code": code, "requirement": cat.name(code),
-                         "status": "missing" if gone else "met"})
-    return pd.DataFrame(rows, columns=["commune", "criterion_code", "requirement", "status"])
+    pairs = [(m, c) for m in model for c in model_all]
+    return pd.DataFrame({
+        "commune": [m for m, _ in pairs],
+        "criterion_code": [c for _, c in pairs],
+        "requirement": [cat.name(c) for _, c in pairs],
+        "status": ["missing" if (m in crit if c in derived else (m, c) in missing) else "met" for m, c in pairs],
+    }, columns=["commune", "criterion_code", "requirement", "status"])
 
 
 def _ocop(ctx: _Ctx, t: RawTable | None, index: dict[str, str]) -> pd.DataFrame:
