@@ -14,7 +14,7 @@ import pandas as pd
 from .. import analysis as A
 from ..errors import UserError
 from ..plan import Plan
-from .common import add_analysis_options, parse_as_of, print_frame
+from .common import add_analysis_options, parse_as_of, print_frame, printable
 
 
 def load_for_args(args: argparse.Namespace) -> tuple[Plan, dict[str, Any]]:
@@ -51,22 +51,8 @@ def _review_lag(args: argparse.Namespace, params: dict[str, Any]) -> int:
     return lag
 
 
-def _printable(df: pd.DataFrame) -> pd.DataFrame:
-    """Periods as ``2023Q2`` text, nullable integers as objects (None when missing)."""
-    out = df.copy()
-    for col in out.columns:
-        dtype = out[col].dtype
-        if isinstance(dtype, pd.PeriodDtype):
-            out[col] = pd.array([None if pd.isna(v) else str(v) for v in out[col]], dtype=object)
-        elif isinstance(dtype, pd.Int64Dtype):
-            out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype=object)
-        elif pd.api.types.is_bool_dtype(dtype):
-            out[col] = pd.array([bool(v) for v in out[col]], dtype=object)
-    return out
-
-
 def _show(df: pd.DataFrame, args: argparse.Namespace) -> int:
-    print_frame(_printable(df), args)
+    print_frame(printable(df), args)
     return 0
 
 

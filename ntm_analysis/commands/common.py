@@ -37,3 +37,16 @@ def parse_as_of(text: str | None) -> pd.Timestamp | None:
 
 def print_frame(df: pd.DataFrame, args: argparse.Namespace) -> None:
     sys.stdout.write(render(df, args.format, args.lang) + "\n")
+
+
+def printable(df: pd.DataFrame) -> pd.DataFrame:
+    """Periods as ``2023Q2`` text, nullable integers as plain ints (None where missing)."""
+    out = df.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if isinstance(dtype, pd.PeriodDtype):
+            out[col] = pd.array([None if pd.isna(v) else str(v) for v in out[col]], dtype=object)
+        elif isinstance(dtype, pd.Int64Dtype):
+            out[col] = (out[col].astype("int64") if out[col].notna().all() else
+                        pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype=object))
+    return out

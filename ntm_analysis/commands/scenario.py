@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import UserError
 from ..output import FORMATS, render
-from .common import add_data_option, parse_as_of
+from .common import add_data_option, parse_as_of, printable
 
 PARTS = ("all", "communes", "changes")
 
@@ -34,18 +34,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")
     p.set_defaults(func=cmd_scenario)
-
-
-def _printable(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        dtype = out[col].dtype
-        if isinstance(dtype, pd.PeriodDtype):
-            out[col] = pd.array([None if pd.isna(v) else str(v) for v in out[col]], dtype=object)
-        elif isinstance(dtype, pd.Int64Dtype):
-            out[col] = (out[col].astype("int64") if out[col].notna().all() else
-                        pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype=object))
-    return out
 
 
 def scenario_tables(args: argparse.Namespace) -> dict:
@@ -66,7 +54,7 @@ def scenario_tables(args: argparse.Namespace) -> dict:
 
 def cmd_scenario(args: argparse.Namespace) -> int:
     r = scenario_tables(args)
-    communes, changes = _printable(r["comparison"]), r["changes"]
+    communes, changes = printable(r["comparison"]), r["changes"]
     out = sys.stdout
     if args.format == "json":
         payload = {"scenario": r["scenario"].name, "note": r["scenario"].note,
