@@ -154,3 +154,14 @@ VALUES["change"] = {
     "commune_due": ("đổi hạn hồ sơ của xã", "commune dossier deadline changed"),
     "parameter": ("đổi tham số", "parameter changed"),
 }
+
+
+def pick(table: dict[str, tuple[str, str]], key: str, lang: str = "vi", **fmt: object) -> str:
+    """The text of ``key`` in a ``{key: (vi, en)}`` table, formatted with ``fmt``.
+
+    >>> pick({"x": ("{n} xã", "{n} communes")}, "x", "en", n=3)
+    '3 communes'
+    """
+    vi, en = table[key]
+    text = en if lang == "en" else vi
+    return text.format(**fmt) if fmt else text

@@ -30,6 +30,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
+from .labels import pick
 from .analysis.gaps import as_of_quarter, completed_mask
 from .plan import Plan
 from .quarters import format_quarter
@@ -136,9 +137,7 @@ def t(key: str, lang: str = "vi", **fmt: object) -> str:
     >>> t("met"), t("met", "en")
     ('Đã đạt', 'Met')
     """
-    vi, en = TEXT[key]
-    text = en if lang == "en" else vi
-    return text.format(**fmt) if fmt else text
+    return pick(TEXT, key, lang, **fmt)
 
 
 def status_label(status: str, lang: str = "vi") -> str:

@@ -25,7 +25,7 @@ from .analysis import (gaps_by_commune, gaps_by_criterion, ocop_summary, ocop_to
                        propagate_deadlines, quality, workload)
 from .errors import UserError
 from .io import atomic_path, check_not_raw, safe_cell, write_text
-from .labels import header, value_label
+from .labels import header, pick, value_label
 from .loader import load_plan
 from .plan import Plan
 from .quarters import format_quarter
@@ -149,9 +149,7 @@ def tr(key: str, lang: str = "vi", **fmt: object) -> str:
     >>> tr("kind"), tr("kind", "en")
     ('Phát hiện', 'Finding')
     """
-    vi, en = TEXT[key]
-    text = en if lang == "en" else vi
-    return text.format(**fmt) if fmt else text
+    return pick(TEXT, key, lang, **fmt)
 
 
 def sheet_name(key: str, lang: str = "vi") -> str:
