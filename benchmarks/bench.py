@@ -25,13 +25,18 @@ from ntm_analysis import analysis as A
 from ntm_analysis.loader import load_plan, plan_from_tables
 from ntm_analysis.synthetic import synthetic_tables, write_synthetic_workbook
 
+# Each step gets the plan and a dict shared by the steps of one run: like the report
+# (ntm_analysis/report.py ``prepare``), deadlines are propagated once and handed to the
+# analyses that accept them; ``quality`` propagates on its own (its signature has no
+# ``propagated``), as it does in the report.
 STEPS = {
-    "gaps": lambda p: (A.gaps_by_criterion(p), A.gaps_by_commune(p), A.gaps_by_department(p),
-                       A.gaps_by_section(p), A.unlocks(p)),
-    "ocop": lambda p: A.ocop_summary(p),
-    "workload": lambda p: tuple(A.workload(p, by) for by in A.WORKLOAD_BY),
-    "projection": lambda p: A.projection(p),
-    "quality": lambda p: A.quality(p),
+    "propagate": lambda p, s: s.update(prop=A.propagate_deadlines(p)),
+    "gaps": lambda p, s: (A.gaps_by_criterion(p), A.gaps_by_commune(p), A.gaps_by_department(p),
+                          A.gaps_by_section(p), A.unlocks(p)),
+    "ocop": lambda p, s: (A.ocop_summary(p, propagated=s["prop"]), A.ocop_totals(p, propagated=s["prop"])),
+    "workload": lambda p, s: tuple(A.workload(p, by) for by in A.WORKLOAD_BY),
+    "projection": lambda p, s: A.projection(p, propagated=s["prop"]),
+    "quality": lambda p, s: A.quality(p),
 }
 
 
@@ -52,7 +57,8 @@ def whatif_ms(repeat: int) -> float | None:
     except ImportError:
         return None
     plan = load_plan()
-    sc = S.Scenario.from_dict({"name": "bench", "edits": [
+    from_dict = getattr(S, "scenario_from_dict", None) or S.Scenario.from_dict
+    sc = from_dict({"name": "bench", "edits": [
         {"commune": "Minh Đức", "criterion": 13, "due": "2023Q4"}]})
     t, _ = best(lambda: A.projection(S.apply_scenario(plan, sc)[0]), repeat)
     return t * 1000
@@ -65,14 +71,16 @@ def run(sizes: list[int], repeat: int) -> str:
         r = repeat if n <= 10_000 else 1
         t_load, plan = best(lambda: plan_from_tables(tables, meta)[0], r)
         row = {"communes": f"{n:,}", "gap rows": f"{len(plan.gaps):,}", "load": t_load}
+        shared: dict = {}
         for name, step in STEPS.items():
-            row[name], _ = best(lambda: step(plan), r)
+            row[name], _ = best(lambda: step(plan, shared), r)
         row["all analyses"] = sum(row[k] for k in STEPS)
         row["load + all"] = t_load + row["all analyses"]
         tracemalloc.start()
         plan2 = plan_from_tables(tables, meta)[0]
+        shared = {}
         for step in STEPS.values():
-            step(plan2)
+            step(plan2, shared)
         row["peak MB"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         del plan2

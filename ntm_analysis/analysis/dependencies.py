@@ -25,11 +25,13 @@ OCOP row: ``chua_co`` if it has a gap on criterion 13 (the OCOP criterion),
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from ..plan import Plan
-from .gaps import AsOf, join_by, open_gaps
+from .gaps import AsOf, _factorize, _group_join, _per_value, _text_array, open_gaps
 
 OCOP_CRITERION = "13"
 NO_PRODUCT = ("chua_co", "da_chon")  # statuses meaning "no certified OCOP product"
@@ -51,23 +53,43 @@ def ocop_status(plan: Plan) -> pd.DataFrame:
     """
     o = plan.ocop
     communes = plan.communes["commune"]
-    rank = o["status"].map(OCOP_RANK)
-    best = rank.groupby(o["commune"]).max()
-    names = {v: k for k, v in OCOP_RANK.items()}
-    prod = o["product"].fillna("").astype(str).str.strip()
-    products = join_by(o.loc[prod != "", "commune"], prod[prod != ""], "; ")
-    stars = o["target_stars"].groupby(o["commune"]).max()
-    has13 = set(plan.gaps.loc[plan.gaps["criterion_code"] == OCOP_CRITERION, "commune"])
-    status = communes.map(best).map(names)
-    fallback = pd.Series(np.where(communes.isin(has13), "chua_co", "co_san_pham"), index=communes.index)
-    out = pd.DataFrame({
+    g = plan.gaps
+    has13 = g["commune"].to_numpy(dtype=object)[g["criterion_code"].to_numpy(dtype=object) == OCOP_CRITERION]
+    (cc, oc, hc), uniq = _factorize(communes, o["commune"], has13)
+    k = len(uniq)
+    cc = np.where(cc < 0, k, cc)  # a missing name: the empty slot k
+    here = oc >= 0
+    rank = _per_value(o["status"], lambda u: u.map(OCOP_RANK).to_numpy(dtype=float, na_value=np.nan))
+    best = np.full(k + 1, np.nan)
+    np.fmax.at(best, oc[here], rank[here])
+    stars = np.full(k + 1, np.nan)
+    np.fmax.at(stars, oc[here], o["target_stars"].to_numpy(dtype=float, na_value=np.nan)[here])
+    rows = np.bincount(oc[here], minlength=k + 1)
+    prod = _per_value(o["product"], lambda u: u.fillna("").astype(str).str.strip().to_numpy(dtype=object))
+    named = prod != ""
+    products = _group_join(oc[named], prod[named], k + 1, "; ")
+    names = np.array([None, *OCOP_RANK], dtype=object)  # rank + 1 -> status
+    b = best[cc]
+    with13 = np.zeros(k + 1, dtype=bool)
+    with13[hc[hc >= 0]] = True
+    fallback = np.array(["co_san_pham", "chua_co"], dtype=object)[with13[cc].astype(np.int64)]
+    status = np.where(np.isnan(b), fallback, names[np.nan_to_num(b, nan=-1).astype(np.int64) + 1])
+    return pd.DataFrame({
         "commune": communes.to_numpy(),
-        "ocop_status": status.fillna(fallback).astype("str").to_numpy(),
-        "products": pd.array([products.get(c, "") for c in communes], dtype="str"),
-        "target_stars": pd.array(communes.map(stars).to_numpy(), dtype="Int64"),
-        "ocop_rows": communes.map(o.groupby("commune").size()).fillna(0).astype("int64").to_numpy(),
+        "ocop_status": status,
+        "products": _text_array(np.asarray(products, dtype=object)[cc]),
+        "target_stars": pd.array(stars[cc], dtype="Int64"),
+        "ocop_rows": rows[cc].astype("int64"),
     })
-    return out
+
+
+RULE_COLUMNS = ["commune", "waiting", "on", "when", "reason", "source"]
+ITEM_REASON = "kế hoạch ghi tiêu chí này chờ tiêu chí khác"
+_SPLIT = re.compile(r"\s*[;,]\s*")
+
+
+def _missing(v: object) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
 def applicable_rules(plan: Plan, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -77,8 +99,76 @@ def applicable_rules(plan: Plan, gaps: pd.DataFrame | None = None) -> pd.DataFra
     holds; per-gap ``waits_on`` codes become rules with source ``item``.
     Duplicates keep the first source (plan/catalogue rules before item ones).
     """
-    gaps = plan.gaps if gaps is None else gaps
-    cols = ["commune", "waiting", "on", "when", "reason", "source"]
+    return _applicable_rules(plan, plan.gaps if gaps is None else gaps, {})
+
+
+def _ocop_status(plan: Plan, done: dict) -> pd.DataFrame:
+    """:func:`ocop_status`, computed once per ``done`` (a dict shared by one analysis' steps)."""
+    if "ocop_status" not in done:
+        done["ocop_status"] = ocop_status(plan)
+    return done["ocop_status"]
+
+
+def _applicable_rules(plan: Plan, gaps: pd.DataFrame, done: dict) -> pd.DataFrame:
+    dep = plan.dependencies
+    if not all(isinstance(t, pd.StringDtype) for t in dep.dtypes[RULE_COLUMNS].tolist()):
+        return _applicable_rules_frames(plan, gaps, done)
+    communes = plan.communes["commune"].to_numpy(dtype=object)
+    n = len(communes)
+    # the plan's rules, read as the frame version reads them (text columns, "" = every commune)
+    rules = []
+    for c, w, o, when, reason, source in dep[RULE_COLUMNS].to_numpy(dtype=object).tolist():
+        when = "always" if _missing(when) or when == "" else when
+        if when in CONDITIONS:
+            rules.append(("" if _missing(c) else c.strip(), w, o, when, reason, source))
+    own = [r for r in rules if r[0] != ""]
+    every = [r for r in rules if r[0] == ""]
+    if any(r[3] == "no_ocop_product" for r in rules):
+        st = _ocop_status(plan, done)
+        no_product = st["ocop_status"].isin(NO_PRODUCT).to_numpy()
+        without = set(st["commune"].to_numpy(dtype=object)[no_product].tolist())
+        own = [r for r in own if r[3] != "no_ocop_product" or r[0] in without]
+    parts: list[tuple] = [tuple(np.array(v, dtype=object) for v in zip(*own))] if own else []
+    for r in every:
+        sel = communes if r[3] != "no_ocop_product" else communes[no_product]
+        parts.append((sel,) + tuple(np.full(len(sel), v, dtype=object) for v in r[1:]))
+    # rules stated per gap ("waits_on")
+    # (commune, waiting, on) stay plain objects unless the gaps state some: as pd.concat types them
+    texts_kind = object
+    stated = gaps["waits_on"].to_numpy(dtype=object)
+    has = (stated != "") & ~pd.isna(stated)
+    if has.any():
+        idx = np.flatnonzero(has)
+        texts = pd.Series(stated[idx], dtype=object).astype(str).tolist()
+        gc = gaps["commune"].to_numpy(dtype=object)[idx].tolist()
+        gk = gaps["criterion_code"].astype(str).to_numpy(dtype=object)[idx].tolist()
+        item = [(c, k, on.strip()) for t, c, k in zip(texts, gc, gk) if t.strip()
+                for on in _SPLIT.split(t) if on.strip()]
+        if item:
+            texts_kind = "str"
+            ic, iw, io = (np.array(v, dtype=object) for v in zip(*item))
+            m = len(ic)
+            parts.append((ic, iw, io, np.full(m, "always", dtype=object), np.full(m, ITEM_REASON, dtype=object),
+                          np.full(m, "item", dtype=object)))
+    if parts:
+        cols = [np.concatenate([p[i] for p in parts]) for i in range(6)]
+    else:
+        cols = [np.zeros(0, dtype=object) for _ in range(6)]
+    # drop repeated (commune, waiting, on), keeping the first
+    (c_,), _ = _factorize(cols[0])
+    (w_, o_), u = _factorize(cols[1], cols[2])
+    width = len(u) + 1
+    dup = pd.Index(((c_ + 1) * width + (w_ + 1)) * width + (o_ + 1)).duplicated()
+    if dup.any():
+        cols = [c[~dup] for c in cols]
+    return pd.DataFrame({k: pd.Series(v, dtype=texts_kind if k in ("commune", "waiting", "on") else "str",
+                                      copy=False)
+                         for k, v in zip(RULE_COLUMNS, cols)})
+
+
+def _applicable_rules_frames(plan: Plan, gaps: pd.DataFrame, done: dict) -> pd.DataFrame:
+    """:func:`applicable_rules` for rule tables whose columns are not text (pandas frames)."""
+    cols = RULE_COLUMNS
     rules = plan.dependencies.astype({"commune": str, "waiting": str, "on": str})
     rules = rules.assign(commune=rules["commune"].fillna("").str.strip(),
                          when=rules["when"].fillna("always").replace("", "always"))
@@ -88,7 +178,7 @@ def applicable_rules(plan: Plan, gaps: pd.DataFrame | None = None) -> pd.DataFra
     own = rules.loc[rules["commune"] != ""]
     rules = pd.concat([own[cols], every[cols]], ignore_index=True)
     if (rules["when"] == "no_ocop_product").any():
-        st = ocop_status(plan)
+        st = _ocop_status(plan, done)
         without = set(st.loc[st["ocop_status"].isin(NO_PRODUCT), "commune"])
         rules = rules.loc[(rules["when"] != "no_ocop_product") | rules["commune"].isin(without)]
     w = gaps["waits_on"].fillna("").astype(str)
@@ -99,23 +189,42 @@ def applicable_rules(plan: Plan, gaps: pd.DataFrame | None = None) -> pd.DataFra
     item = pd.DataFrame({
         "commune": stated["commune"].to_numpy(), "waiting": stated["criterion_code"].astype(str).to_numpy(),
         "on": stated["on"].astype(str).str.strip().to_numpy(), "when": "always",
-        "reason": "kế hoạch ghi tiêu chí này chờ tiêu chí khác", "source": "item",
+        "reason": ITEM_REASON, "source": "item",
     })
     out = pd.concat([rules, item], ignore_index=True)
     return out.drop_duplicates(["commune", "waiting", "on"]).reset_index(drop=True)[cols]
+
+
+EDGE_COLUMNS = ["w", "p", "commune", "waiting", "on", "reason", "source"]
 
 
 def dependency_edges(plan: Plan, gaps: pd.DataFrame) -> pd.DataFrame:
     """Edges between open gaps: ``w`` (row position of the waiting gap in ``gaps``),
     ``p`` (row position of its prerequisite), ``commune, waiting, on, reason, source``.
     """
-    key = pd.DataFrame({"commune": gaps["commune"].to_numpy(),
-                        "code": gaps["criterion_code"].astype(str).to_numpy(),
-                        "pos": np.arange(len(gaps))})
-    rules = applicable_rules(plan, gaps)
+    return _dependency_edges(plan, gaps, {})
+
+
+def _dependency_edges(plan: Plan, gaps: pd.DataFrame, done: dict) -> pd.DataFrame:
+    rules = _applicable_rules(plan, gaps, done)
+    gc = gaps["commune"].to_numpy(dtype=object)
+    gk = gaps["criterion_code"].astype(str).to_numpy(dtype=object)
+    (c_g, c_r), _ = _factorize(gc, rules["commune"])
+    (k_g, k_w, k_o), u = _factorize(gk, rules["waiting"], rules["on"])
+    width = len(u) + 1
+    key = pd.Index((c_g + 1) * width + (k_g + 1))
+    if key.is_unique:  # one gap per commune × code: a lookup, in rule order (as the merges give)
+        w = key.get_indexer((c_r + 1) * width + (k_w + 1))
+        p = key.get_indexer((c_r + 1) * width + (k_o + 1))
+        keep = np.flatnonzero((w >= 0) & (p >= 0))
+        e = rules[EDGE_COLUMNS[2:]].take(keep).reset_index(drop=True)
+        e.insert(0, "w", w[keep].astype(np.int64))
+        e.insert(1, "p", p[keep].astype(np.int64))
+        return e
+    key = pd.DataFrame({"commune": gc, "code": gk, "pos": np.arange(len(gaps))})
     e = rules.merge(key.rename(columns={"code": "waiting", "pos": "w"}), on=["commune", "waiting"])
     e = e.merge(key.rename(columns={"code": "on", "pos": "p"}), on=["commune", "on"])
-    return e[["w", "p", "commune", "waiting", "on", "reason", "source"]].reset_index(drop=True)
+    return e[EDGE_COLUMNS].reset_index(drop=True)
 
 
 def _cycle_nodes(n: int, w: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -131,13 +240,6 @@ def _cycle_nodes(n: int, w: np.ndarray, p: np.ndarray) -> np.ndarray:
             return alive
         alive &= ~drop
         edge &= alive[w] & alive[p]
-
-
-def _text_at(values: pd.Series, n: int) -> pd.api.extensions.ExtensionArray:
-    """A text column of length ``n``: ``values`` at their (positional) index, "" elsewhere."""
-    col = np.full(n, "", dtype=object)
-    col[values.index.to_numpy(dtype=np.int64)] = values.to_numpy(dtype=object)
-    return pd.array(col, dtype="str")
 
 
 def _ordinals(s: pd.Series) -> np.ndarray:
@@ -174,9 +276,15 @@ def propagate_deadlines(plan: Plan, as_of: AsOf = None) -> pd.DataFrame:
 
     >>> # p = propagate_deadlines(plan); p.loc[p.commune == "Minh Đức", ["criterion_code", "due", "effective_due"]]
     """
+    return _propagate(plan, as_of, {})
+
+
+def _propagate(plan: Plan, as_of: AsOf, done: dict) -> pd.DataFrame:
+    """:func:`propagate_deadlines`, keeping what it computes on the way (the OCOP
+    status) in ``done`` for the caller's next steps."""
     g = open_gaps(plan, as_of)
     n = len(g)
-    e = dependency_edges(plan, g)
+    e = _dependency_edges(plan, g, done)
     w, p = e["w"].to_numpy(np.int64), e["p"].to_numpy(np.int64)
     own = _ordinals(g["due"])
     eff = own.copy()
@@ -186,25 +294,27 @@ def propagate_deadlines(plan: Plan, as_of: AsOf = None) -> pd.DataFrame:
         if np.array_equal(cand, eff):
             break
         eff = cand
-    codes = g["criterion_code"].astype(str).to_numpy()
+    codes = g["criterion_code"].astype(str).to_numpy(dtype=object)
     reason = np.where(own == _INF, "undated",
                       np.where(eff == _INF, "prerequisite_undated",
-                               np.where(eff > own, "prerequisite", "own")))
-    # the prerequisite that set the deadline
-    setter = (eff[p] == eff[w]) & (eff[w] > own[w])
-    delayed = pd.Series(codes[p[setter]]).groupby(w[setter]).first()
+                               np.where(eff > own, "prerequisite", "own"))).astype(object)
+    # the prerequisite that set the deadline (the first such edge)
+    setter = np.flatnonzero((eff[p] == eff[w]) & (eff[w] > own[w]))
+    delayed = np.full(n, "", dtype=object)
+    if len(setter):
+        ws, first = np.unique(w[setter], return_index=True)
+        delayed[ws] = codes[p[setter[first]]]
     conflict = (own[w] != _INF) & (eff[p] != _INF) & (own[w] < eff[p])
-    conflict_with = pd.Series(join_by(pd.Series(w[conflict]), pd.Series(codes[p[conflict]]), ";"), dtype=object)
-    prereq = pd.Series(join_by(pd.Series(w), pd.Series(codes[p]), ";"), dtype=object)
-    source = pd.Series(join_by(pd.Series(w), e["source"], ";"), dtype=object)
-    source.index = source.index.astype(np.int64)
-    out = g.copy()
-    out["prerequisites"] = _text_at(prereq, n)
-    out["dependency_source"] = _text_at(source, n)
-    out["effective_due"] = _periods(eff)
-    out["effective_reason"] = pd.array(reason, dtype="str")
-    out["delayed_by"] = _text_at(delayed, n)
-    out["schedule_conflict"] = np.isin(np.arange(n), conflict_with.index.to_numpy())
-    out["conflict_with"] = _text_at(conflict_with, n)
-    out["in_cycle"] = _cycle_nodes(n, w, p)
+    in_conflict = np.zeros(n, dtype=bool)
+    in_conflict[w[conflict]] = True
+    out = g.assign(
+        prerequisites=_text_array(_group_join(w, codes[p], n, ";")),
+        dependency_source=_text_array(_group_join(w, e["source"].to_numpy(dtype=object), n, ";")),
+        effective_due=_periods(eff),
+        effective_reason=_text_array(reason),
+        delayed_by=_text_array(delayed),
+        schedule_conflict=in_conflict,
+        conflict_with=_text_array(_group_join(w[conflict], codes[p[conflict]], n, ";")),
+        in_cycle=_cycle_nodes(n, w, p),
+    )
     return out

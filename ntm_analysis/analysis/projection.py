@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..plan import Plan
-from .dependencies import propagate_deadlines
-from .gaps import AsOf, as_of_quarter
+from .dependencies import _NAT, propagate_deadlines
+from .gaps import AsOf, _factorize, _group_join, _text_array, as_of_quarter
 
 STATUSES = ("ready", "on_track", "at_risk", "unscheduled")
 COLUMNS = ["commune", "plan_section", "target_level", "target_year", "original_target_year",
@@ -41,11 +41,19 @@ def unlisted_model_requirements(plan: Plan) -> pd.DataFrame:
     >>> # unlisted_model_requirements(plan)[["commune", "criterion_code"]]
     """
     m = plan.model_requirements
-    m = m.loc[(m["status"] == "missing") & m["criterion_code"].isin(plan.catalogue.model_codes),
-              ["commune", "criterion_code", "requirement"]]
-    listed = pd.MultiIndex.from_frame(plan.gaps[["commune", "criterion_code"]].astype(str))
-    key = pd.MultiIndex.from_frame(m[["commune", "criterion_code"]].astype(str))
-    return m.loc[~key.isin(listed)].reset_index(drop=True)
+    model = set(plan.catalogue.model_codes)
+    code = m["criterion_code"].to_numpy(dtype=object)
+    pick = np.flatnonzero((m["status"].to_numpy(dtype=object) == "missing")
+                          & np.array([c in model for c in code.tolist()], dtype=bool))
+    if len(pick):  # leave out those with a gap row (commune and code compared as text)
+        mc = m["commune"].astype(str).to_numpy(dtype=object)[pick].tolist()
+        mk = m["criterion_code"].astype(str).to_numpy(dtype=object)[pick].tolist()
+        gk = plan.gaps["criterion_code"].astype(str).to_numpy(dtype=object)
+        sel = np.flatnonzero(pd.Index(gk).isin(set(mk)))
+        gc = plan.gaps["commune"].astype(str).to_numpy(dtype=object)[sel]
+        listed = set(zip(gc.tolist(), gk[sel].tolist()))
+        pick = pick[np.array([key not in listed for key in zip(mc, mk)], dtype=bool)]
+    return m[["commune", "criterion_code", "requirement"]].take(pick).reset_index(drop=True)
 
 
 def projection(plan: Plan, review_lag: int = 0, as_of: AsOf = None,
@@ -64,47 +72,64 @@ def projection(plan: Plan, review_lag: int = 0, as_of: AsOf = None,
     prop = propagate_deadlines(plan, as_of) if propagated is None else propagated
     q = as_of_quarter(as_of)
     extra = unlisted_model_requirements(plan)
-    eff = prop["effective_due"]
-    ords = np.asarray(eff.array.asi8, dtype=float)
-    ords[eff.isna().to_numpy()] = np.nan
-    f = pd.DataFrame({
-        "commune": prop["commune"].to_numpy(),
-        "_ord": ords,
-        "_undated": eff.isna().to_numpy(),
-        "_overdue": (prop["due"].notna() & (prop["due"] < q)).to_numpy() if q is not None
-        else np.zeros(len(prop), dtype=bool),
-    })
-    f = pd.concat([f, pd.DataFrame({"commune": extra["commune"].to_numpy(), "_ord": np.nan,
-                                    "_undated": True, "_overdue": False})], ignore_index=True)
-    agg = f.groupby("commune").agg(gaps=("_ord", "size"), undated=("_undated", "sum"),
-                                   overdue=("_overdue", "sum"), _last=("_ord", "max"))
     c = plan.communes
-    out = c[["commune", "plan_section", "target_level", "target_year", "original_target_year"]].copy()
-    out = out.merge(agg, left_on="commune", right_index=True, how="left")
-    for col in ("gaps", "undated", "overdue"):
-        out[col] = out[col].fillna(0).astype("int64")
-    unlisted = extra.groupby("commune")["criterion_code"].agg(", ".join).to_dict()
-    out["unlisted_model"] = pd.array([unlisted.get(c, "") for c in out["commune"]], dtype="str")
-    last = out["_last"].to_numpy(dtype=float)
-    has_gaps = out["gaps"].to_numpy() > 0
+    names = c["commune"].to_numpy(dtype=object)
+    # per commune name: open gaps (and unlisted model requirements, open and undated)
+    (pc, xc, cc), uniq = _factorize(prop["commune"], extra["commune"], names)
+    k = len(uniq) + 2  # two more slots: gaps without a commune name (left out), communes without one
+    pc, xc = (np.where(a < 0, k - 2, a) for a in (pc, xc))
+    cc = np.where(cc < 0, k - 1, cc)
+    eff = prop["effective_due"].array.asi8
+    undated = eff == _NAT
+    gaps = np.bincount(pc, minlength=k) + np.bincount(xc, minlength=k)
+    n_undated = np.bincount(pc[undated], minlength=k) + np.bincount(xc, minlength=k)
+    if q is not None:
+        due = prop["due"].array.asi8
+        overdue = np.bincount(pc[(due != _NAT) & (due < q.ordinal)], minlength=k)
+    else:
+        overdue = np.zeros(k, dtype=np.int64)
+    last = np.full(k, -np.inf)
+    np.maximum.at(last, pc[~undated], eff[~undated].astype(float))
+    last[np.isneginf(last)] = np.nan
+    unlisted = np.asarray(_group_join(xc, extra["criterion_code"].astype(str).to_numpy(dtype=object), k, ", ",
+                                      unique=False), dtype=object)
+    gaps, n_undated, overdue, last = gaps[cc], n_undated[cc], overdue[cc], last[cc]
+    has_gaps = gaps > 0
     if q is not None:
         last = np.where(has_gaps & ~np.isnan(last), np.fmax(last, q.ordinal), last)
-    finish = _to_periods(last)
-    unscheduled = out["undated"].to_numpy() > 0
+    unscheduled = n_undated > 0
     rec_ord = np.where(unscheduled, np.nan, last + review_lag)
-    commune_due = c["commune_due"].to_numpy()
-    ready_rec = np.array([np.nan if pd.isna(p) else p.ordinal + review_lag for p in commune_due], dtype=float)
+    commune_due = c["commune_due"]
+    if isinstance(commune_due.dtype, pd.PeriodDtype):
+        ready_rec = commune_due.array.asi8.astype(float)
+        ready_rec[commune_due.isna().to_numpy()] = np.nan
+        ready_rec += review_lag
+    else:
+        ready_rec = np.array([np.nan if pd.isna(p) else p.ordinal + review_lag for p in commune_due], dtype=float)
     rec_ord = np.where(has_gaps, rec_ord, ready_rec)
-    out["finish"] = finish
-    out["recognition"] = _to_periods(rec_ord)
-    rec_year = pd.Series(out["recognition"]).dt.year.to_numpy()
-    target = out["target_year"].to_numpy(dtype=float, na_value=np.nan)
+    rec_year = np.floor(rec_ord / 4) + 1970  # Q-DEC ordinal 0 is 1970Q1; NaN stays NaN
+    target = c["target_year"].to_numpy(dtype=float, na_value=np.nan)
     status = np.where(~has_gaps, "ready",
                       np.where(unscheduled, "unscheduled",
-                               np.where(rec_year <= target, "on_track", "at_risk")))
-    out["status"] = pd.array(status, dtype="str")
-    out["slip_years"] = (out["target_year"] - out["original_target_year"]).astype("Int64")
-    return out[COLUMNS].reset_index(drop=True)
+                               np.where(rec_year <= target, "on_track", "at_risk"))).astype(object)
+    out = pd.DataFrame({
+        "commune": c["commune"].array,
+        "plan_section": c["plan_section"].array,
+        "target_level": c["target_level"].array,
+        "target_year": c["target_year"].array,
+        "original_target_year": c["original_target_year"].array,
+        "slip_years": (c["target_year"] - c["original_target_year"]).astype("Int64").array,
+        "gaps": gaps.astype("int64"),
+        "undated": n_undated.astype("int64"),
+        "overdue": overdue.astype("int64"),
+        "finish": _to_periods(last),
+        "recognition": _to_periods(rec_ord),
+        "status": _text_array(status),
+        "unlisted_model": _text_array(unlisted[cc]),
+    })
+    if out.empty:  # as the merge on an empty table types it
+        out = out.astype({"commune": object})
+    return out
 
 
 def _to_periods(ords: np.ndarray) -> pd.arrays.PeriodArray:

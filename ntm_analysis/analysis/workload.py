@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 
 from ..plan import Plan
-from .dependencies import propagate_deadlines
-from .gaps import AsOf, as_of_quarter, completed_mask
+from .dependencies import _NAT, propagate_deadlines
+from .gaps import (AsOf, _dedup, _department, _department_codes, _first_rows, _first_valid, _text_array,
+                   as_of_quarter, completed_mask)
+from .ocop import _quarter_text
 
 UNDATED = "undated"
 FIRM_SOURCES = ("item", "commune")
@@ -30,23 +32,30 @@ def _ordinal(due: pd.Series) -> np.ndarray:
     return o
 
 
-def _frame(plan: Plan, as_of: AsOf, effective: bool) -> pd.DataFrame:
-    g = plan.gaps.drop_duplicates(["commune", "criterion_code"]).reset_index(drop=True)
+def _frame(plan: Plan, as_of: AsOf, effective: bool, department: bool = True) -> pd.DataFrame:
+    g = _dedup(plan.gaps).reset_index(drop=True)
     done = completed_mask(g, plan.completions, as_of)
     due = g["due"]
     if effective:
         eff = propagate_deadlines(plan, as_of).set_index("gap_id")["effective_due"]
         due = g["gap_id"].map(eff).where(~done, g["due"]).astype(g["due"].dtype)
-    cat = plan.catalogue
-    dep = g["department"].fillna("").astype(str)
-    default = g["criterion_code"].map(dict(zip(cat.criteria["code"], cat.criteria["department"]))).fillna("")
+    source = g["due_source"].to_numpy(dtype=object)
+    dated = due.notna().to_numpy()
+    extra = {"department": _department(plan, g)} if department else {}
     return g.assign(
-        department=dep.where(dep.str.strip() != "", default),
+        **extra,
         _due=due,
         _done=done.to_numpy(),
-        _firm=g["due_source"].isin(FIRM_SOURCES) & due.notna(),
-        _inferred=(g["due_source"] == "year-only") & due.notna(),
+        _firm=((source == FIRM_SOURCES[0]) | (source == FIRM_SOURCES[1])) & dated,
+        _inferred=(source == "year-only") & dated,
     )
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Group codes of a key column (order of first appearance; missing values are a group)
+    and the distinct values."""
+    codes, uniq = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return codes.astype(np.int64, copy=False), np.asarray(uniq, dtype=object)
 
 
 def workload(plan: Plan, by: str = "quarter", as_of: AsOf = None, effective: bool = False) -> pd.DataFrame:
@@ -61,34 +70,70 @@ def workload(plan: Plan, by: str = "quarter", as_of: AsOf = None, effective: boo
     """
     if by not in BY:
         raise ValueError(f"by must be one of {sorted(BY)}")
-    f = _frame(plan, as_of, effective)
+    f = _frame(plan, as_of, effective, department=False)
     q = as_of_quarter(as_of)
-    f = f.assign(_ord=_ordinal(f["_due"]),
-                 quarter=f["_due"].astype(str).where(f["_due"].notna(), UNDATED),
-                 _open=~f["_done"])
+    ords = np.asarray(f["_due"].array.asi8)
+    dated = ords != _NAT
+    # groups: the by keys and the quarter, in order of first appearance (groupby sort=False)
+    ids = pd.factorize(ords)[0].astype(np.int64)
+    keys = {"department": _department_codes(plan, f)} if by == "department" else {}
+    for col in BY[by]:
+        c, u = keys.get(col) or _codes(f[col])
+        keys[col] = (c, u)
+        ids = ids * max(len(u), 1) + c
+    ids, uniq = pd.factorize(ids)
+    ids = ids.astype(np.int64, copy=False)
+    k = len(uniq)
+    first = _first_rows(ids)
+    done = f["_done"].to_numpy(dtype=bool)
+    counts = {
+        "gaps": np.bincount(ids, minlength=k),
+        "firm": np.bincount(ids[f["_firm"].to_numpy(dtype=bool)], minlength=k),
+        "inferred": np.bincount(ids[f["_inferred"].to_numpy(dtype=bool)], minlength=k),
+        "done": np.bincount(ids[done], minlength=k),
+        "open": np.bincount(ids[~done], minlength=k),
+    }
     if q is not None:
-        f = f.assign(_overdue=f["_open"] & f["_due"].notna() & (f["_due"] < q))
-    keys = BY[by] + ["_ord", "quarter"]
-    agg = dict(gaps=("commune", "size"), firm=("_firm", "sum"), inferred=("_inferred", "sum"),
-               done=("_done", "sum"), open=("_open", "sum"))
-    if q is not None:
-        agg["overdue"] = ("_overdue", "sum")
-    out = f.groupby(keys, dropna=False, sort=False).agg(**agg).reset_index()
+        counts["overdue"] = np.bincount(ids[~done & dated & (ords < q.ordinal)], minlength=k)
+    o = ords[first]
+    # the department is derived (not a column of f): its names; other keys as in the gaps table
+    out = pd.DataFrame({
+        **{col: _text_array(u[c[first]]) if col == "department" else f[col].array.take(first)
+           for col, (c, u) in keys.items()},
+        "_ord": np.where(o == _NAT, np.nan, o.astype(float)),
+        "quarter": _quarters(o),
+        **{name: v.astype("int64") for name, v in counts.items()},
+    })
+    # order: the key (text in code-point order, as pandas sorts it; criteria in catalogue order), then the
+    # quarter; missing values last, ties kept in group order
+    last = np.where(o == _NAT, np.inf, o.astype(float))
     if by == "criterion":
-        order = f.groupby("criterion_code")["criterion_order"].first()
-        out = out.assign(_k=out["criterion_code"].map(order))
-        sort = ["_k", "_ord"]
+        kc, ku = pd.factorize(f["criterion_code"].to_numpy(dtype=object))
+        kc = kc.astype(np.int64, copy=False)
+        order = pd.Series(_first_valid(f["criterion_order"], kc, _first_rows(kc), len(ku)), index=ku)
+        k_ = out["criterion_code"].map(order).to_numpy(dtype=float, na_value=np.nan)
+        out = out.take(np.lexsort((last, np.where(np.isnan(k_), np.inf, k_))))
     elif by == "quarter":
-        out = out.assign(_k=0)
-        sort = ["_ord"]
+        out = out.take(np.argsort(last, kind="stable"))
     else:
-        sort = BY[by] + ["_ord"]
-    out = out.sort_values(sort, na_position="last", kind="stable").reset_index(drop=True)
-    counts = [c for c in ("gaps", "firm", "inferred", "done", "open", "overdue") if c in out]
-    out = out.astype({c: "int64" for c in counts})
+        c, u = keys[BY[by][0]]
+        if all(type(v) is str for v in u.tolist()):
+            rank = np.empty(len(u), dtype=np.int64)
+            rank[np.argsort(u, kind="stable")] = np.arange(len(u))
+            out = out.take(np.lexsort((last, rank[c[first]])))
+        else:  # missing or non-text keys: as pandas sorts them
+            out = out.sort_values(BY[by] + ["_ord"], na_position="last", kind="stable")
+    out = out.reset_index(drop=True)
     out["share_done"] = (out["done"] / out["gaps"]).round(3)
     cols = BY[by] + ["quarter", "gaps", "firm", "inferred", "done", "open", "share_done"]
     return out[cols + (["overdue"] if q is not None else [])]
+
+
+def _quarters(ords: np.ndarray) -> pd.arrays.StringArray:
+    """Quarter ordinals as ``2023Q2`` text (``undated`` for NaT)."""
+    codes, uniq = pd.factorize(ords)
+    text = np.array([UNDATED if v == _NAT else _quarter_text(v) for v in uniq.tolist()], dtype=object)
+    return _text_array(text[codes] if len(text) else np.zeros(0, dtype=object))
 
 
 def overdue_gaps(plan: Plan, as_of: AsOf) -> pd.DataFrame:
