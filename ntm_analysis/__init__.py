@@ -11,8 +11,8 @@ __version__ = "0.1.0"
 
 
 def load_plan(path=None, **kwargs):
-    """Load a plan workbook (default: the embedded 2023 Tứ Kỳ plan). See :mod:`.loader`."""
-    from .loader import load_plan as _load
+    """Load a plan workbook (default: the embedded 2023 Tứ Kỳ plan). See :mod:`.load.api`."""
+    from .load.api import load_plan as _load
 
     return _load(path, **kwargs)
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalogue import load_catalogue
-from .errors import PlanError
-from .plan import Plan
+from .core.errors import PlanError
+from .criteria.catalogue import load_catalogue
+from .tables.plan import Plan
 
 SYLLABLES = ["An", "Bình", "Hưng", "Đạo", "Tân", "Kỳ", "Minh", "Đức", "Quang", "Phục", "Ngọc", "Văn", "Tố",
              "Phương", "Nguyên", "Giáp", "Dân", "Chủ", "Đại", "Hợp", "Khải", "Trung", "Quảng", "Nghiệp",
@@ -108,7 +108,7 @@ def synthetic_tables(n_communes: int, seed: int = 0, year: int = 2023) -> tuple[
 
 def synthetic_plan(n_communes: int, seed: int = 0, year: int = 2023) -> Plan:
     """A loaded :class:`Plan` built from :func:`synthetic_tables`."""
-    from .loader import plan_from_tables
+    from .load.api import plan_from_tables
 
     tables, meta = synthetic_tables(n_communes, seed, year)
     plan, issues = plan_from_tables(tables, meta)
@@ -119,7 +119,7 @@ def synthetic_plan(n_communes: int, seed: int = 0, year: int = 2023) -> Plan:
 
 def write_synthetic_workbook(path: Path | str, n_communes: int, seed: int = 0) -> Path:
     """Write a synthetic plan as a workbook in the package layout."""
-    from .workbook import write_workbook
+    from .io.workbook import write_workbook
 
     tables, meta = synthetic_tables(n_communes, seed)
     return write_workbook(path, tables, meta)

@@ -128,7 +128,7 @@ def rich_tables(n: int = 120, seed: int = 7) -> tuple[dict[str, pd.DataFrame], d
 
 
 def rich_plan():
-    from ntm_analysis.loader import plan_from_tables
+    from ntm_analysis.load.api import plan_from_tables
 
     tables, meta = rich_tables()
     plan, issues = plan_from_tables(tables, meta)
@@ -137,15 +137,15 @@ def rich_plan():
 
 
 def write_rich_workbook(path: Path) -> Path:
-    from ntm_analysis.workbook import write_workbook
+    from ntm_analysis.io.workbook import write_workbook
 
     tables, meta = rich_tables()
     return write_workbook(path, tables, meta)
 
 
 def _frame_json(df: pd.DataFrame) -> list:
-    from ntm_analysis.commands.common import printable
-    from ntm_analysis.output import render
+    from ntm_analysis.present.table import printable
+    from ntm_analysis.present.table import render
 
     return json.loads(render(printable(df), "json"))
 
@@ -155,7 +155,7 @@ def briefing_outputs() -> dict[str, str]:
     Markdown summary, for the embedded plan (vi, en, with a scenario, with an as-of date)
     and for the synthetic plan."""
     from ntm_analysis import report
-    from ntm_analysis.loader import load_plan
+    from ntm_analysis.load.api import load_plan
 
     out: dict[str, str] = {}
     cases = {

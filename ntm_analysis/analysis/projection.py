@@ -2,136 +2,102 @@
 
 - ``finish``: the latest effective deadline (after dependencies) of the commune's
   open gaps, criteria and model requirements alike. With an as-of date, work still
-  open cannot finish before the as-of quarter, so ``finish`` is at least that quarter.
+  open cannot finish before the as-of quarter.
 - ``recognition`` = ``finish`` + ``review_lag`` quarters.
 - ``status``: ``ready`` (nothing open), ``unscheduled`` (some open gap has no
-  effective deadline: ``finish`` then shows the latest known quarter, ``recognition``
+  effective deadline: ``finish`` shows the latest known quarter, ``recognition``
   stays empty), ``on_track`` (recognised within ``target_year``), ``at_risk`` (later).
-- ``slip_years`` = ``target_year`` - ``original_target_year`` (the year first aimed at).
+- ``slip_years`` = ``target_year`` - ``original_target_year``.
 
-A ``ready`` commune has no ``finish``; its ``recognition`` is its own dossier
-deadline (``commune_due``) plus the lag, when the plan gives one.
+A ``ready`` commune has no ``finish``; its ``recognition`` is its own dossier deadline
+(``commune_due``) plus the lag, when the plan gives one. A model commune whose model
+requirement is marked missing with no gap listed for it counts that requirement as
+an open, undated gap (``unlisted_model``).
 
-A model commune whose ``model_requirements`` row is ``missing`` with no gap listed
-for it counts that requirement as an open, undated gap (``unlisted_model``).
-
->>> # projection(plan).query("status == 'at_risk'")
+>>> from ntm_analysis import load_plan
+>>> p = projection(load_plan(), review_lag=1).set_index("commune")
+>>> str(p.loc["Ngọc Kỳ", "recognition"]), p.loc["Minh Đức", "status"]
+('2023Q3', 'unscheduled')
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..plan import Plan
-from .dependencies import _NAT, propagate_deadlines
-from .gaps import AsOf, _factorize, _group_join, _text_array, as_of_quarter
+from ..core.quarters import NAT, from_ordinals, to_ordinals, year_of
+from ..core.vocab import ModelStatus, Status
+from . import kernels as K
+from .run import AsOf, Analysis, run_of
 
-STATUSES = ("ready", "on_track", "at_risk", "unscheduled")
-COLUMNS = ["commune", "plan_section", "target_level", "target_year", "original_target_year",
-           "slip_years", "gaps", "undated", "overdue", "finish", "recognition", "status",
-           "unlisted_model"]
+STATUSES = tuple(Status)
+COLUMNS = ["commune_id", "commune", "plan_section", "target_level", "target_year", "original_target_year",
+           "slip_years", "gaps", "undated", "overdue", "finish", "recognition", "status", "unlisted_model"]
 
 
-def unlisted_model_requirements(plan: Plan) -> pd.DataFrame:
-    """``model_requirements`` rows marked ``missing`` for which ``plan.gaps`` has no row.
-
-    Derived requirements (KM1, "meets the advanced set") are left out: the
-    commune's advanced gaps stand for them.
-
-    >>> # unlisted_model_requirements(plan)[["commune", "criterion_code"]]
-    """
+def unlisted_model_requirements(plan_or_run) -> pd.DataFrame:
+    """Model requirements marked missing for which ``plan.gaps`` has no row (derived
+    ones, such as "meets the advanced set", are left out: the gaps stand for them):
+    ``commune_id, commune, criterion_code, requirement``."""
+    plan = run_of(plan_or_run).plan
     m = plan.model_requirements
     model = set(plan.catalogue.model_codes)
-    code = m["criterion_code"].to_numpy(dtype=object)
-    pick = np.flatnonzero((m["status"].to_numpy(dtype=object) == "missing")
-                          & np.array([c in model for c in code.tolist()], dtype=bool))
-    if len(pick):  # leave out those with a gap row (commune and code compared as text)
-        mc = m["commune"].astype(str).to_numpy(dtype=object)[pick].tolist()
-        mk = m["criterion_code"].astype(str).to_numpy(dtype=object)[pick].tolist()
-        gk = plan.gaps["criterion_code"].astype(str).to_numpy(dtype=object)
-        sel = np.flatnonzero(pd.Index(gk).isin(set(mk)))
-        gc = plan.gaps["commune"].astype(str).to_numpy(dtype=object)[sel]
-        listed = set(zip(gc.tolist(), gk[sel].tolist()))
-        pick = pick[np.array([key not in listed for key in zip(mc, mk)], dtype=bool)]
-    return m[["commune", "criterion_code", "requirement"]].take(pick).reset_index(drop=True)
+    listed = pd.Index(plan.gaps["gap_id"].to_numpy(dtype=object))
+    key = pd.Index((m["commune_id"] + "|" + m["criterion_code"]).to_numpy(dtype=object))
+    pick = (m["status"] == ModelStatus.MISSING).to_numpy() & m["criterion_code"].isin(model).to_numpy() \
+        & ~key.isin(listed)
+    return m.loc[pick, ["commune_id", "commune", "criterion_code", "requirement"]].reset_index(drop=True)
 
 
-def projection(plan: Plan, review_lag: int = 0, as_of: AsOf = None,
-               propagated: pd.DataFrame | None = None) -> pd.DataFrame:
+def projection(plan_or_run, review_lag: int = 0, as_of: AsOf = None) -> pd.DataFrame:
     """One row per commune (plan order) with ``finish``, ``recognition`` and ``status``.
 
-    Columns: ``commune, plan_section, target_level, target_year,
+    Columns: ``commune_id, commune, plan_section, target_level, target_year,
     original_target_year, slip_years, gaps`` (open), ``undated`` (open gaps with no
     effective deadline), ``overdue`` (open, due before the as-of quarter),
     ``finish, recognition, status, unlisted_model``.
-
-    >>> # projection(plan, review_lag=1)[["commune", "finish", "recognition", "status"]]
     """
     if review_lag < 0:
         raise ValueError("review_lag must be >= 0")
-    prop = propagate_deadlines(plan, as_of) if propagated is None else propagated
-    q = as_of_quarter(as_of)
-    extra = unlisted_model_requirements(plan)
-    c = plan.communes
-    names = c["commune"].to_numpy(dtype=object)
-    # per commune name: open gaps (and unlisted model requirements, open and undated)
-    (pc, xc, cc), uniq = _factorize(prop["commune"], extra["commune"], names)
-    k = len(uniq) + 2  # two more slots: gaps without a commune name (left out), communes without one
-    pc, xc = (np.where(a < 0, k - 2, a) for a in (pc, xc))
-    cc = np.where(cc < 0, k - 1, cc)
-    eff = prop["effective_due"].array.asi8
-    undated = eff == _NAT
-    gaps = np.bincount(pc, minlength=k) + np.bincount(xc, minlength=k)
-    n_undated = np.bincount(pc[undated], minlength=k) + np.bincount(xc, minlength=k)
-    if q is not None:
-        due = prop["due"].array.asi8
-        overdue = np.bincount(pc[(due != _NAT) & (due < q.ordinal)], minlength=k)
+    return run_of(plan_or_run, as_of).projection(int(review_lag))
+
+
+def project(run: Analysis, review_lag: int) -> pd.DataFrame:
+    c = run.plan.communes
+    n = len(c)
+    prop = run.propagated
+    extra = unlisted_model_requirements(run)
+    pc = K.positions(prop["commune_id"], run.commune_index)
+    xc = K.positions(extra["commune_id"], run.commune_index)
+    eff = to_ordinals(prop["effective_due"])
+    undated = eff == NAT
+    gaps = K.count(pc, n) + K.count(xc, n)
+    n_undated = K.count(pc, n, undated) + K.count(xc, n)
+    if run.as_of is not None:
+        due = to_ordinals(prop["due"])
+        overdue = K.count(pc, n, (due != NAT) & (due < run.as_of.ordinal))
     else:
-        overdue = np.zeros(k, dtype=np.int64)
-    last = np.full(k, -np.inf)
-    np.maximum.at(last, pc[~undated], eff[~undated].astype(float))
-    last[np.isneginf(last)] = np.nan
-    unlisted = np.asarray(_group_join(xc, extra["criterion_code"].astype(str).to_numpy(dtype=object), k, ", ",
-                                      unique=False), dtype=object)
-    gaps, n_undated, overdue, last = gaps[cc], n_undated[cc], overdue[cc], last[cc]
+        overdue = np.zeros(n, dtype=np.int64)
+    last = np.full(n, NAT, dtype=np.int64)
+    sel = ~undated & (pc >= 0)
+    np.maximum.at(last, pc[sel], eff[sel])
     has_gaps = gaps > 0
-    if q is not None:
-        last = np.where(has_gaps & ~np.isnan(last), np.fmax(last, q.ordinal), last)
+    if run.as_of is not None:
+        last = np.where(has_gaps & (last != NAT), np.maximum(last, run.as_of.ordinal), last)
     unscheduled = n_undated > 0
-    rec_ord = np.where(unscheduled, np.nan, last + review_lag)
-    commune_due = c["commune_due"]
-    if isinstance(commune_due.dtype, pd.PeriodDtype):
-        ready_rec = commune_due.array.asi8.astype(float)
-        ready_rec[commune_due.isna().to_numpy()] = np.nan
-        ready_rec += review_lag
-    else:
-        ready_rec = np.array([np.nan if pd.isna(p) else p.ordinal + review_lag for p in commune_due], dtype=float)
-    rec_ord = np.where(has_gaps, rec_ord, ready_rec)
-    rec_year = np.floor(rec_ord / 4) + 1970  # Q-DEC ordinal 0 is 1970Q1; NaN stays NaN
+    rec = np.where(unscheduled | (last == NAT), NAT, last + review_lag)
+    own = to_ordinals(c["commune_due"])
+    rec = np.where(has_gaps, rec, np.where(own == NAT, NAT, own + review_lag))
     target = c["target_year"].to_numpy(dtype=float, na_value=np.nan)
-    status = np.where(~has_gaps, "ready",
-                      np.where(unscheduled, "unscheduled",
-                               np.where(rec_year <= target, "on_track", "at_risk"))).astype(object)
-    out = pd.DataFrame({
-        "commune": c["commune"].array,
-        "plan_section": c["plan_section"].array,
-        "target_level": c["target_level"].array,
-        "target_year": c["target_year"].array,
-        "original_target_year": c["original_target_year"].array,
+    status = np.where(~has_gaps, Status.READY,
+                      np.where(unscheduled, Status.UNSCHEDULED,
+                               np.where(year_of(rec) <= target, Status.ON_TRACK, Status.AT_RISK))).astype(object)
+    return pd.DataFrame({
+        "commune_id": c["commune_id"].array, "commune": c["commune"].array,
+        "plan_section": c["plan_section"].array, "target_level": c["target_level"].array,
+        "target_year": c["target_year"].array, "original_target_year": c["original_target_year"].array,
         "slip_years": (c["target_year"] - c["original_target_year"]).astype("Int64").array,
-        "gaps": gaps.astype("int64"),
-        "undated": n_undated.astype("int64"),
-        "overdue": overdue.astype("int64"),
-        "finish": _to_periods(last),
-        "recognition": _to_periods(rec_ord),
-        "status": _text_array(status),
-        "unlisted_model": _text_array(unlisted[cc]),
-    })
-    if out.empty:  # as the merge on an empty table types it
-        out = out.astype({"commune": object})
-    return out
-
-
-def _to_periods(ords: np.ndarray) -> pd.arrays.PeriodArray:
-    o = np.where(np.isnan(ords), np.iinfo(np.int64).min, ords).astype(np.int64)
-    return pd.PeriodIndex.from_ordinals(o, freq="Q-DEC").array
+        "gaps": gaps, "undated": n_undated, "overdue": overdue,
+        "finish": from_ordinals(last), "recognition": from_ordinals(rec),
+        "status": K.text(status),
+        "unlisted_model": K.lists(xc, extra["criterion_code"].to_numpy(dtype=object), n),
+    }, columns=COLUMNS)

@@ -1,357 +1,289 @@
 """Data-quality findings: what in the plan looks wrong or risky, in the plan's own words.
 
-One row per finding: ``severity`` (``error``, ``warning``, ``info``), ``code`` (a
-short machine key), ``commune``, ``criterion_code``, ``message`` (Vietnamese),
-``written_as`` (the plan's words), ``sheet``, ``row``. Kinds (``code``):
+One row per finding: ``severity`` (error, warning, info), ``code`` (the kind),
+``commune_id``, ``commune``, ``criterion_code``, ``message`` (in the language asked
+for), ``written_as`` (the plan's words), ``sheet``, ``row``. Kinds, after the warnings
+found when the workbook was loaded:
 
-=========================  ========  ==================================================
-code                       severity  finding
-=========================  ========  ==================================================
-(validation codes)         as given  warnings found when the workbook was loaded
-schedule_conflict          warning   a waiting gap is due before its prerequisite
-dependency_cycle           warning   gaps that wait on each other (no finish possible)
-unknown_condition          warning   a dependency rule with a condition not understood
-no_ocop_no_waiting_gap     warning   no OCOP product, but the gap that waits on it
-                                     (criterion 8: nothing to promote) is not listed
-no_deadline                warning   a commune with gaps but no deadline at all
-unlisted_model_requirement warning   a model requirement marked missing, with no gap row
-no_slack                   warning   the last gap is due in the target year's last quarter
-model_missing_advanced     info      a model-commune target still missing advanced criteria
-undated_gap                info      a gap without deadline in a commune that has others
-=========================  ========  ==================================================
+==========================  ========  ==================================================
+code                        severity  finding
+==========================  ========  ==================================================
+schedule_conflict           warning   a waiting gap is due before its prerequisite
+dependency_cycle            warning   gaps that wait on each other (no finish possible)
+unknown_condition           warning   a dependency rule with a condition not understood
+no_ocop_no_waiting_gap      warning   no OCOP product, but the gap that waits on it
+                                      (criterion 8: nothing to promote) is not listed
+no_deadline                 warning   a commune with gaps but no deadline at all
+unlisted_model_requirement  warning   a model requirement marked missing, with no gap row
+no_slack                    warning   the last gap is due in the target year's last quarter
+model_missing_advanced      info      a model-commune target still missing advanced criteria
+undated_gap                 info      a gap without deadline in a commune that has others
+==========================  ========  ==================================================
 
->>> # quality(plan).query("code == 'schedule_conflict'")[["commune", "criterion_code"]]
+>>> from ntm_analysis import load_plan
+>>> q = quality(load_plan(), lang="en")
+>>> q.loc[q["code"] == "schedule_conflict", "commune"].tolist()
+['Minh Đức', 'Quảng Nghiệp']
+>>> q.loc[q["code"] == "count_mismatch", "message"].item()
+'Dân Chủ: the plan says 3 criteria are missing but lists 4'
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..plan import Plan
-from ..quarters import format_quarter
-from .dependencies import _NAT, CONDITIONS, NO_PRODUCT, _ocop_status, _propagate
-from .gaps import AsOf, _commune_rank, _factorize, _first_rows, _group_join
-from .projection import projection
+from ..core.findings import Both, Criterion, When, render
+from ..core.quarters import NAT, from_ordinals, quarter_of_year, to_ordinals, year_of
+from ..core.vocab import DueSource, Level, Requirement, Severity, Status
+from ..i18n import t
+from . import kernels as K
+from .ocop import NO_PRODUCT
+from .run import AsOf, Analysis, run_of
 
-COLUMNS = ["severity", "code", "commune", "criterion_code", "message", "written_as", "sheet", "row"]
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-def _words_of(detail: object, written: object) -> str:
-    """The plan's words for a gap: its detail, prefixed by the name as written when that adds something."""
-    detail = str(detail or "").strip()
-    written = str(written or "").strip()
-    if detail and written and written not in detail:
-        return f"{written}: {detail}"
-    return detail or written
+COLUMNS = ["severity", "code", "commune_id", "commune", "criterion_code", "message", "written_as", "sheet", "row"]
+KIND_ORDER = {k: i for i, k in enumerate([
+    "schedule_conflict", "dependency_cycle", "unknown_condition", "no_ocop_no_waiting_gap",
+    "no_deadline", "unlisted_model_requirement", "no_slack", "model_missing_advanced", "undated_gap"])}
 
 
-def _words(g: dict) -> str:
-    return _words_of(g.get("detail"), g.get("written_as"))
-
-
-def _row(row: object) -> int | None:
-    return None if row is None or pd.isna(row) else int(row)
-
-
-def _finding(severity: str, code: str, commune: str = "", criterion_code: str = "", message: str = "",
-             written_as: str = "", sheet: str = "", row: object = None) -> dict:
-    return {"severity": severity, "code": code, "commune": commune, "criterion_code": criterion_code,
-            "message": message, "written_as": written_as, "sheet": sheet, "row": _row(row)}
-
-
-def _validation(plan: Plan) -> list[dict]:
-    out = []
-    for w in plan.warnings or ():
-        d = w.to_dict() if hasattr(w, "to_dict") else dict(w)
-        out.append(_finding(d.get("severity", "warning"), d.get("code") or "validation", "", "",
-                            d.get("message", ""), str(d.get("value", "")), d.get("sheet", ""),
-                            d.get("row")))
-    return out
-
-
-@lru_cache(maxsize=4096)
-def _quarter_words(ordinal: int | None) -> str:
-    """:func:`format_quarter` of a quarter ordinal (``None`` or NaT: no deadline)."""
-    if ordinal is None or ordinal == _NAT:
-        return format_quarter(None)
-    return format_quarter(pd.Period(ordinal=ordinal, freq="Q-DEC"))
-
-
-class _Gaps:
-    """A gap table's columns read once as object arrays (periods as ordinals), and the
-    finding fields taken from its rows."""
-
-    def __init__(self, df: pd.DataFrame) -> None:
-        self.df = df
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, col: str) -> np.ndarray:
-        if col not in self._cache:
-            s = self.df[col]
-            self._cache[col] = (np.asarray(s.array.asi8) if isinstance(s.dtype, pd.PeriodDtype)
-                                else s.to_numpy(dtype=object))
-        return self._cache[col]
-
-    def words(self, idx: np.ndarray) -> list[str]:
-        cols = self.df.columns
-        d = self["detail"][idx].tolist() if "detail" in cols else [None] * len(idx)
-        w = self["written_as"][idx].tolist() if "written_as" in cols else [None] * len(idx)
-        # no detail (the usual case): the name as written
-        return [b.strip() if a == "" and type(b) is str else _words_of(a, b) for a, b in zip(d, w)]
-
-    def sheets(self, idx: np.ndarray) -> list[str]:
-        return [v if type(v) is str else str(v or "") for v in self["sheet"][idx].tolist()]
-
-    def rows(self, idx: np.ndarray) -> list[int | None]:
-        if self.df["row"].dtype == np.int64:
-            return self.df["row"].to_numpy()[idx].tolist()
-        return [_row(v) for v in self["row"][idx].tolist()]
-
-    def fields(self, idx: np.ndarray) -> dict[str, list]:
-        """``written_as, sheet, row`` of the gaps at ``idx``."""
-        return {"written_as": self.words(idx), "sheet": self.sheets(idx), "row": self.rows(idx)}
-
-
-class _Findings:
-    """Findings gathered as blocks of columns, in the order found."""
+class _Found:
+    """Findings gathered as blocks of columns; messages rendered at the end."""
 
     def __init__(self) -> None:
-        self.blocks: list[dict[str, np.ndarray]] = []
+        self.blocks: list[dict[str, Any]] = []
 
-    def add(self, **block: object) -> None:
-        """One block: ``COLUMNS`` as sequences of equal length, or scalars repeated."""
-        n = max(len(v) for v in block.values() if not isinstance(v, (str, type(None))))
-        out = {}
-        for c in COLUMNS:
-            v = block.get(c, "" if c != "row" else None)
-            if isinstance(v, (str, type(None))):
-                out[c] = np.full(n, v, dtype=object)
-            else:
-                out[c] = np.empty(n, dtype=object)
-                out[c][:] = v
-        self.blocks.append(out)
+    def add(self, n: int, severity: str, code: str, params: Sequence[dict], **cols: Any) -> None:
+        block = {"severity": severity, "code": code, "params": list(params), "n": n}
+        for c in ("commune_id", "commune", "criterion_code", "written_as", "sheet", "row"):
+            v = cols.get(c, "" if c != "row" else None)
+            block[c] = K.objects(v) if isinstance(v, (list, tuple, np.ndarray)) else K.filled(n, v)
+        self.blocks.append(block)
 
-    def extend(self, found: list[dict]) -> None:
-        if found:
-            self.add(**{c: [f[c] for f in found] for c in COLUMNS})
-
-    def frame(self, plan: Plan) -> pd.DataFrame:
-        """Errors first, then warnings, then notes; within each, plan order, then kind."""
-        cols = {c: np.concatenate([b[c] for b in self.blocks]) if self.blocks else np.zeros(0, dtype=object)
-                for c in COLUMNS}
-        rank = _commune_rank(plan)
-        order = np.lexsort((
-            _lookup(cols["code"], KIND_ORDER, -1),
-            _lookup(cols["commune"], rank, -1),
-            _lookup(cols["severity"], SEVERITY_ORDER, 3),
-        ))
-        data = {c: pd.array(cols[c][order], dtype="str").fillna("") for c in COLUMNS if c != "row"}
-        data["row"] = pd.array(cols["row"][order].tolist(), dtype="Int64")
+    def frame(self, run: Analysis, lang: str) -> pd.DataFrame:
+        """Errors, then warnings, then notes; within each, plan order, then kind."""
+        if not self.blocks:
+            return pd.DataFrame({c: pd.array([], dtype="Int64" if c == "row" else "str") for c in COLUMNS})
+        col = {c: np.concatenate([b[c] if c in ("commune_id", "commune", "criterion_code", "written_as", "sheet",
+                                                "row") else K.filled(b["n"], b[c]) for b in self.blocks])
+               for c in ("severity", "code", "commune_id", "commune", "criterion_code", "written_as", "sheet", "row")}
+        messages = [t(f"msg.{b['code']}" if "key" not in p else f"msg.{p['key']}", lang,
+                      **{k: render(v, lang) for k, v in p.items() if k != "key"})
+                    for b in self.blocks for p in b["params"]]
+        rank = pd.Index(run.commune_index).get_indexer(col["commune_id"])
+        sev = np.array([Severity(s).rank for s in col["severity"].tolist()])
+        kind = np.array([KIND_ORDER.get(c, -1) for c in col["code"].tolist()])
+        order = np.lexsort((kind, rank, sev))
+        data = {c: K.text(np.asarray(col[c], dtype=object)[order]) for c in COLUMNS if c not in ("row", "message")}
+        data["message"] = K.text(np.asarray(messages, dtype=object)[order])
+        data["row"] = pd.array(col["row"][order].tolist(), dtype="Int64")
         return pd.DataFrame(data, columns=COLUMNS)
 
 
-def _lookup(values: np.ndarray, table: dict, default: int) -> np.ndarray:
-    """``table[v]`` for each value (``default`` when missing), looked up once per distinct value."""
-    codes, uniq = pd.factorize(values, use_na_sentinel=False)
-    return np.array([table.get(u, default) for u in uniq.tolist()], dtype=np.int64)[codes] if len(uniq) \
-        else np.zeros(len(values), dtype=np.int64)
+def _words(detail: np.ndarray, written: np.ndarray) -> list[str]:
+    """The plan's words for gaps: the detail, prefixed by the name as written when that adds something."""
+    out = []
+    for d, w in zip(detail.tolist(), written.tolist()):
+        d, w = d.strip(), w.strip()
+        out.append(f"{w}: {d}" if d and w and w not in d else (d or w))
+    return out
 
 
-def quality(plan: Plan, as_of: AsOf = None, review_lag: int = 0) -> pd.DataFrame:
-    """All findings, errors first, then warnings, then notes, in plan order.
-
-    >>> # quality(plan)["code"].value_counts()
-    """
-    found = _Findings()
-    found.extend(_validation(plan))
-    done: dict = {}
-    prop = _propagate(plan, as_of, done)
-    P = _Gaps(prop)
-    commune = P["commune"]
-    code = prop["criterion_code"].astype(str).to_numpy(dtype=object)
-    _conflicts(found, prop, P, code)
-    rows = np.flatnonzero(prop["in_cycle"].to_numpy(dtype=bool))
-    if len(rows):
-        found.add(severity="warning", code="dependency_cycle", commune=commune[rows],
-                  criterion_code=P["criterion_code"][rows],
-                  message=[f"Tiêu chí {k} nằm trong vòng phụ thuộc (chờ {w}), không thể xác định thời hạn"
-                           for k, w in zip(P["criterion_code"][rows].tolist(), P["prerequisites"][rows].tolist())],
-                  **P.fields(rows))
-
-    rules = plan.dependencies
-    when = rules["when"].fillna("always").replace("", "always")
-    unknown = []
-    for r in rules.loc[~when.isin(CONDITIONS)].to_dict("records"):
-        unknown.append(_finding(
-            "warning", "unknown_condition", r.get("commune") or "", str(r["waiting"]),
-            f"Quy tắc phụ thuộc '{r['waiting']} chờ {r['on']}' có điều kiện '{r['when']}' không "
-            f"hiểu được (điều kiện hợp lệ: {', '.join(CONDITIONS)}); quy tắc không được áp dụng",
-            str(r.get("reason") or ""), "", None))
-    found.extend(unknown)
-    ocop_rules = rules.loc[when == "no_ocop_product"]
-    if len(ocop_rules):
-        _no_ocop_waiting(found, plan, ocop_rules, _ocop_status(plan, done))
-
-    # per commune: no deadline at all, undated gaps among dated ones
-    (pc,), uniq = _factorize(commune)
-    k = len(uniq)
-    undated = P["due"] == _NAT
-    n_all = np.bincount(pc[pc >= 0], minlength=k)
-    none_group = np.bincount(pc[(pc >= 0) & undated], minlength=k) == n_all
-    in_none = (pc >= 0) & none_group[np.maximum(pc, 0)] if k else np.zeros(len(pc), dtype=bool)
-    first = _first_rows(pc)
-    first = first[none_group[pc[first]]] if len(first) else first
-    if len(first):
-        words = _group_join(np.where(in_none, pc, -1), P["written_as"], k, "; ")
-        groups = pc[first]
-        found.add(severity="warning", code="no_deadline", commune=commune[first],
-                  message=[f"Xã còn {n} tiêu chí nhưng kế hoạch không ghi thời hạn nào"
-                           for n in n_all[groups].tolist()],
-                  written_as=words[groups], sheet=P.sheets(first), row=P.rows(first))
-    rows = np.flatnonzero(undated & ~in_none)
-    if len(rows):
-        found.add(severity="info", code="undated_gap", commune=commune[rows],
-                  criterion_code=P["criterion_code"][rows],
-                  message=[f"Tiêu chí {c} không có thời hạn (các tiêu chí khác của xã có)"
-                           for c in P["criterion_code"][rows].tolist()],
-                  **P.fields(rows))
-
-    proj = projection(plan, review_lag=review_lag, as_of=as_of, propagated=prop)
-    unlisted = proj["unlisted_model"].to_numpy(dtype=object)
-    rows = np.flatnonzero(unlisted != "")
-    if len(rows):
-        found.add(severity="warning", code="unlisted_model_requirement",
-                  commune=proj["commune"].to_numpy(dtype=object)[rows], criterion_code=unlisted[rows],
-                  message=[f"Điều kiện kiểu mẫu {u} chưa đạt nhưng không có dòng trong Chi tiết"
-                           for u in unlisted[rows].tolist()])
-
-    c = plan.communes
-    model = c["commune"].to_numpy(dtype=object)[c["target_level"].to_numpy(dtype=object) == "kieu_mau"]
-    adv = np.flatnonzero(prop["commune"].isin(set(model.tolist())).to_numpy()
-                         & (P["requirement"] == "criterion") & (pc >= 0))
-    if len(adv):
-        ids = np.full(len(pc), -1, dtype=np.int64)
-        ids[adv] = pc[adv]
-        codes = _group_join(ids, code, k, ", ")
-        words = _group_join(ids, P["written_as"], k, "; ")
-        n_adv = np.bincount(pc[adv], minlength=k)
-        first = adv[_first_rows(_factorize(commune[adv])[0][0])]  # each commune's first such gap
-        groups = pc[first]
-        found.add(severity="info", code="model_missing_advanced", commune=commune[first],
-                  criterion_code=codes[groups],
-                  message=[f"Xã phấn đấu kiểu mẫu còn thiếu {n} tiêu chí xã NTM nâng cao"
-                           for n in n_adv[groups].tolist()],
-                  written_as=words[groups], sheet=P.sheets(first), row=P.rows(first))
-    _no_slack(found, proj, P, pc, uniq, code)
-    return found.frame(plan)
+def quality(plan_or_run, as_of: AsOf = None, review_lag: int = 0, lang: str = "vi") -> pd.DataFrame:
+    """Every finding (see the module docstring), messages in ``lang``."""
+    run = run_of(plan_or_run, as_of)
+    found = _Found()
+    _loaded(found, run)
+    prop = run.propagated
+    _conflicts(found, run, prop)
+    _cycles(found, prop)
+    _conditions(found, run)
+    _no_ocop_waiting(found, run)
+    _deadlines(found, run, prop)
+    proj = run.projection(review_lag)
+    _unlisted(found, proj)
+    _model_missing_advanced(found, run, prop)
+    _no_slack(found, run, prop, proj)
+    return found.frame(run, lang)
 
 
-def _conflicts(found: _Findings, prop: pd.DataFrame, P: _Gaps, code: np.ndarray) -> None:
+def _fields(prop: pd.DataFrame, rows: np.ndarray) -> dict[str, Any]:
+    return {"commune_id": prop["commune_id"].to_numpy(dtype=object)[rows],
+            "commune": prop["commune"].to_numpy(dtype=object)[rows],
+            "written_as": _words(prop["detail"].to_numpy(dtype=object)[rows],
+                                 prop["written_as"].to_numpy(dtype=object)[rows]),
+            "sheet": prop["sheet"].to_numpy(dtype=object)[rows], "row": prop["row"].to_numpy()[rows].tolist()}
+
+
+def _loaded(found: _Found, run: Analysis) -> None:
+    """The warnings found when the workbook was loaded."""
+    c = run.plan.communes
+    ids = dict(zip(c["commune"].tolist()[::-1], c["commune_id"].tolist()[::-1]))  # a name's first commune
+    for w in run.plan.warnings:
+        found.add(1, w.severity, w.code, [{"key": w.key or w.code, **w.params}], commune=w.commune,
+                  commune_id=w.commune_id or ids.get(w.commune, ""), written_as=w.value, sheet=w.sheet, row=w.row)
+
+
+def _conflicts(found: _Found, run: Analysis, prop: pd.DataFrame) -> None:
     """A waiting gap due before its prerequisite: one finding per prerequisite."""
     rows = np.flatnonzero(prop["schedule_conflict"].to_numpy(dtype=bool))
     if not len(rows):
         return
-    commune = P["commune"]
-    mine = np.flatnonzero(prop["commune"].isin(set(commune[rows].tolist())).to_numpy())
-    eff_by_gap = dict(zip(zip(commune[mine].tolist(), code[mine].tolist()), P["effective_due"][mine].tolist()))
-    idx, msgs = [], []
-    for i, c, k, due, eff, conflict in zip(rows.tolist(), commune[rows].tolist(), P["criterion_code"][rows].tolist(),
-                                           P["due"][rows].tolist(), P["effective_due"][rows].tolist(),
-                                           P["conflict_with"][rows].tolist()):
-        for other in conflict.split(";"):
-            idx.append(i)
-            msgs.append(f"Tiêu chí {k} hạn {_quarter_words(due)} nhưng phải chờ tiêu chí {other} (hạn "
-                        f"{_quarter_words(eff_by_gap.get((c, other)))}): hạn thực tế lùi đến "
-                        f"{_quarter_words(eff)}")
-    at = np.array(idx, dtype=np.int64)
-    found.add(severity="warning", code="schedule_conflict", commune=commune[at],
-              criterion_code=P["criterion_code"][at], message=msgs, **P.fields(at))
+    key = pd.Index((prop["commune_id"] + "|" + prop["criterion_code"]).to_numpy(dtype=object))
+    eff = prop["effective_due"].array
+    at, params = [], []
+    cid, code, due = prop["commune_id"].to_numpy(dtype=object), prop["criterion_code"].to_numpy(dtype=object), \
+        prop["due"].array
+    for i in rows.tolist():
+        for other in prop["conflict_with"].iat[i]:
+            j = key.get_loc(f"{cid[i]}|{other}")
+            at.append(i)
+            params.append({"code": code[i], "due": When(due[i]), "other": other, "other_due": When(eff[j]),
+                           "effective": When(eff[i])})
+    at = np.array(at, dtype=np.int64)
+    found.add(len(at), Severity.WARNING, "schedule_conflict", params, criterion_code=code[at], **_fields(prop, at))
 
 
-def _no_ocop_waiting(found: _Findings, plan: Plan, ocop_rules: pd.DataFrame, st: pd.DataFrame) -> None:
-    """No OCOP product, but the gap waiting on it (criterion 8) is not listed at all."""
-    without = st.loc[st["ocop_status"].isin(NO_PRODUCT), "commune"].tolist()
-    G = _Gaps(plan.gaps)
-    gcode = plan.gaps["criterion_code"].astype(str).to_numpy(dtype=object)
-    recs = ocop_rules.to_dict("records")
-    sel = np.flatnonzero(pd.Index(gcode).isin({str(r["waiting"]) for r in recs}))
-    listed = set(zip(G["commune"][sel].tolist(), gcode[sel].tolist()))
-    first_gap: dict[tuple[str, str], int] = {}
-    sel = np.flatnonzero(pd.Index(gcode).isin(set(ocop_rules["on"].astype(str))))
-    for key, i in zip(zip(G["commune"][sel].tolist(), gcode[sel].tolist()), sel.tolist()):
-        first_gap.setdefault(key, i)
-    for r in recs:
-        scope = [c for c in without if not (r.get("commune") or "") or c == r["commune"]]
-        waiting, on = str(r["waiting"]), str(r["on"])
-        hits = [c for c in scope if (c, waiting) not in listed]
+def _cycles(found: _Found, prop: pd.DataFrame) -> None:
+    rows = np.flatnonzero(prop["in_cycle"].to_numpy(dtype=bool))
+    if len(rows):
+        code = prop["criterion_code"].to_numpy(dtype=object)[rows]
+        found.add(len(rows), Severity.WARNING, "dependency_cycle",
+                  [{"code": c, "waits": ", ".join(w)} for c, w in zip(code, prop["prerequisites"].iloc[rows])],
+                  criterion_code=code, **_fields(prop, rows))
+
+
+def _conditions(found: _Found, run: Analysis) -> None:
+    """Rules whose condition the catalogue does not define are not applied: say so."""
+    valid = run.catalogue.condition_names()
+    d = run.plan.dependencies
+    for r in d.loc[~d["when"].replace("", "always").isin(valid)].to_dict("records"):
+        found.add(1, Severity.WARNING, "unknown_condition",
+                  [{"waiting": r["waiting"], "on": r["on"], "when": r["when"], "valid": ", ".join(valid)}],
+                  commune_id=r["commune_id"], commune=r["commune"], criterion_code=r["waiting"],
+                  written_as=r["reason"])
+
+
+def _no_ocop_waiting(found: _Found, run: Analysis) -> None:
+    """No certified OCOP product, but the gap a rule makes wait on it is not listed."""
+    cat, plan = run.catalogue, run.plan
+    ocop_conditions = {name for name, spec in cat.conditions.items() if "ocop_status" in spec}
+    d = plan.dependencies
+    rules = d.loc[d["when"].isin(ocop_conditions)]
+    if rules.empty:
+        return
+    st = run.ocop_status
+    without = st.loc[st["ocop_status"].isin(NO_PRODUCT), ["commune_id", "commune"]]
+    g = plan.gaps
+    listed = set(g["gap_id"])
+    first = {}
+    for i, gid in enumerate(g["gap_id"].tolist()):
+        first.setdefault(gid, i)
+    reasons = dict(zip(zip(cat.dependencies["waiting"], cat.dependencies["on"]), cat.dependencies["reason_en"]))
+    for r in rules.to_dict("records"):
+        scope = without if not r["commune_id"] else without.loc[without["commune_id"] == r["commune_id"]]
+        hits = [(cid, name) for cid, name in zip(scope["commune_id"], scope["commune"])
+                if f"{cid}|{r['waiting']}" not in listed]
         if not hits:
             continue
-        pre = np.array([first_gap.get((c, on), -1) for c in hits], dtype=np.int64)
-        has = pre >= 0
-        fields = {"written_as": np.full(len(hits), "", dtype=object), "sheet": np.full(len(hits), "", dtype=object),
-                  "row": np.full(len(hits), None, dtype=object)}
-        if has.any():
-            for name, values in G.fields(pre[has]).items():
-                fields[name][has] = values
-        found.add(severity="warning", code="no_ocop_no_waiting_gap", commune=hits, criterion_code=waiting,
-                  message=(f"Xã chưa có sản phẩm OCOP được chứng nhận nhưng kế hoạch không nêu tiêu chí "
-                           f"{r['waiting']} ({plan.catalogue.name(waiting)}) còn thiếu: {r['reason']}").strip(),
-                  **fields)
+        pre = np.array([first.get(f"{cid}|{r['on']}", -1) for cid, _ in hits], dtype=np.int64)
+        words = _words(g["detail"].to_numpy(dtype=object)[np.maximum(pre, 0)],
+                       g["written_as"].to_numpy(dtype=object)[np.maximum(pre, 0)]) if len(g) else [""] * len(pre)
+        reason = Both(r["reason"], reasons.get((r["waiting"], r["on"]), "") if r["source"] == "catalogue" else "")
+        found.add(len(hits), Severity.WARNING, "no_ocop_no_waiting_gap",
+                  [{"waiting": r["waiting"], "name": Criterion(cat, r["waiting"], "name"), "reason": reason}] * len(hits),
+                  commune_id=[h[0] for h in hits], commune=[h[1] for h in hits], criterion_code=r["waiting"],
+                  written_as=[w if p >= 0 else "" for w, p in zip(words, pre)],
+                  sheet=[g["sheet"].iat[p] if p >= 0 else "" for p in pre],
+                  row=[int(g["row"].iat[p]) if p >= 0 else None for p in pre])
 
 
-def _no_slack(found: _Findings, proj: pd.DataFrame, P: _Gaps, pc: np.ndarray, uniq: np.ndarray,
-              code: np.ndarray) -> None:
+def _deadlines(found: _Found, run: Analysis, prop: pd.DataFrame) -> None:
+    """Communes with no deadline at all; undated gaps among dated ones."""
+    n = len(run.commune_index)
+    pc = K.positions(prop["commune_id"], run.commune_index)
+    undated = to_ordinals(prop["due"]) == NAT
+    n_all = K.count(pc, n)
+    none = (n_all > 0) & (K.count(pc, n, undated) == n_all)
+    in_none = (pc >= 0) & none[np.maximum(pc, 0)]
+    firsts = K.first_rows(np.where(pc >= 0, K.codes(pc)[0], -1)) if len(pc) else np.zeros(0, np.int64)
+    firsts = firsts[none[pc[firsts]]] if len(firsts) else firsts
+    if len(firsts):
+        written = K.lists(np.where(in_none, pc, -1), prop["written_as"], n, unique=True)
+        groups = pc[firsts]
+        fields = _fields(prop, firsts)
+        fields["written_as"] = ["; ".join(w) for w in written[groups]]
+        found.add(len(firsts), Severity.WARNING, "no_deadline", [{"n": int(k)} for k in n_all[groups]], **fields)
+    rows = np.flatnonzero(undated & ~in_none)
+    if len(rows):
+        code = prop["criterion_code"].to_numpy(dtype=object)[rows]
+        found.add(len(rows), Severity.INFO, "undated_gap", [{"code": c} for c in code], criterion_code=code,
+                  **_fields(prop, rows))
+
+
+def _unlisted(found: _Found, proj: pd.DataFrame) -> None:
+    rows = np.flatnonzero(np.fromiter((len(u) > 0 for u in proj["unlisted_model"]), dtype=bool, count=len(proj)))
+    if len(rows):
+        codes = [", ".join(u) for u in proj["unlisted_model"].iloc[rows]]
+        found.add(len(rows), Severity.WARNING, "unlisted_model_requirement", [{"codes": c} for c in codes],
+                  commune_id=proj["commune_id"].to_numpy(dtype=object)[rows],
+                  commune=proj["commune"].to_numpy(dtype=object)[rows], criterion_code=codes)
+
+
+def _model_missing_advanced(found: _Found, run: Analysis, prop: pd.DataFrame) -> None:
+    """A commune aiming at the model level that still misses criteria of the set."""
+    n = len(run.commune_index)
+    c = run.plan.communes
+    pc = K.positions(prop["commune_id"], run.commune_index)
+    model = (c["target_level"] == (run.catalogue.model_level or Level.MODEL)).to_numpy()
+    adv = (pc >= 0) & model[np.maximum(pc, 0)] & (prop["requirement"] == Requirement.CRITERION).to_numpy() \
+        if len(pc) else np.zeros(0, dtype=bool)
+    rows = np.flatnonzero(adv)
+    if not len(rows):
+        return
+    ids = np.where(adv, pc, -1)
+    codes = K.lists(ids, prop["criterion_code"], n, unique=True)
+    written = K.lists(ids, prop["written_as"], n, unique=True)
+    first = rows[K.first_rows(K.codes(pc[rows])[0])]
+    groups = pc[first]
+    fields = _fields(prop, first)
+    fields["written_as"] = ["; ".join(w) for w in written[groups]]
+    found.add(len(first), Severity.INFO, "model_missing_advanced", [{"n": len(codes[g])} for g in groups],
+              criterion_code=[", ".join(codes[g]) for g in groups], **fields)
+
+
+def _no_slack(found: _Found, run: Analysis, prop: pd.DataFrame, proj: pd.DataFrame) -> None:
     """On track, but the last gap is due in the target year's last quarter."""
-    fin = np.asarray(proj["finish"].array.asi8)
+    fin = to_ordinals(proj["finish"])
     target = proj["target_year"].to_numpy(dtype=float, na_value=np.nan)
-    tight = np.flatnonzero((proj["status"].to_numpy(dtype=object) == "on_track") & (fin != _NAT) & (fin % 4 == 3)
-                           & (fin // 4 + 1970 == target))
+    tight = np.flatnonzero((proj["status"] == Status.ON_TRACK).to_numpy() & (fin != NAT)
+                           & (quarter_of_year(fin) == 4) & (year_of(fin) == target))
     if not len(tight):
         return
-    k = len(uniq)
-    tc = proj["commune"].to_numpy(dtype=object)[tight]
-    finish_of = dict(zip(tc.tolist(), fin[tight].tolist()))
-    fo = np.array([finish_of.get(u, _NAT) for u in uniq.tolist()], dtype=np.int64)
-    at = fo[np.maximum(pc, 0)] if k else np.full(len(pc), _NAT, dtype=np.int64)
-    last = np.flatnonzero((pc >= 0) & (at != _NAT) & (P["effective_due"] == at))
+    n = len(run.commune_index)
+    pc = K.positions(prop["commune_id"], run.commune_index)
+    at = np.full(n, NAT, dtype=np.int64)
+    at[tight] = fin[tight]
+    eff = to_ordinals(prop["effective_due"])
+    last = np.flatnonzero((pc >= 0) & (eff != NAT) & (eff == at[np.maximum(pc, 0)]))
     ids = np.full(len(pc), -1, dtype=np.int64)
     ids[last] = pc[last]
-    n_last = np.bincount(pc[last], minlength=k)
-    inferred = (n_last > 0) & (np.bincount(pc[last][P["due_source"][last] != "year-only"], minlength=k) == 0)
-    # the first three gaps' words, and the first gap's sheet and row
-    nth = np.zeros(len(last), dtype=np.int64)
-    if len(last):
-        order = np.argsort(pc[last], kind="stable")
-        g = pc[last][order]
-        start = np.searchsorted(g, g)
-        nth[order] = np.arange(len(last)) - start
-    top = last[nth < 3]
-    ids_top = np.full(len(pc), -1, dtype=np.int64)
-    ids_top[top] = pc[top]
-    words = np.full(len(pc), "", dtype=object)
-    words[top] = P.words(top)
-    words = _group_join(ids_top, words, k, "; ", unique=False)  # the same words may repeat: all kept
-    first_row = last[nth == 0]
-    sheet = np.full(k, "", dtype=object)
-    row = np.full(k, None, dtype=object)
-    sheet[pc[first_row]] = P.sheets(first_row)
-    row[pc[first_row]] = P.rows(first_row)
-    group = pd.Index(uniq).get_indexer(tc) if k else np.full(len(tc), -1)
-    g = np.where(group >= 0, group, k)  # k: no gap found, nothing to name
-    pad = lambda a, v: np.concatenate([a, np.array([v], dtype=a.dtype)])  # noqa: E731
-    codes = pad(_group_join(ids, code, k, ", ", unique=False), "")[g]
-    inferred = pad(inferred, False)[g]
-    years = proj["target_year"].array[tight].tolist()
-    found.add(severity="warning", code="no_slack", commune=tc, criterion_code=codes,
-              message=[f"Tiêu chí cuối cùng hạn {_quarter_words(f)}, quý cuối của năm phấn đấu {y}: không còn "
-                       f"thời gian dự phòng" + (" (hạn suy ra từ 'trong năm')" if i else "")
-                       for f, y, i in zip(fin[tight].tolist(), years, inferred.tolist())],
-              written_as=pad(words, "")[g], sheet=pad(sheet, "")[g], row=pad(row, None)[g])
-
-
-KIND_ORDER = {k: i for i, k in enumerate([
-    "schedule_conflict", "dependency_cycle", "unknown_condition", "no_ocop_no_waiting_gap",
-    "no_deadline", "unlisted_model_requirement", "no_slack", "model_missing_advanced", "undated_gap"])}
+    codes = K.lists(ids, prop["criterion_code"], n)
+    source = prop["due_source"].to_numpy(dtype=object)
+    inferred = (K.count(ids, n) > 0) & (K.count(ids, n, source != DueSource.YEAR_ONLY) == 0)
+    words = K.lists(ids, _words(prop["detail"].to_numpy(dtype=object), prop["written_as"].to_numpy(dtype=object)),
+                    n)
+    first = np.full(n, -1, dtype=np.int64)
+    u, i = np.unique(pc[last], return_index=True)
+    first[u] = last[i]
+    params = [{"due": When(from_ordinals(fin[[j]])[0]), "year": int(target[j]),
+               **({"key": "no_slack_inferred"} if inferred[j] else {})} for j in tight.tolist()]
+    f = first[tight]
+    found.add(len(tight), Severity.WARNING, "no_slack", params,
+              commune_id=proj["commune_id"].to_numpy(dtype=object)[tight],
+              commune=proj["commune"].to_numpy(dtype=object)[tight],
+              criterion_code=[", ".join(codes[j]) for j in tight.tolist()],
+              written_as=["; ".join(words[j][:3]) for j in tight.tolist()],
+              sheet=[prop["sheet"].iat[k] if k >= 0 else "" for k in f.tolist()],
+              row=[int(prop["row"].iat[k]) if k >= 0 else None for k in f.tolist()])

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalogue import load_catalogue
+from ..criteria.catalogue import load_catalogue
 from ..config import DEFAULT_CATALOGUE
 from .commune import Finding
 from .core import COLUMNS, PlanReader

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..catalogue import Catalogue, Match
+from ..criteria.catalogue import Catalogue, Match
 from .document import Line
 from .patterns import (
     COUNT,

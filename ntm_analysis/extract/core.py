@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..catalogue import Catalogue
+from ..core.names import commune_key
+from ..core.vocab import Level, OcopStatus, Requirement
+from ..criteria.catalogue import Catalogue
+from ..tables.schema import LEVEL_TEXT, OCOP_TEXT, REQUIREMENT_TEXT
 from .commune import CommuneBlock, CommuneReader, Finding, Item
 from .document import Line
 from .extras import department_row, ocop_rows, quantity_rows
 from .patterns import capitalized_run, pfold, strip_trailing
 
-LEVEL_VI = {"nang_cao": "nâng cao", "kieu_mau": "kiểu mẫu"}
+LEVEL_VI = LEVEL_TEXT
 COLUMNS = {
     "info": ["item", "value"],
     "communes": ["commune", "plan_section", "section_title", "target_level", "target_year",
@@ -63,7 +66,7 @@ def _section(number: str, title: str, line: int) -> Section | None:
         years = [int(y) for y in re.findall(r"(?:19|20|21)\d\d", m.group("y"))]
         break
     later = [int(y) for y in re.findall(r"\b(?:19|20|21)\d\d\b", f[m.end():])] if years else []
-    level = "kieu_mau" if has_km and not has_nc else "nang_cao"
+    level = Level.MODEL if has_km and not has_nc else Level.ADVANCED
     if has_nc and has_km:
         level = "both"
     return Section(number, title, line, level, years, written, max(later, default=0))
@@ -161,7 +164,7 @@ class PlanReader:
 
     def _new_block(self, name: str, line: Line, section: Section, header: str) -> CommuneBlock:
         for b in self.blocks:
-            if pfold(b.name) == pfold(name):
+            if commune_key(b.name) == commune_key(name):
                 self.findings.append(Finding(line.no, "duplicate_commune", line.text,
                                              f"Xã {name} xuất hiện lần nữa (lần đầu ở dòng {b.line})", name))
         sec = section.__dict__.copy()
@@ -242,7 +245,8 @@ class PlanReader:
             sec = b.section
             level = sec["level"]
             if level == "both":
-                level = "kieu_mau" if any(it.is_model for it in b.items) or "kieu mau" in pfold(b.header) else "nang_cao"
+                level = Level.MODEL if any(it.is_model for it in b.items) or "kieu mau" in pfold(b.header) \
+                    else Level.ADVANCED
             original = max(sec["years"]) if sec["years"] else None
             target = max(original or 0, plan_year or 0, sec["moved_to"]) or None
             communes.append({
@@ -253,15 +257,17 @@ class PlanReader:
                 "source_text": "\n".join([b.header] + [ln.text for ln in b.lines if ln.no != b.line]),
                 "note": "; ".join(sec.get("notes", [])),
             })
-            has_13 = any("13" in it.match.codes for it in b.items)
+            ocop_code = self.cat.ocop_criterion
+            has_ocop = ocop_code is not None and any(ocop_code in it.match.codes for it in b.items)
             for it in b.items:
                 names = "; ".join(self.cat.name(c) for c in it.match.codes)
                 waits = ""
-                if has_13 and "13" not in it.match.codes and it.sentence_key[1] == -1 and "ocop" in pfold(it.detail):
-                    waits = "13"
+                if has_ocop and ocop_code not in it.match.codes and it.sentence_key[1] == -1 \
+                        and "ocop" in pfold(it.detail):
+                    waits = ocop_code
                 items.append({
                     "item_no": str(len(items) + 1), "commune": b.name,
-                    "requirement": "kiểu mẫu" if it.is_model else "tiêu chí",
+                    "requirement": REQUIREMENT_TEXT[Requirement.MODEL if it.is_model else Requirement.CRITERION],
                     "criterion_written": it.written, "criterion": names, "detail": it.detail,
                     "due_written": it.due.written if it.due else "",
                     "due": str(it.due.due) if it.due else "",
@@ -293,11 +299,12 @@ class PlanReader:
                 })
             text = " ".join(ln.text.rstrip(". ") + "." for ln in b.lines)
             rows = ocop_rows(b.name, text)
-            if not rows and any("ocop" in pfold(n) for it in b.items if "13" in it.match.codes for n in it.notes):
-                it13 = next(it for it in b.items if "13" in it.match.codes)
-                rows = [{"commune": b.name, "product": "", "status": "chưa có", "target_stars": None,
-                         "written_as": it13.detail,
-                         "note": "suy ra từ ghi chú '(sản phẩm OCOP)' của tiêu chí 13"}]
+            if not rows and ocop_code is not None and any(
+                    "ocop" in pfold(n) for it in b.items if ocop_code in it.match.codes for n in it.notes):
+                item = next(it for it in b.items if ocop_code in it.match.codes)
+                rows = [{"commune": b.name, "product": "", "status": OCOP_TEXT[OcopStatus.NONE], "target_stars": None,
+                         "written_as": item.detail,
+                         "note": f"suy ra từ ghi chú '(sản phẩm OCOP)' của tiêu chí {ocop_code}"}]
             ocop.extend(rows)
         info = [{"item": k, "value": "" if self.meta.get(k) is None else str(self.meta[k])}
                 for k in ("district", "province", "plan_title", "plan_year", "catalogue", "source")]

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
-from ..text import nfc
+from ..core.errors import UserError
+from ..core.names import nfc
 
 SUFFIXES = (".txt", ".md", ".markdown", ".docx")
 _BULLET = re.compile(r"^\s*([-+•–—*·▪●○])\s+")

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
-from ..catalogue import Catalogue
-from ..quarters import parse_number
-from ..text import fold
+from ..core.vocab import OcopStatus
+from ..criteria.catalogue import Catalogue
+from ..tables.schema import OCOP_TEXT
+from ..core.numbers import parse_number
+from ..core.names import fold
 from .patterns import find_deadlines, pfold, sentences, strip_trailing
 
-OCOP_NONE, OCOP_CHOSEN, OCOP_CERTIFIED = "chưa có", "đã chọn", "đã chứng nhận"
+OCOP_NONE, OCOP_CHOSEN, OCOP_CERTIFIED = (OCOP_TEXT[s] for s in OcopStatus.ranked())
 
 _PRODUCT = r"san pham\s+(?P<p>(?:(?!san pham)[^;:.()])+?)"
 _CHOSEN = re.compile(_PRODUCT + r"\s+(?:de\s+)?lam\s+(?:san pham\s+)?ocop(?:\s+(?:dat\s+)?(?P<s>[1-5])\s*sao)?")

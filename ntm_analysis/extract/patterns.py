@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..quarters import DeadlineError, parse_deadline, quarter
-from ..text import strip_diacritics
+from ..core.quarters import DeadlineError, parse_deadline, quarter
+from ..core.names import strip_diacritics
 
 NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "sau": 6, "bay": 7,
                 "tam": 8, "chin": 9, "muoi": 10}

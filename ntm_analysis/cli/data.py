@@ -1,0 +1,94 @@
+"""``ntm validate``, ``ntm build``, ``ntm template``, ``ntm summary``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .. import config
+from .common import add_data_option, load_plan_for
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="kiểm tra sổ Excel kế hoạch")
+    p.add_argument("workbook", nargs="?", type=Path, default=None, metavar="WORKBOOK")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của các thông báo")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="ghi các bảng CSV gọn vào data/processed/")
+    add_data_option(p)
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help=f"thư mục ra (mặc định {config.PROCESSED_DIR})")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("template", help="ghi sổ Excel mẫu trống có danh sách chọn")
+    p.add_argument("out", type=Path, metavar="OUT.xlsx")
+    p.add_argument("--district", default="", help="tên huyện")
+    p.add_argument("--year", type=int, default=None, help="năm kế hoạch")
+    p.add_argument("--catalogue", default=config.DEFAULT_CATALOGUE, help="bộ tiêu chí")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("summary", help="tóm tắt kế hoạch")
+    add_data_option(p)
+    p.set_defaults(func=cmd_summary)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from ..load.api import validate_workbook
+
+    path = args.workbook or config.DEFAULT_WORKBOOK
+    _plan, found = validate_workbook(path)
+    errors = [f for f in found if f.severity == "error"]
+    warnings = [f for f in found if f.severity == "warning"]
+    if args.format == "json":
+        print(json.dumps({"file": str(path), "errors": len(errors), "warnings": len(warnings),
+                          "issues": [f.to_dict(args.lang) for f in found]}, ensure_ascii=False, indent=2))
+    else:
+        for f in found:
+            print(f.text(args.lang))
+        print(f"{path}: {len(errors)} lỗi, {len(warnings)} cảnh báo")
+    return 1 if errors else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from ..io.processed import build_processed
+
+    written = build_processed(load_plan_for(args), args.out or config.PROCESSED_DIR)
+    for path in written:
+        print(f"đã ghi {path}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from ..core.errors import UserError
+    from ..criteria.catalogue import CatalogueError, load_catalogue
+    from ..io.workbook import write_workbook
+
+    out: Path = args.out
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"{out}: tệp mẫu phải có đuôi .xlsx", 2)
+    try:
+        load_catalogue(args.catalogue)
+    except CatalogueError as exc:
+        raise UserError(f"--catalogue: {exc}", 2) from None
+    write_workbook(out, {}, {"district": args.district, "plan_year": args.year, "catalogue": args.catalogue},
+                   args.catalogue)
+    print(f"đã ghi sổ mẫu {out}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    plan = load_plan_for(args)
+    s = plan.summary()
+    m = plan.meta
+    sys.stdout.write(
+        f"{m.get('plan_title') or 'Kế hoạch'}\n"
+        f"Huyện {m.get('district', '')}, tỉnh {m.get('province', '')}; bộ tiêu chí {plan.catalogue.title}\n"
+        f"{s['communes']} xã; {s['gaps']} tiêu chí còn thiếu, {s['model_gaps']} yêu cầu kiểu mẫu còn thiếu; "
+        f"{s['undated']} mục chưa có thời hạn; {s['ocop_products']} sản phẩm OCOP dự kiến.\n"
+    )
+    for w in plan.warnings:
+        sys.stdout.write(w.text() + "\n")
+    return 0

@@ -1,0 +1,73 @@
+"""``ntm extract PLAN [--out WORKBOOK] [--format text|json]``: read a narrative plan.
+
+Reads a plan written as text, Markdown or Word (.docx), writes a workbook in the
+package's layout (default: ``PLAN`` with the suffix ``.xlsx`` beside it, or in
+``data/processed/`` for a plan under ``data/raw/``) and prints
+what the rules could not place or were unsure of, with the line of the document.
+Exit 0 when the workbook was written (uncertainties included), 1 when the document
+cannot be read, 2 for a bad command line.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..config import DEFAULT_CATALOGUE, PROCESSED_DIR, RAW_DIR
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "extract",
+        help="đọc kế hoạch dạng văn bản (.txt, .md, .docx) thành sổ Excel",
+        description="Đọc kế hoạch dạng văn bản (.txt, .md, .docx) thành sổ Excel theo mẫu của "
+                    "gói, kèm danh sách các điểm cần kiểm tra lại (theo dòng của văn bản).",
+    )
+    p.add_argument("plan", metavar="PLAN", type=Path, help="tệp kế hoạch (.txt, .md, .docx)")
+    p.add_argument("--out", metavar="WORKBOOK", type=Path, default=None,
+                   help="sổ Excel kết quả (mặc định: cùng tên với PLAN, đuôi .xlsx)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="dạng báo cáo các điểm chưa chắc chắn")
+    p.add_argument("--catalogue", metavar="ID", default=DEFAULT_CATALOGUE,
+                   help=f"bộ tiêu chí (mặc định: {DEFAULT_CATALOGUE})")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..core.errors import UserError
+    from ..criteria.catalogue import CatalogueError, load_catalogue
+    from ..extract import extract_plan
+    from ..extract.document import SUFFIXES
+
+    plan: Path = args.plan
+    if plan.suffix.lower() not in SUFFIXES + (".doc",):
+        raise UserError(f"{plan}: cần tệp .txt, .md hoặc .docx", 2)
+    out: Path = args.out or plan.with_suffix(".xlsx")
+    if args.out is None and RAW_DIR.resolve() in out.resolve().parents:
+        out = PROCESSED_DIR / out.name  # raw data is read-only
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"--out {out}: sổ kết quả phải có đuôi .xlsx", 2)
+    if out.resolve() == plan.resolve():
+        raise UserError(f"--out {out}: trùng với tệp kế hoạch", 2)
+    try:
+        load_catalogue(args.catalogue)
+    except CatalogueError as exc:
+        raise UserError(f"--catalogue: {exc}", 2) from None
+    try:
+        extraction = extract_plan(plan, args.catalogue)
+    except UserError:
+        raise
+    except Exception as exc:  # keep the promise: a message, never a traceback
+        raise UserError(f"{plan}: không đọc được kế hoạch ({type(exc).__name__}: {exc})", 1) from None
+    if extraction.tables["communes"].empty:
+        raise UserError(f"{plan}: không tìm thấy xã nào trong kế hoạch (cần mục như "
+                        "'2.1. Các xã phấn đấu về đích NTM nâng cao năm 2024' và dòng 'a) Xã …:')", 1)
+    try:
+        extraction.write(out)
+    except OSError as exc:
+        raise UserError(f"{out}: không ghi được sổ Excel: {exc.strerror or exc}", 1) from None
+    if args.format == "json":
+        sys.stdout.write(extraction.report_json(str(out)) + "\n")
+    else:
+        sys.stdout.write(extraction.report_text() + f"\nĐã ghi {out}\n")
+    return 0

@@ -1,1 +1,0 @@
-"""Sub-commands of ``ntm``: one module each group, each with ``register(subparsers)``."""

@@ -1,0 +1,143 @@
+"""Names: NFC text, the folded match key, the commune key, "every commune" words,
+nearest names. Every place that compares names (loader, scenarios, what-if widget,
+extractor) uses these, so a name matches the same way everywhere.
+
+>>> fold("Tiêu chí  Văn Hóa")
+'tieu chi van hoa'
+>>> commune_key("Xã Đại Hợp") == commune_key("đại hợp"), commune_key("Thị trấn Tứ Kỳ")
+(True, 'tu ky')
+>>> is_all("mọi xã"), is_all("Toàn huyện"), is_all("Minh Đức")
+(True, True, False)
+>>> slug("Hải Dương"), nearest("Minh Duc", ["Minh Đức", "Quang Khải"])
+('hai-duong', ['Minh Đức'])
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable
+
+_PUNCT = re.compile(r"[\-–—_,;:/\\.()\[\]\"'“”‘’&+*]+")
+_SPACE = re.compile(r"\s+")
+_UNIT_PREFIXES = ("xa ", "thi tran ", "phuong ")
+
+#: Words that mean "every commune" (or every criterion) in a scenario or a widget, folded.
+ALL_WORDS = frozenset({"all", "*", "tat ca", "toan huyen", "toan tinh", "moi xa", "tat ca cac xa",
+                       "tat ca tieu chi", "moi tieu chi"})
+
+
+def nfc(value: object) -> str:
+    """``value`` as a stripped NFC string ('' for None/NaN).
+
+    >>> nfc("  Thu\u0309y lơ\u0323i ")
+    'Thủy lợi'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        # non-breaking and zero-width spaces appear in pasted text
+        if "\u00a0" in text or "\u200b" in text:
+            text = text.replace("\u00a0", " ").replace("\u200b", "")
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = _SPACE.sub(" ", text)
+    return text.strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese diacritics ('đ' becomes 'd').
+
+    >>> strip_diacritics("Quốc phòng và An ninh")
+    'Quoc phong va An ninh'
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    base = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return base.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(value: object) -> str:
+    """Case-, diacritic- and punctuation-insensitive key for matching.
+
+    >>> fold("Quốc phòng - An ninh")
+    'quoc phong an ninh'
+    """
+    if isinstance(value, str):
+        return _fold_str(value)
+    return _fold_str(nfc(value))
+
+
+@lru_cache(maxsize=200_000)
+def _fold_str(value: str) -> str:
+    text = strip_diacritics(nfc(value)).lower()
+    text = _PUNCT.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def commune_key(name: object) -> str:
+    """The match key of a commune name: folded, without a leading "Xã", "thị trấn" or
+    "phường"."""
+    key = fold(name)
+    for prefix in _UNIT_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix):]
+    return key
+
+
+def is_all(value: object) -> bool:
+    """Whether a written commune (or criterion) means "every one" (``None`` does too)."""
+    return value is None or fold(value) in ALL_WORDS
+
+
+def slug(value: object) -> str:
+    """A stable ASCII key: folded, words joined by "-"."""
+    return fold(value).replace(" ", "-")
+
+
+def nearest(written: object, names: Iterable[str], n: int = 3, cutoff: float = 0.5,
+            key=commune_key) -> list[str]:
+    """The names closest to ``written`` (compared by ``key``), best first."""
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(key(name), name)
+    near = difflib.get_close_matches(key(written), list(by_key), n=n, cutoff=cutoff)
+    return [by_key[k] for k in near]
+
+
+class CommuneIndex:
+    """The communes of a plan, found by what people write: "Xã Minh Đức", "minh duc",
+    "Minh Đức" all find the same commune. Names are unique within one index (one unit).
+
+    >>> idx = CommuneIndex(["Minh Đức", "Quang Khải"], ["tk/minh-duc", "tk/quang-khai"])
+    >>> idx.find("Xã Minh Đức"), idx.find("Tân Kỳ"), idx.name("tk/quang-khai")
+    ('tk/minh-duc', None, 'Quang Khải')
+    >>> idx.nearest("Quang Khai")
+    ['Quang Khải']
+    """
+
+    def __init__(self, names: Iterable[str], ids: Iterable[str]):
+        self.names = list(names)
+        self.ids = list(ids)
+        self._by_key: dict[str, str] = {}
+        for name, cid in zip(self.names, self.ids):
+            self._by_key.setdefault(commune_key(name), cid)
+        self._name = dict(zip(self.ids, self.names))
+
+    def find(self, written: object) -> str | None:
+        """The id of the commune written (``None`` when the plan has none of that name)."""
+        return self._by_key.get(commune_key(written))
+
+    def name(self, commune_id: str) -> str:
+        return self._name[commune_id]
+
+    def nearest(self, written: object, n: int = 3) -> list[str]:
+        return nearest(written, self.names, n=n)
+
+    def __len__(self) -> int:
+        return len(self.names)

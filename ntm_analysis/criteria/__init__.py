@@ -1,0 +1,1 @@
+"""Criteria sets as data: catalogues, their roles, and the criterion-name matcher."""

@@ -1,0 +1,102 @@
+"""Scenario files: YAML read safely (a YAML error names its line) and written one edit a
+line, always inside the project's rules for outputs (atomic, never under data/raw).
+
+>>> parse_scenario("name: a\\nedits: [{commune: all, shift: 1}]").edits[0]["shift"]
+1
+>>> from ntm_analysis.scenario.model import Scenario
+>>> print(scenario_to_yaml(Scenario("Thử", edits=({"commune": "all", "criterion": 13, "shift": 1},),
+...       parameters={"review_lag": 1})), end="")
+# Kịch bản ntm-analysis. Chạy: ntm scenario <tệp này>
+name: Thử
+edits:
+- {commune: all, criterion: 13, shift: 1}
+parameters: {review_lag: 1}
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..core.errors import UserError
+from ..scenario.model import Scenario, scenario_from_dict
+from .files import write_text
+
+
+def _edit_lines(text: str) -> tuple[int | None, ...]:
+    """The line (1-based) where each item of ``edits`` starts."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "edits" and isinstance(value, yaml.SequenceNode):
+            return tuple(item.start_mark.line + 1 for item in value.value)
+    return ()
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML whose impossible dates ("2023-02-30") are YAML errors with a line."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(None, None, f"ngày không hợp lệ '{node.value}' ({exc})",
+                                                node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def parse_scenario(text: str, source: str = "") -> Scenario:
+    """Read a scenario from YAML text."""
+    where = source or "kịch bản"
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        lines = _edit_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", dòng {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UserError(f"{where}{line}: YAML không hợp lệ ({problem})", 1) from None
+    return scenario_from_dict(data, source=source, lines=lines)
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read a scenario file (``data/scenarios/*.yaml``)."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: không tìm thấy tệp kịch bản", 2)
+    if path.is_dir():
+        raise UserError(f"{path}: là thư mục, cần một tệp kịch bản .yaml", 2)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: tệp kịch bản phải là văn bản UTF-8", 1) from None
+    return parse_scenario(text, source=str(path))
+
+
+def _yaml_value(value: object) -> object:
+    if hasattr(value, "ordinal") and hasattr(value, "freqstr"):  # a quarter
+        return str(value)
+    if hasattr(value, "item") and not isinstance(value, str):  # a numpy number
+        return value.item()
+    return value
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text, one edit per line."""
+    data: dict[str, Any] = {"name": scenario.name}
+    if scenario.note:
+        data["note"] = scenario.note
+    data["edits"] = [{k: _yaml_value(v) for k, v in e.items()} for e in scenario.edits]
+    data["parameters"] = {k: _yaml_value(v) for k, v in scenario.parameters.items()}
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=200)
+    return "# Kịch bản ntm-analysis. Chạy: ntm scenario <tệp này>\n" + body
+
+
+def save_scenario(scenario: Scenario, path: Path | str) -> Path:
+    """Write the scenario as YAML atomically (never under ``data/raw``)."""
+    return write_text(path, scenario_to_yaml(scenario))

@@ -1,0 +1,159 @@
+"""Read the sheets of an .xlsx workbook as rows of cell values.
+
+Workbooks whose styles name a TCVN3 (.Vn…) or VNI font are read with openpyxl (the
+cell fonts tell which text to convert); others with calamine, which is many times
+faster. Text in a legacy font is converted to Unicode and listed in a warning naming
+the cells. A file that is not a readable workbook is a :class:`UserError` naming it.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..core.errors import UserError
+from ..core.findings import Finding, Word, Words
+from .legacy import fix_legacy, font_encoding
+
+# Latin-1 letters that Vietnamese Unicode text uses; others (¬ µ ß ö ø …) hint at TCVN3/VNI
+_VIET_LATIN1 = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+SHOWN_CELLS = 12
+
+
+def check_file(path: Path) -> None:
+    """A clear error when ``path`` is not a workbook at all."""
+    if not path.exists():
+        raise UserError(f"{path}: không tìm thấy tệp", 2)
+    if path.is_dir():
+        raise UserError(f"{path}: là thư mục, cần một tệp Excel (.xlsx)", 2)
+    if path.stat().st_size == 0:
+        raise UserError(f"{path}: tệp rỗng (0 byte), không phải sổ Excel", 1)
+    if not zipfile.is_zipfile(path):
+        raise UserError(f"{path}: không phải sổ Excel .xlsx (có thể là .xls cũ, CSV hoặc tệp hỏng); "
+                        "hãy mở bằng Excel và lưu lại dạng .xlsx", 1)
+
+
+def has_legacy_fonts(path: Path) -> bool:
+    """Whether the workbook's style table names a TCVN3 (.Vn…) or VNI font."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("xl/styles.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+    return any(font_encoding(n) for n in re.findall(r'<(?:\w+:)?name val="([^"]+)"', xml))
+
+
+def suspect_legacy(text: str) -> bool:
+    """Whether text holds Latin-1 letters Vietnamese Unicode never uses."""
+    return any(0x80 <= ord(ch) <= 0xFF and ch not in _VIET_LATIN1 for ch in text)
+
+
+def column_letter(n: int) -> str:
+    """The letters of column ``n`` (1-based): 1 → A, 27 → AA."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _legacy_warning(converted: list[str], sheet: str, file: str) -> list[Finding]:
+    if not converted:
+        return []
+    shown = ", ".join(converted[:SHOWN_CELLS])
+    more = len(converted) - SHOWN_CELLS
+    cells = Words((shown, Word("msg.legacy_more", n=more)), sep="") if more > 0 else shown
+    return [Finding("warning", "legacy_encoding", params={"n": len(converted), "cells": cells},
+                    file=file, sheet=sheet)]
+
+
+class Workbook:
+    """An open workbook: its sheet names and the rows of any sheet."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.legacy = has_legacy_fonts(path)
+        try:
+            if self.legacy:
+                from openpyxl import load_workbook
+
+                self._wb = load_workbook(path, read_only=True, data_only=True)
+                self.names = list(self._wb.sheetnames)
+            else:
+                from python_calamine import CalamineWorkbook
+
+                self._wb = CalamineWorkbook.from_path(str(path))
+                self.names = list(self._wb.sheet_names)
+        except Exception as exc:  # both libraries raise many kinds for a broken file
+            raise UserError(f"{path}: không đọc được sổ Excel ({type(exc).__name__}: {exc})", 1) from None
+
+    def rows(self, name: str, label: str) -> tuple[list[tuple], list[Finding]]:
+        """The rows of sheet ``name`` (``label``: the sheet as findings name it), legacy
+        text converted, and the warning listing the converted cells."""
+        try:
+            if self.legacy:
+                return self._openpyxl_rows(self._wb[name], label)
+            return self._calamine_rows(self._wb.get_sheet_by_name(name), label)
+        except UserError:
+            raise
+        except Exception as exc:
+            raise UserError(f"{self.path}: trang '{name}' không đọc được ({type(exc).__name__}: {exc})", 1) \
+                from None
+
+    def _openpyxl_rows(self, ws, label: str) -> tuple[list[tuple], list[Finding]]:
+        rows: list[tuple] = []
+        converted: list[str] = []
+        for r, row in enumerate(ws.iter_rows(), start=1):
+            values = []
+            for cell in row:
+                v = getattr(cell, "value", None)
+                if isinstance(v, str) and not v.isascii():
+                    font = getattr(getattr(cell, "font", None), "name", None)
+                    if font_encoding(font) or suspect_legacy(v):
+                        fixed, enc = fix_legacy(v, font)
+                        if enc:
+                            converted.append(f"{getattr(cell, 'coordinate', r)} ({enc})")
+                            v = fixed
+                values.append(v)
+            rows.append(tuple(values))
+        return rows, _legacy_warning(converted, label, self.path.name)
+
+    def _calamine_rows(self, ws, label: str) -> tuple[list[tuple], list[Finding]]:
+        rows = []
+        converted: list[str] = []
+        for r, raw in enumerate(ws.to_python(skip_empty_area=False), start=1):
+            row = tuple(None if v == "" else v for v in raw)
+            if any(isinstance(v, str) and not v.isascii() and suspect_legacy(v) for v in row):
+                values = list(row)
+                for j, v in enumerate(values):
+                    if isinstance(v, str) and suspect_legacy(v):
+                        fixed, enc = fix_legacy(v)
+                        if enc:
+                            converted.append(f"{column_letter(j + 1)}{r} ({enc})")
+                            values[j] = fixed
+                row = tuple(values)
+            rows.append(row)
+        return rows, _legacy_warning(converted, label, self.path.name)
+
+    def close(self) -> None:
+        getattr(self._wb, "close", lambda: None)()
+
+
+def read_sheets(path: Path | str, find: Callable[[list[str]], Iterable[tuple[str, str, str]]]
+                ) -> tuple[dict[str, list[tuple]], list[Finding]]:
+    """Rows of the sheets ``find(sheet_names)`` picks, as ``(key, name, label)`` triples:
+    ``{key: rows}`` and the findings made while reading."""
+    path = Path(path)
+    check_file(path)
+    wb = Workbook(path)
+    out: dict[str, list[tuple]] = {}
+    findings: list[Finding] = []
+    try:
+        for key, name, label in find(wb.names):
+            rows, found = wb.rows(name, label)
+            out[key] = rows
+            findings += found
+    finally:
+        wb.close()
+    return out, findings

@@ -1,0 +1,121 @@
+"""Tables for people and programs: an analysis result made printable, then rendered for
+the terminal (a table with Vietnamese or English headers), or as CSV or JSON (machine
+column names and codes).
+
+:func:`printable` is the last step before printing: ids are dropped (a ``unit``
+column is added when the plan spans several districts), quarters become ``2023Q2``,
+lists are joined with ", ", nullable integers become plain ones.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"commune_id": ["x/a"], "commune": ["Hưng Đạo"], "gaps": [2], "codes": [("6", "15")]})
+>>> print(render(printable(df), "table"))
+Xã       Số tiêu chí còn thiếu codes
+-------- --------------------- -----
+Hưng Đạo                     2 6, 15
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+
+from ..core.quarters import NO_DATE, code_text
+from ..i18n import header, label, t
+from ..io.files import safe_frame
+
+FORMATS = ("table", "csv", "json")
+ID_COLUMNS = ("commune_id", "gap_id")
+#: quarter columns whose "no date" is a row of its own (a group), printed as a word
+QUARTER_KEYS = ("quarter",)
+LIST_SEP = ", "
+
+
+def _join(values: tuple) -> str:
+    return LIST_SEP.join(code_text(v) if isinstance(v, pd.Period) or v is pd.NaT else str(v) for v in values)
+
+
+def printable(df: pd.DataFrame, plan=None) -> pd.DataFrame:
+    """``df`` ready to print (see the module docstring). With ``plan``, a ``unit`` column
+    names each commune's district when the plan has more than one."""
+    out = df.copy()
+    if plan is not None and "commune_id" in out.columns and len(plan.units) > 1:
+        units = dict(zip(plan.communes["commune_id"], plan.communes["unit"]))
+        at = list(out.columns).index("commune") + 1 if "commune" in out.columns else 0
+        out.insert(at, "unit", out["commune_id"].map(units).astype("str"))
+    out = out.drop(columns=[c for c in ID_COLUMNS if c in out.columns])
+    for col in out.columns:
+        s = out[col]
+        dtype = s.dtype
+        if isinstance(dtype, pd.PeriodDtype):
+            empty = NO_DATE if col in QUARTER_KEYS else None
+            out[col] = pd.array([empty if pd.isna(v) else str(v) for v in s], dtype=object)
+        elif isinstance(dtype, pd.Int64Dtype):
+            out[col] = (s.astype("int64") if s.notna().all() else
+                        pd.array([None if pd.isna(v) else int(v) for v in s], dtype=object))
+        elif dtype == object and len(s) and any(isinstance(v, tuple) for v in s):
+            out[col] = pd.array([_join(v) if isinstance(v, tuple) else v for v in s], dtype="str")
+    return out
+
+
+def for_people(df: pd.DataFrame, lang: str = "vi", plan=None) -> pd.DataFrame:
+    """``df`` for a notebook: printable, coded values and headers in words."""
+    out = printable(df, plan)
+    for col in out.columns:
+        if out[col].dtype == "str" or out[col].dtype == object:
+            out[col] = out[col].map(lambda v, c=col: label(c, v, lang))
+        elif out[col].dtype == bool:
+            out[col] = out[col].map(lambda v: t("word.yes" if v else "word.no", lang))
+    return out.rename(columns=lambda c: header(c, lang))
+
+
+def _cell(v: object) -> str:
+    if v is None or v is pd.NaT:
+        return ""
+    if isinstance(v, float):
+        if v != v:
+            return ""
+        return f"{v:.0f}" if v.is_integer() else f"{v:.2f}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    if isinstance(v, bool):
+        return "có" if v else "không"
+    return str(v)
+
+
+def _jsonable(v: object) -> object:
+    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, pd.Period):
+        return str(v)
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def render(df: pd.DataFrame, fmt: str = "table", lang: str = "vi") -> str:
+    """Render ``df``: machine keys for csv/json, translated headers for tables."""
+    if fmt == "json":
+        records = [{k: _jsonable(v) for k, v in r.items()} for r in df.to_dict("records")]
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        safe_frame(df.astype({c: str for c in df.columns if isinstance(df[c].dtype, pd.PeriodDtype)})).to_csv(
+            buf, index=False, lineterminator="\n")
+        return buf.getvalue().rstrip("\n")
+    headers = [header(c, lang) for c in df.columns]
+    rows = [[_cell(label(c, v, lang)) for c, v in zip(df.columns, r)] for r in df.itertuples(index=False)]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    widths = [min(max([len(h)] + [len(r[i]) for r in rows]), 60) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            cell = cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…"
+            out.append(cell.rjust(widths[i]) if numeric[i] else cell.ljust(widths[i]))
+        return " ".join(out).rstrip()
+
+    lines = [line(headers), " ".join("-" * w for w in widths)]
+    lines += [line(r) for r in rows]
+    return "\n".join(lines)

@@ -1,0 +1,206 @@
+"""A what-if scenario: a name, a note, edits applied in order, and parameters.
+
+::
+
+    name: OCOP slips in Minh Đức
+    edits:
+      - {commune: Minh Đức, criterion: Tổ chức sản xuất và phát triển kinh tế nông thôn, due: 2023Q4}
+      - {commune: Hưng Đạo, criterion: Văn hóa, done: true}
+      - {commune: all, criterion: 13, shift: 1}
+      - {commune: Minh Đức, criterion: 8, remove_dependency: 13}
+    parameters: {review_lag: 1}
+
+Edit kinds (one action per edit; ``commune`` is a name, written as people write it,
+or a word for every commune such as ``all`` or ``mọi xã``; ``criterion`` is a name,
+alias or number, or ``all``/omitted for every gap of the commune):
+
+- ``done: true`` marks the gaps done (a completion with no date: done whatever the
+  as-of date); ``done: 2023Q3`` done in that quarter; ``done: false`` undoes a
+  completion.
+- ``due: 2023Q4`` (any form :func:`~ntm_analysis.core.quarters.parse_deadline` reads)
+  sets the deadline.
+- ``shift: 2`` / ``shift: -1`` moves dated deadlines by whole quarters (undated gaps
+  stay undated). With every criterion the commune's own dossier deadline and
+  milestones move too.
+- ``add_dependency: 13`` / ``remove_dependency: 13``: the criterion waits (or no
+  longer waits) on criterion 13, in one commune or every commune.
+- ``review_lag: 1`` / ``as_of: 2023-07-01`` as an edit changes a parameter, like the
+  ``parameters`` block (later values win).
+
+>>> scenario_from_dict({"name": "a", "edits": [{"commune": "all", "criterion": 13, "shift": 1}]}).edits
+({'commune': 'all', 'criterion': 13, 'shift': 1},)
+>>> scenario_parameters(Scenario(edits=({"review_lag": 2},), parameters={"review_lag": 1}))
+{'review_lag': 2}
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from ..core.errors import UserError
+from ..core.names import is_all, nfc
+from ..core.quarters import MAX_YEAR, MIN_YEAR, DeadlineError, parse_deadline
+
+ACTIONS = ("done", "due", "shift", "add_dependency", "remove_dependency")
+PARAMETERS = ("review_lag", "as_of")
+EDIT_KEYS = ("commune", "criterion", *ACTIONS, *PARAMETERS, "note")
+TOP_KEYS = ("name", "note", "edits", "parameters")
+DONE_WRITTEN = "kịch bản"  # how a completion a scenario adds is "written"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named list of edits and parameters.
+
+    ``edits`` keep the values as written (``criterion: 13`` stays an int), so a
+    scenario saved and loaded again compares equal. ``source`` and ``lines`` (the
+    YAML line of each edit) are only for messages.
+    """
+
+    name: str = ""
+    note: str = ""
+    edits: tuple[dict, ...] = ()
+    parameters: dict = field(default_factory=dict)
+    source: str = field(default="", compare=False)
+    lines: tuple[int | None, ...] = field(default=(), compare=False)
+
+    def where(self, i: int) -> str:
+        """Where edit ``i`` (0-based) was written, for messages."""
+        parts = [self.source] if self.source else []
+        line = self.lines[i] if i < len(self.lines) else None
+        parts.append(f"thay đổi số {i + 1}" + (f" (dòng {line})" if line else ""))
+        return ", ".join(parts)
+
+    def with_edits(self, edits: Iterable[Mapping], parameters: Mapping | None = None) -> "Scenario":
+        """A copy with other edits (and parameters), checked."""
+        return scenario_from_dict({"name": self.name, "note": self.note, "edits": list(edits),
+                                   "parameters": dict(self.parameters if parameters is None else parameters)},
+                                  source=self.source)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.edits and not self.parameters
+
+
+def fail(where: str, message: str) -> UserError:
+    return UserError(f"{where}: {message}", 1)
+
+
+def action_of(edit: Mapping) -> str:
+    """The one action (or parameter) an edit does."""
+    return next(k for k in edit if k in ACTIONS or k in PARAMETERS)
+
+
+def _check_quarter(value: object, where: str, key: str) -> None:
+    if isinstance(value, bool):
+        raise fail(where, f"'{key}' phải là một quý (vd. 2023Q4, quý IV/2023), không phải {value}")
+    try:
+        d = parse_deadline(value)
+    except DeadlineError as exc:
+        raise fail(where, f"'{key}': {exc}") from None
+    if d is None:
+        raise fail(where, f"'{key}' để trống; cần một quý (vd. 2023Q4)")
+
+
+def check_parameter(key: str, value: object, where: str) -> object:
+    """A parameter's value, checked (``as_of`` kept as text ``2023-07-01``)."""
+    if key == "review_lag":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise fail(where, f"review_lag '{value}': phải là số quý, số nguyên ≥ 0")
+        return value
+    if key == "as_of":
+        if value is None or value == "":
+            return None
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            return pd.Timestamp(value).strftime("%Y-%m-%d")
+        try:
+            ts = pd.Timestamp(str(value))
+        except (ValueError, TypeError):
+            raise fail(where, f"as_of '{value}': không phải ngày (dạng 2023-07-01)") from None
+        if not MIN_YEAR <= ts.year <= MAX_YEAR:
+            raise fail(where, f"as_of '{value}': năm nằm ngoài phạm vi hỗ trợ ({MIN_YEAR}–{MAX_YEAR})")
+        return str(value)
+    raise fail(where, f"tham số '{key}' không có; dùng: {', '.join(PARAMETERS)}")
+
+
+def _check_edit(raw: object, where: str) -> dict:
+    if not isinstance(raw, Mapping):
+        raise fail(where, "mỗi thay đổi là một bảng khóa: giá trị, vd. {commune: Minh Đức, criterion: 13, due: 2023Q4}")
+    edit = {str(k): v for k, v in raw.items()}
+    unknown = [k for k in edit if k not in EDIT_KEYS]
+    if unknown:
+        near = {k: difflib.get_close_matches(k, EDIT_KEYS, n=1) for k in unknown}
+        hint = "; ".join(f"'{k}'" + (f" (ý là '{near[k][0]}'?)" if near[k] else "") for k in unknown)
+        raise fail(where, f"khóa không dùng được: {hint}; các khóa: {', '.join(EDIT_KEYS)}")
+    actions = [k for k in edit if k in ACTIONS or k in PARAMETERS]
+    if len(actions) != 1:
+        raise fail(where, "mỗi thay đổi cần đúng một việc: " + ", ".join(ACTIONS + PARAMETERS)
+                   + (f" (có: {', '.join(actions)})" if actions else ""))
+    action = actions[0]
+    if action in PARAMETERS:
+        if "commune" in edit or "criterion" in edit:
+            raise fail(where, f"'{action}' là tham số chung, không đi kèm xã hay tiêu chí")
+        edit[action] = check_parameter(action, edit[action], where)
+        return edit
+    if "commune" not in edit or nfc(edit["commune"]) == "":
+        raise fail(where, "thiếu 'commune' (tên xã, hoặc 'all' cho mọi xã)")
+    edit["commune"] = nfc(edit["commune"])
+    if isinstance(edit.get("criterion"), str):
+        edit["criterion"] = nfc(edit["criterion"])
+    value = edit[action]
+    if action == "done":
+        if not isinstance(value, bool):
+            _check_quarter(value, where, "done")
+    elif action == "due":
+        _check_quarter(value, where, "due")
+    elif action == "shift":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(where, f"shift '{value}': phải là số quý nguyên, vd. 1 hoặc -2")
+    else:  # dependencies
+        if is_all(edit.get("criterion")):
+            raise fail(where, f"'{action}' cần 'criterion' (tiêu chí phải chờ)")
+        if value is None or is_all(value):
+            raise fail(where, f"'{action}' cần một tiêu chí (tiêu chí được chờ), vd. 13")
+    return edit
+
+
+def scenario_from_dict(data: object, source: str = "", lines: tuple[int | None, ...] = ()) -> Scenario:
+    """Check a scenario read from YAML (or built in code) and return it."""
+    where = source or "kịch bản"
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise fail(where, "tệp kịch bản phải là một bảng với các khóa name, note, edits, parameters")
+    unknown = [str(k) for k in data if k not in TOP_KEYS]
+    if unknown:
+        raise fail(where, f"khóa không dùng được: {', '.join(unknown)}; các khóa: {', '.join(TOP_KEYS)}")
+    edits_raw = data.get("edits") or []
+    if not isinstance(edits_raw, list):
+        raise fail(where, "'edits' phải là một danh sách (mỗi dòng bắt đầu bằng '- ')")
+    stub = Scenario(source=source, lines=tuple(lines))
+    edits = tuple(_check_edit(e, stub.where(i)) for i, e in enumerate(edits_raw))
+    params_raw = data.get("parameters") or {}
+    if not isinstance(params_raw, Mapping):
+        raise fail(where, "'parameters' phải là một bảng, vd. {review_lag: 1}")
+    params = {str(k): check_parameter(str(k), v, f"{where}, parameters") for k, v in params_raw.items()}
+    name = nfc(data.get("name")) or (Path(source).stem if source else "")
+    return Scenario(name=name, note=nfc(data.get("note")), edits=edits, parameters=params,
+                    source=source, lines=tuple(lines))
+
+
+def scenario_parameters(scenario: Scenario) -> dict[str, Any]:
+    """The parameters a scenario sets (block first, then parameter edits in order);
+    ``as_of`` as a :class:`pandas.Timestamp` (or ``None``)."""
+    params = dict(scenario.parameters)
+    for e in scenario.edits:
+        for k in PARAMETERS:
+            if k in e:
+                params[k] = e[k]
+    if "as_of" in params:
+        params["as_of"] = None if params["as_of"] in (None, "") else pd.Timestamp(params["as_of"])
+    return params

@@ -1,0 +1,1 @@
+"""The Plan, its column contract, and the workbook layout it is read from."""

@@ -1,0 +1,182 @@
+"""The workbook layout: sheets, their columns (Vietnamese header ↔ key) and value words.
+
+One description serves the loader, the validator, the template, the extractor and
+the report, so that the layout is written down once.
+
+>>> SHEETS["items"].name
+'Chi tiết'
+>>> column_key(SHEETS["items"], "thời hạn (quý)")
+'due'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..core.names import fold
+from ..core.vocab import Level, OcopStatus, Requirement
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # Vietnamese header as shown in the workbook
+    required: bool = False
+    kind: str = "text"  # text | int | quarter | number | bool | status
+    help: str = ""
+    width: int = 18
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    name: str
+    columns: tuple[Column, ...]
+    help: str = ""
+    required: bool = True
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.columns)
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+C = Column
+SHEETS: dict[str, Sheet] = {
+    s.key: s
+    for s in [
+        Sheet("info", "Thông tin", (
+            C("item", "Mục", True, width=22),
+            C("value", "Giá trị", True, width=60),
+        ), "Thông tin chung của kế hoạch: huyện, tỉnh, năm, bộ tiêu chí.", required=False),
+        Sheet("communes", "Xã", (
+            C("commune", "Xã", True),
+            C("plan_section", "Mục kế hoạch", True, width=12),
+            C("section_title", "Tên mục", width=50),
+            C("target_level", "Mức phấn đấu", True, "level", width=14),
+            C("target_year", "Năm phấn đấu", True, "int", width=12),
+            C("original_target_year", "Năm phấn đấu ban đầu", False, "int", width=14),
+            C("original_target_written", "Năm ban đầu (nguyên văn)", width=18),
+            C("stated_met_written", "Số tiêu chí đạt (nguyên văn)", width=20),
+            C("stated_missing_written", "Số tiêu chí còn thiếu (nguyên văn)", width=22),
+            C("source_text", "Nguyên văn kế hoạch", width=60),
+            C("note", "Ghi chú", width=40),
+        ), "Một dòng mỗi xã."),
+        Sheet("matrix", "Ma trận", (
+            C("commune", "Xã", True),
+        ), "Ma trận xã × tiêu chí: 'Đạt' hoặc 'Chưa đạt' (cột theo bộ tiêu chí).", required=False),
+        Sheet("items", "Chi tiết", (
+            C("item_no", "STT", False, "text", width=6),
+            C("commune", "Xã", True),
+            C("requirement", "Loại", False, "requirement", width=12),
+            C("criterion_written", "Tiêu chí (nguyên văn)", True, width=34),
+            C("criterion", "Tiêu chí (chuẩn hóa)", False, width=34),
+            C("detail", "Nội dung (nguyên văn)", width=60),
+            C("due_written", "Thời hạn (nguyên văn)", width=30),
+            C("due", "Thời hạn (quý)", False, "quarter", width=12),
+            C("waits_on", "Chờ tiêu chí", width=14),
+            C("note", "Ghi chú", width=30),
+        ), "Một dòng mỗi tiêu chí còn thiếu như kế hoạch viết.", required=False),
+        Sheet("milestones", "Mốc hồ sơ", (
+            C("commune", "Xã", True),
+            C("milestone", "Mốc", True, width=30),
+            C("written_as", "Nguyên văn", width=60),
+            C("due_written", "Thời hạn (nguyên văn)", width=26),
+            C("due", "Thời hạn (quý)", False, "quarter", width=12),
+            C("applies_to_items", "Áp dụng cho tiêu chí", False, "bool", width=14),
+        ), "Mốc hồ sơ của xã (thẩm tra, thẩm định, công nhận).", required=False),
+        Sheet("ocop", "OCOP", (
+            C("commune", "Xã", True),
+            C("product", "Sản phẩm", width=26),
+            C("status", "Tình trạng", True, "ocop_status", width=16),
+            C("target_stars", "Số sao mục tiêu", False, "int", width=12),
+            C("written_as", "Nguyên văn", width=60),
+            C("note", "Ghi chú", width=30),
+        ), "Sản phẩm OCOP dự kiến của từng xã.", required=False),
+        Sheet("quantities", "Số liệu", (
+            C("commune", "Xã", True),
+            C("criterion", "Tiêu chí", True, width=24),
+            C("indicator", "Chỉ tiêu", True, width=34),
+            C("written_as", "Nguyên văn", width=50),
+            C("current_written", "Hiện trạng (nguyên văn)", width=16),
+            C("current", "Hiện trạng", False, "number", width=12),
+            C("target_written", "Mục tiêu (nguyên văn)", width=16),
+            C("target", "Mục tiêu", False, "number", width=12),
+            C("unit", "Đơn vị", width=10),
+            C("comparator", "So sánh", width=8),
+        ), "Số liệu định lượng: chiều dài, diện tích, tỷ lệ…", required=False),
+        Sheet("departments", "Phòng ban", (
+            C("department", "Cơ quan", True, width=34),
+            C("task", "Nhiệm vụ (nguyên văn)", True, width=80),
+            C("criteria", "Tiêu chí phụ trách", width=16),
+            C("plan_section", "Mục kế hoạch", width=12),
+        ), "Nhiệm vụ các cơ quan (mục III của kế hoạch).", required=False),
+        Sheet("completions", "Hoàn thành", (
+            C("commune", "Xã", True),
+            C("criterion", "Tiêu chí", True, width=30),
+            C("done", "Hoàn thành (ngày hoặc quý)", True, "quarter", width=18),
+            C("note", "Ghi chú", width=40),
+        ), "Nhật ký hoàn thành: tiêu chí nào đã xong, khi nào.", required=False),
+    ]
+}
+
+INFO_KEYS = {  # key -> label in the "Thông tin" sheet
+    "district": "Huyện",
+    "province": "Tỉnh",
+    "plan_title": "Kế hoạch",
+    "plan_year": "Năm kế hoạch",
+    "catalogue": "Bộ tiêu chí",
+    "source": "Nguồn",
+}
+
+# the words a cell may hold, folded, and the code each stands for
+MET_WORDS = {"dat", "x", "✓", "✔", "co", "yes", "1", "true", "da dat", "hoan thanh"}
+UNMET_WORDS = {"chua dat", "chua", "0", "no", "false", "khong dat", "thieu", "con thieu"}
+NA_WORDS = {"", "-", "–", "—", "khong ap dung", "n/a", "na"}
+LEVEL_WORDS = {"nang cao": Level.ADVANCED, "nang_cao": Level.ADVANCED, "ntm nang cao": Level.ADVANCED,
+               "kieu mau": Level.MODEL, "kieu_mau": Level.MODEL, "ntm kieu mau": Level.MODEL}
+OCOP_WORDS = {"chua co": OcopStatus.NONE, "chua_co": OcopStatus.NONE, "chua co san pham": OcopStatus.NONE,
+              "da chon": OcopStatus.CHOSEN, "da_chon": OcopStatus.CHOSEN, "dang xay dung": OcopStatus.CHOSEN,
+              "da chung nhan": OcopStatus.CERTIFIED, "da_chung_nhan": OcopStatus.CERTIFIED,
+              "chung nhan": OcopStatus.CERTIFIED}
+BOOL_WORDS = {"co": True, "x": True, "true": True, "1": True, "yes": True, "✓": True,
+              "khong": False, "false": False, "0": False, "no": False, "": False}
+REQUIREMENT_WORDS = {"tieu chi": Requirement.CRITERION, "criterion": Requirement.CRITERION,
+                     "kieu mau": Requirement.MODEL, "model": Requirement.MODEL}
+#: how the template and the writers spell the codes in the workbook
+LEVEL_TEXT = {Level.ADVANCED: "nâng cao", Level.MODEL: "kiểu mẫu"}
+OCOP_TEXT = {OcopStatus.NONE: "chưa có", OcopStatus.CHOSEN: "đã chọn", OcopStatus.CERTIFIED: "đã chứng nhận"}
+REQUIREMENT_TEXT = {Requirement.CRITERION: "tiêu chí", Requirement.MODEL: "kiểu mẫu"}
+
+
+def column_key(sheet: Sheet, header: object) -> str | None:
+    """The key of a header cell (Vietnamese header or English key, any case/diacritics)."""
+    f = fold(header)
+    if f.startswith("ten xa") or f == "xa thi tran":
+        f = "xa"
+    for c in sheet.columns:
+        if f in (fold(c.header), fold(c.key)):
+            return c.key
+    return None
+
+
+def status_word(value: object) -> str | None:
+    """'met', 'missing', 'na' for a matrix cell, None when unreadable.
+
+    >>> status_word("Chưa đạt"), status_word("Đạt"), status_word("✓"), status_word(None)
+    ('missing', 'met', 'met', 'na')
+    """
+    f = fold(value) if value not in ("✓", "✔") else "✓"
+    if value is None or f in NA_WORDS:
+        return "na"
+    if f in MET_WORDS:
+        return "met"
+    if f in UNMET_WORDS:
+        return "missing"
+    return None
