@@ -1,8 +1,8 @@
 """Shared test fixtures.
 
-``make_plan`` builds a small hand-made :class:`~ntm_analysis.plan.Plan` with exactly
-the columns and dtypes of the Plan contract (see ``ntm_analysis/plan.py``), so that
-analyses can be tested with answers worked out by hand:
+``make_plan`` builds a small hand-made :class:`~ntm_analysis.tables.plan.Plan` through
+the Plan contract (``ntm_analysis/tables/contract.py``), so that analyses can be tested
+with answers worked out by hand:
 
     plan = make_plan(
         communes=[{"commune": "A"}, {"commune": "B", "target_level": "kieu_mau"}],
@@ -21,59 +21,19 @@ from typing import Any, Iterable
 import pandas as pd
 import pytest
 
-from ntm_analysis.catalogue import load_catalogue
-from ntm_analysis.plan import Plan
-
-QDTYPE = "period[Q-DEC]"
-
-COMMUNE_COLUMNS = [
-    "commune", "plan_section", "section_title", "target_level", "target_year",
-    "original_target_year", "original_target_written", "stated_met", "stated_total",
-    "stated_met_written", "stated_missing", "stated_missing_written", "listed_missing",
-    "commune_due", "commune_due_written", "commune_due_year_only", "source_text", "note",
-]
-GAP_COLUMNS = [
-    "gap_id", "commune", "requirement", "criterion_code", "criterion_order", "criterion",
-    "criterion_en", "written_as", "match_method", "detail", "due_written", "due",
-    "due_source", "waits_on", "department", "plan_section", "target_level", "target_year",
-    "sheet", "row",
-]
-TABLE_COLUMNS = {
-    "model_requirements": ["commune", "criterion_code", "requirement", "status"],
-    "ocop": ["commune", "product", "status", "target_stars", "written_as", "note"],
-    "milestones": ["commune", "milestone", "written_as", "due_written", "due", "year_only",
-                   "applies_to_items"],
-    "quantities": ["commune", "criterion_code", "indicator", "written_as", "current_written",
-                   "current", "target_written", "target", "unit", "comparator"],
-    "departments": ["department", "task", "criteria", "plan_section"],
-    "completions": ["commune", "criterion_code", "done", "done_written", "note"],
-    "dependencies": ["commune", "waiting", "on", "when", "reason", "source"],
-}
-INT_COLUMNS = {"target_year", "original_target_year", "stated_met", "stated_total",
-               "stated_missing", "listed_missing", "target_stars"}
-PERIOD_COLUMNS = {"due", "commune_due", "done"}
-BOOL_COLUMNS = {"commune_due_year_only", "year_only", "applies_to_items"}
-FLOAT_COLUMNS = {"current", "target"}
+from ntm_analysis.criteria.catalogue import load_catalogue
+from ntm_analysis.tables import contract
+from ntm_analysis.tables.plan import Plan, commune_id
 
 
-def _typed(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    data: dict[str, Any] = {}
-    for col in columns:
-        values = [r.get(col) for r in rows]
-        if col in PERIOD_COLUMNS:
-            data[col] = pd.array([None if v is None else pd.Period(v, freq="Q") for v in values],
-                                 dtype=QDTYPE)
-        elif col in INT_COLUMNS:
-            data[col] = pd.array(values, dtype="Int64")
-        elif col in BOOL_COLUMNS:
-            data[col] = pd.array([bool(v) for v in values], dtype=bool)
-        elif col in FLOAT_COLUMNS:
-            data[col] = pd.array([float("nan") if v is None else float(v) for v in values], dtype=float)
-        elif col in ("criterion_order", "row"):
-            data[col] = pd.array([int(v) for v in values], dtype="int64")
-        else:
-            data[col] = pd.array(["" if v is None else str(v) for v in values], dtype="str")
-    return pd.DataFrame(data, columns=columns)
+UNIT = "thu"
+
+
+def _typed(rows: list[dict], table: str) -> pd.DataFrame:
+    """A table of the contract from row dicts (``due`` etc. as "2023Q2" text or None)."""
+    cols = contract.columns(table)
+    return contract.frame(table, {c: [r.get(c) for r in rows] for c in cols if any(c in r for r in rows)},
+                          len(rows))
 
 
 def build_plan(
@@ -102,7 +62,6 @@ def build_plan(
         g = dict(g)
         code = str(g["criterion_code"])
         com = by_name[g["commune"]]
-        g.setdefault("gap_id", f"{g['commune']}|{code}")
         g.setdefault("requirement", "model" if code.startswith("KM") else "criterion")
         g.setdefault("criterion_order", cat.order(code))
         g.setdefault("criterion", cat.name(code))
@@ -122,10 +81,14 @@ def build_plan(
     for c in crow:
         c.setdefault("listed_missing", sum(1 for g in grow if g["commune"] == c["commune"]
                                            and g["requirement"] == "criterion"))
-    tables: dict[str, pd.DataFrame] = {
-        "communes": _typed(crow, COMMUNE_COLUMNS),
-        "gaps": _typed(grow, GAP_COLUMNS),
-    }
+    for c in crow:
+        c.setdefault("commune_id", commune_id(c["commune"], UNIT))
+        c.setdefault("unit", "Thử")
+    ids = {c["commune"]: c["commune_id"] for c in crow}
+    for g in grow:
+        g["commune_id"] = ids[g["commune"]]
+        g["gap_id"] = f"{g['commune_id']}|{g['criterion_code']}"
+    tables: dict[str, pd.DataFrame] = {"communes": _typed(crow, "communes"), "gaps": _typed(grow, "gaps")}
     positional = {
         "ocop": ("commune", "product", "status", "target_stars"),
         "completions": ("commune", "criterion_code", "done"),
@@ -140,10 +103,13 @@ def build_plan(
         ]
     given = {"ocop": ocop, "completions": completions, "dependencies": dependencies,
              "model_requirements": model_requirements}
-    for name, columns in TABLE_COLUMNS.items():
-        rows = [r if isinstance(r, dict) else dict(zip(positional[name], r))
-                for r in given.get(name, ())]
-        tables[name] = _typed(rows, columns)
+    for name in ("model_requirements", "ocop", "milestones", "quantities", "departments", "completions",
+                 "dependencies"):
+        rows = [dict(r) if isinstance(r, dict) else dict(zip(positional[name], r)) for r in given.get(name, ())]
+        for r in rows:
+            if "commune" in r:
+                r.setdefault("commune_id", ids.get(r["commune"], commune_id(r["commune"], UNIT)) if r["commune"] else "")
+        tables[name] = _typed(rows, name)
     return Plan(meta={"district": "Thử", "plan_year": 2023}, catalogue=cat,
                 warnings=tuple(warnings), source="test", **tables)
 

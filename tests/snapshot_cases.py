@@ -154,15 +154,18 @@ def briefing_outputs() -> dict[str, str]:
     """The report's tables (the workbook's columns), findings, quality kinds, headline and
     Markdown summary, for the embedded plan (vi, en, with a scenario, with an as-of date)
     and for the synthetic plan."""
-    from ntm_analysis import report
+    from ntm_analysis.io.scenario_files import load_scenario
     from ntm_analysis.load.api import load_plan
+    from ntm_analysis.present import report
 
     out: dict[str, str] = {}
     cases = {
         "briefing_vi": dict(plan=load_plan(), lang="vi"),
         "briefing_en": dict(plan=load_plan(), lang="en"),
-        "briefing_scenario_vi": dict(plan=load_plan(), lang="vi", scenario=SCENARIO, as_of="2023-07-01"),
-        "briefing_scenario_en": dict(plan=load_plan(), lang="en", scenario=SCENARIO, as_of="2023-07-01"),
+        "briefing_scenario_vi": dict(plan=load_plan(), lang="vi", scenario=load_scenario(SCENARIO),
+                                     as_of="2023-07-01"),
+        "briefing_scenario_en": dict(plan=load_plan(), lang="en", scenario=load_scenario(SCENARIO),
+                                     as_of="2023-07-01"),
         "briefing_rich": dict(plan=rich_plan(), lang="vi", as_of="2023-07-01", review_lag=1),
     }
     for name, kw in cases.items():

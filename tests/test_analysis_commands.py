@@ -1,12 +1,11 @@
 """The ntm gaps|ocop|workload|projection|quality commands."""
-import importlib.util
 import json
 
 import pandas as pd
 import pytest
 
 from ntm_analysis.cli import main
-from ntm_analysis.workbook import write_workbook
+from ntm_analysis.io.workbook import write_workbook
 
 
 def run(capsys, *argv):
@@ -72,7 +71,6 @@ def test_errors(capsys, tmp_path):
     assert code == 2
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ntm_analysis.scenario") is None, reason="no scenarios yet")
 def test_scenario_edits_and_parameters(capsys, tmp_path):
     f = tmp_path / "s.yaml"
     f.write_text("name: Hưng Đạo chậm\n"

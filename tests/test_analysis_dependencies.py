@@ -20,7 +20,7 @@ def test_ocop_status_rules(make_plan):
     st = ocop_status(plan).set_index("commune")
     assert st.loc["A", "ocop_status"] == "chua_co"
     assert st.loc["B", "ocop_status"] == "da_chon"
-    assert st.loc["B", "products"] == "Dưa; Rau" and st.loc["B", "target_stars"] == 4
+    assert st.loc["B", "products"] == ("Dưa", "Rau") and st.loc["B", "target_stars"] == 4
     assert st.loc["C", "ocop_status"] == "chua_co"       # no row, but a 13 gap
     assert st.loc["D", "ocop_status"] == "da_chung_nhan"  # a certified product wins
     assert st.loc["E", "ocop_status"] == "co_san_pham"   # no row, no 13 gap
@@ -36,9 +36,9 @@ def test_default_rule_only_without_product(make_plan):
     a, b = _by_code(p, "A"), _by_code(p, "B")
     assert a.loc["8", "effective_due"] == Q("2023Q3")
     assert a.loc["8", "effective_reason"] == "prerequisite" and a.loc["8", "delayed_by"] == "13"
-    assert bool(a.loc["8", "schedule_conflict"]) and a.loc["8", "conflict_with"] == "13"
+    assert bool(a.loc["8", "schedule_conflict"]) and a.loc["8", "conflict_with"] == ("13",)
     # B has a certified product: its 8 waits on nothing
-    assert b.loc["8", "effective_due"] == Q("2023Q2") and b.loc["8", "prerequisites"] == ""
+    assert b.loc["8", "effective_due"] == Q("2023Q2") and b.loc["8", "prerequisites"] == ()
     assert not b["schedule_conflict"].any()
 
 
@@ -52,7 +52,7 @@ def test_chain_takes_latest_and_keeps_own_when_later(make_plan):
     assert a.loc["5", "delayed_by"] == "14"
     assert a.loc["6", "effective_due"] == Q("2024Q2") and a.loc["6", "effective_reason"] == "own"
     assert not a.loc["6", "schedule_conflict"]
-    assert a.loc["5", "dependency_source"] == "item"
+    assert a.loc["5", "dependency_source"] == ("item",)
 
 
 def test_undated_prerequisite_makes_waiting_undated(make_plan):

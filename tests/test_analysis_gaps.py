@@ -19,7 +19,7 @@ def test_by_criterion_counts_and_names(make_plan):
     # 13 blocks A and B (2 communes) and comes first; then 5, 8, KM3 (1 each) in catalogue order
     assert df["criterion_code"].tolist() == ["13", "5", "8", "KM3"]
     assert df["communes"].tolist() == [2, 1, 1, 1]
-    assert df.loc[0, "commune_names"] == "A, B"
+    assert df.loc[0, "commune_names"] == ("A", "B")
     assert df.loc[0, "criterion"] == "Tổ chức sản xuất và phát triển kinh tế nông thôn"
     assert df.set_index("criterion_code").loc["KM3", "requirement"] == "model"
 
@@ -29,7 +29,7 @@ def test_by_commune_met_missing(make_plan):
     assert df.loc["A", "missing"] == 2 and df.loc["A", "met"] == 17
     assert df.loc["C", "missing"] == 1 and df.loc["C", "model_missing"] == 1
     assert df.loc["D", "missing"] == 0 and df.loc["D", "share_done"] == 1.0
-    assert df.loc["A", "missing_codes"] == "8, 13"
+    assert df.loc["A", "missing_codes"] == ("8", "13")
     assert list(df.index) == ["A", "B", "C", "D"]  # plan order, every commune
 
 
@@ -67,7 +67,7 @@ def test_by_section(make_plan):
 def test_unlocks(make_plan):
     df = unlocks(_plan(make_plan)).set_index("criterion_code")
     # B has only 13 left; A has 8 and 13; C has 5 and KM3
-    assert df.loc["13", "unlocks"] == 1 and df.loc["13", "unlocked_names"] == "B"
+    assert df.loc["13", "unlocks"] == 1 and df.loc["13", "unlocked_names"] == ("B",)
     assert df.loc["8", "unlocks"] == 0 and df.loc["KM3", "unlocks"] == 0
     assert unlocks(_plan(make_plan)).iloc[0]["criterion_code"] == "13"
 

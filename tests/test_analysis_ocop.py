@@ -18,14 +18,14 @@ def _plan(make_plan, **kw):
 
 def test_summary(make_plan):
     s = ocop_summary(_plan(make_plan)).set_index("commune")
-    assert s.loc["A", "ocop_status"] == "chua_co" and s.loc["A", "waiting"] == "8"
+    assert s.loc["A", "ocop_status"] == "chua_co" and s.loc["A", "waiting"] == ("8",)
     assert s.loc["A", "ocop_due"] == pd.Period("2023Q3", freq="Q")
-    assert s.loc["A", "waiting_due"] == "2023Q2"
+    assert s.loc["A", "waiting_due"] == (pd.Period("2023Q2", freq="Q"),)
     assert s.loc["A", "waiting_effective_due"] == pd.Period("2023Q3", freq="Q")
     assert bool(s.loc["A", "conflict"]) and not s.loc["B", "conflict"]
-    assert s.loc["B", "products"] == "Dưa" and s.loc["B", "target_stars"] == 3
-    assert s.loc["C", "waiting_due"] == "undated" and not s.loc["C", "conflict"]
-    assert s.loc["D", "ocop_status"] == "co_san_pham" and s.loc["D", "waiting"] == ""
+    assert s.loc["B", "products"] == ("Dưa",) and s.loc["B", "target_stars"] == 3
+    assert pd.isna(s.loc["C", "waiting_due"][0]) and not s.loc["C", "conflict"]
+    assert s.loc["D", "ocop_status"] == "co_san_pham" and s.loc["D", "waiting"] == ()
     assert not s.loc["D", "ocop_gap"]
 
 
@@ -41,7 +41,7 @@ def test_totals(make_plan):
 def test_completed_ocop_item_releases_waiting(make_plan):
     plan = _plan(make_plan, completions=[("A", "13", "2023Q2")])
     s = ocop_summary(plan).set_index("commune")
-    assert not s.loc["A", "ocop_gap"] and s.loc["A", "waiting"] == "" and not s.loc["A", "conflict"]
+    assert not s.loc["A", "ocop_gap"] and s.loc["A", "waiting"] == () and not s.loc["A", "conflict"]
     # as of Q1 the completion had not happened yet
     s = ocop_summary(plan, as_of="2023-02-01").set_index("commune")
     assert s.loc["A", "conflict"]

@@ -1,6 +1,6 @@
 """Data-quality findings on a hand-made plan."""
 from ntm_analysis.analysis import quality
-from ntm_analysis.errors import Issue
+from ntm_analysis.core.findings import Finding
 
 
 def _plan(make_plan):
@@ -12,7 +12,8 @@ def _plan(make_plan):
               ("E", "2", "2023Q2"), ("E", "3", None), ("E", "KM3", "2023Q3")],
         dependencies=[("", "8", "13", "no_ocop_product", "không có gì để quảng bá", "catalogue"),
                       ("", "2", "5", "bogus", "", "plan")],
-        warnings=(Issue("warning", "Xã", 3, "Số tiêu chí", "3", "đếm lệch", code="count_mismatch"),),
+        warnings=(Finding("warning", "count_mismatch", params={"commune": "C", "stated": 3, "listed": 2},
+                          sheet="Xã", row=3, column="Số tiêu chí", value="3", commune="C"),),
     )
 
 
@@ -26,7 +27,7 @@ def test_findings(make_plan):
     assert ("model_missing_advanced", "E", "2, 3") in got
     assert ("undated_gap", "E", "3") in got
     assert ("unknown_condition", "", "2") in got
-    assert ("count_mismatch", "", "") in got
+    assert ("count_mismatch", "C", "") in got            # the loader's warning, about commune C
     assert not any(c == "no_slack" and m == "E" for c, m, _ in got)  # unscheduled
     assert q["severity"].tolist() == sorted(q["severity"], key=["error", "warning", "info"].index)
     conflict = q.loc[q["code"] == "schedule_conflict"].iloc[0]

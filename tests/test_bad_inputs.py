@@ -33,8 +33,10 @@ from xml.sax.saxutils import escape
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from ntm_analysis import cli, config, report
-from ntm_analysis.catalogue import load_catalogue
+from ntm_analysis import cli, config
+from ntm_analysis.present import report
+from ntm_analysis.present.report import build as report_build
+from ntm_analysis.criteria.catalogue import load_catalogue
 
 FORMULA_START = ("=", "+", "-", "@")
 EVIL = ['=HYPERLINK("http://evil.example/x","Bấm vào đây")', "+1+2", "-3+4", "@SUM(A1:A9)"]
@@ -66,12 +68,12 @@ def _guard(raw_before, tmp_path, monkeypatch):
     """Run in tmp_path (stray relative outputs land there), never draw real charts,
     and check data/raw/ after every test."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(report, "write_charts", _fake_charts)
+    monkeypatch.setattr(report_build, "write_charts", _fake_charts)
     yield
     assert _tree(config.RAW_DIR) == raw_before, "data/raw/ changed"
 
 
-def _fake_charts(b, out, dpi=report.DPI):
+def _fake_charts(b, out, dpi=200):
     """Blank PNGs instead of charts (the report's tables and workbook are what is checked)."""
     from PIL import Image
 
@@ -79,6 +81,7 @@ def _fake_charts(b, out, dpi=report.DPI):
     for key in b.chart_keys:
         png = Path(out) / f"{report.CHART_FILES[key]}.png"
         Image.new("RGB", (60, 30), "white").save(png)
+        png.with_suffix(".svg").write_text("<svg/>")
         written[key] = [png, png.with_suffix(".svg")]
     return written
 

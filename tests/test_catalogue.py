@@ -1,10 +1,12 @@
 """Catalogues are data; the matcher reads every spelling the 2023 plan uses."""
+import os
 import textwrap
 
 import pytest
 
-from ntm_analysis import catalogue as catmod, config
-from ntm_analysis.catalogue import load_catalogue
+from ntm_analysis import config
+from ntm_analysis.criteria import catalogue as catmod
+from ntm_analysis.criteria.catalogue import load_catalogue
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +92,23 @@ def test_a_new_set_is_a_new_file(tmp_path, monkeypatch):
           - {code: "2", name: Kinh tế và thu nhập, name_en: Economy and income, department: Phòng Nông nghiệp}
     """), encoding="utf-8")
     monkeypatch.setattr(config, "CATALOGUE_DIRS", [*config.CATALOGUE_DIRS, tmp_path])
-    load_catalogue.cache_clear()
-    try:
-        cat = load_catalogue("thu_nghiem_2026_2030")
-        assert cat.criterion_codes == ["1", "2"]
-        assert cat.match("hạ tầng").codes == ("1",)
-    finally:
-        load_catalogue.cache_clear()
+    cat = load_catalogue("thu_nghiem_2026_2030")
+    assert cat.criterion_codes == ["1", "2"]
+    assert cat.match("hạ tầng").codes == ("1",)
+
+
+def test_an_edited_catalogue_file_is_read_again(tmp_path, monkeypatch):
+    """A running session (a notebook) sees an edit to a catalogue file: the cache is keyed
+    by the files as they are, not by the set's id."""
+    path = tmp_path / "thu_nghiem.yaml"
+    text = ("id: thu_nghiem\nkind: criteria\nlevel: thu\ntitle: Thử\ncriteria:\n"
+            "  - {code: \"1\", name: Quy hoạch, aliases: [Hạ tầng]}\n")
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(config, "CATALOGUE_DIRS", [*config.CATALOGUE_DIRS, tmp_path])
+    assert load_catalogue("thu_nghiem").match("Điện lực").codes == ()
+    path.write_text(text + "  - {code: \"2\", name: Điện, aliases: [Điện lực]}\n", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert load_catalogue("thu_nghiem").match("Điện lực").codes == ("2",)
 
 
 def test_unknown_catalogue_is_a_clear_error():

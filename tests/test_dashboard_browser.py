@@ -152,10 +152,10 @@ def page(dashboard, tmp_path_factory):
 
 def _expected_minh_duc_row() -> tuple[str, str]:
     """What the library says Minh Đức becomes when its criterion 19 is due 2024Q2."""
-    from ntm_analysis.labels import value_label
-    from ntm_analysis.loader import load_plan
-    from ntm_analysis.quarters import format_quarter
-    from ntm_analysis.whatif import evaluate, make_scenario
+    from ntm_analysis.i18n import label as value_label
+    from ntm_analysis.load.api import load_plan
+    from ntm_analysis.core.quarters import format_quarter
+    from ntm_analysis.present.whatif import evaluate, make_scenario
 
     r = evaluate(load_plan(), make_scenario([{"commune": "Minh Đức", "criterion": 19, "due": "2024Q2"}]))
     row = r["comparison"].set_index("commune").loc["Minh Đức"]

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ntm_analysis.legacy import (
+from ntm_analysis.io.legacy import (
     VIETNAMESE_LOWER,
     VIETNAMESE_UPPER,
     detect_legacy,

@@ -88,13 +88,13 @@ def test_every_gap_deadline_and_source(plan):
 
 
 def test_written_words_are_kept_beside_the_canonical_name(plan):
-    g = plan.gaps.set_index("gap_id")
-    assert g.loc["Quảng Nghiệp|8", "written_as"] == "thông tin chuyên thông"
-    assert g.loc["Quảng Nghiệp|8", "criterion"] == "Thông tin và Truyền thông"
-    assert g.loc["Nguyên Giáp|8", "written_as"] == "Truyền thông và thông tin"
-    assert g.loc["Nguyên Giáp|11", "due_written"] == "hết năm 2023"
-    assert g.loc["Hưng Đạo|15", "due_written"] == "quý II năm 2023"
-    assert g.loc["Quang Khải|19", "written_as"] == "Quốc phòng - An ninh"
+    g = plan.gaps.set_index(["commune", "criterion_code"])
+    assert g.loc[("Quảng Nghiệp", "8"), "written_as"] == "thông tin chuyên thông"
+    assert g.loc[("Quảng Nghiệp", "8"), "criterion"] == "Thông tin và Truyền thông"
+    assert g.loc[("Nguyên Giáp", "8"), "written_as"] == "Truyền thông và thông tin"
+    assert g.loc[("Nguyên Giáp", "11"), "due_written"] == "hết năm 2023"
+    assert g.loc[("Hưng Đạo", "15"), "due_written"] == "quý II năm 2023"
+    assert g.loc[("Quang Khải", "19"), "written_as"] == "Quốc phòng - An ninh"
 
 
 def test_one_item_naming_two_criteria_becomes_two_gaps(plan):

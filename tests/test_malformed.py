@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ntm_analysis import cli, config
-from ntm_analysis.errors import PlanError, UserError
-from ntm_analysis.loader import load_plan, validate_workbook
+from ntm_analysis.core.errors import PlanError, UserError
+from ntm_analysis.load.api import load_plan, validate_workbook
 from wbtools import edited_copy, find_row, header_col
 
 
@@ -151,7 +151,7 @@ def test_warning_for_deadline_written_and_normalised_differently(tmp_path):
     assert plan is not None
     w = [i for i in issues if i.code == "deadline_mismatch"]
     assert w and w[0].value == "2023Q3"
-    assert str(plan.gaps.set_index("gap_id").loc["Minh Đức|14", "due"]) == "2023Q3"
+    assert str(plan.gaps.set_index(["commune", "criterion_code"]).loc[("Minh Đức", "14"), "due"]) == "2023Q3"
 
 
 def test_deadline_before_the_plan_year_is_a_warning(tmp_path):

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ntm_analysis.legacy import unicode_to_tcvn3, unicode_to_vni
-from ntm_analysis.loader import load_plan, validate_workbook
+from ntm_analysis.io.legacy import unicode_to_tcvn3, unicode_to_vni
+from ntm_analysis.load.api import load_plan, validate_workbook
 
 DATA = Path(__file__).parent / "data"
 

@@ -2,7 +2,7 @@
 firm and inferred deadlines apart, and saved files byte-identical between runs.
 
 Expected figures on the embedded plan are read from the plan text
-(/work/shared/source/000_ed397b9b96045f6e.txt):
+(``../shared/source/000_ed397b9b96045f6e.txt``, kept as ``data/raw/tu_ky_2023_ke_hoach.txt``):
 
 - criterion 13 (production organisation / OCOP) is named for 9 communes: Ngọc Kỳ,
   Quang Trung, Quang Khải, Tân Kỳ, Nguyên Giáp, Minh Đức, Văn Tố, Phương Kỳ, Quảng Nghiệp;
@@ -26,10 +26,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from ntm_analysis import plots  # noqa: E402
-from ntm_analysis.analysis import (gaps_by_commune, gaps_by_criterion, ocop_summary,  # noqa: E402
+from ntm_analysis.analysis import (gaps_by_commune, gaps_by_criterion, matrix_cells, ocop_summary,  # noqa: E402
                                    projection, propagate_deadlines, workload)
-from ntm_analysis.loader import load_plan  # noqa: E402
+from ntm_analysis.i18n import t as tt  # noqa: E402
+from ntm_analysis.present import plots  # noqa: E402
+from ntm_analysis.load.api import load_plan  # noqa: E402
 
 VI_LETTERS = re.compile("[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.I)
 
@@ -57,13 +58,13 @@ def _texts(ax) -> list[str]:
 
 
 def _draw_all(plan, prop, lang):
-    base = projection(plan, propagated=prop)
-    later = projection(plan, review_lag=1, propagated=prop)
+    base = projection(plan)
+    later = projection(plan, review_lag=1)
     return {
         "matrix": plots.status_matrix(plan, lang=lang),
-        "blocking": plots.blocking_criteria(gaps_by_criterion(plan), lang=lang),
+        "blocking": plots.blocking_criteria(gaps_by_criterion(plan), lang=lang, catalogue=plan.catalogue),
         "communes": plots.communes_by_gaps(gaps_by_commune(plan), lang=lang),
-        "ocop": plots.ocop_dependencies(ocop_summary(plan, propagated=prop), plan.gaps, lang=lang),
+        "ocop": plots.ocop_dependencies(ocop_summary(plan), plan, lang=lang),
         "workload": plots.workload_by_department(workload(plan, by="department"), lang=lang),
         "projection": plots.projection_timeline(base, prop, lang=lang),
         "scenario": plots.scenario_comparison(base, later, lang=lang, name="x"),
@@ -99,8 +100,8 @@ def test_english_charts_use_english_labels(charts_en):
     expected = {"matrix": "matrix_title", "blocking": "blocking_title", "communes": "communes_title",
                 "ocop": "ocop_title", "workload": "workload_title", "projection": "projection_title"}
     for key, text_key in expected.items():
-        assert charts_en[key].get_title("left") == plots.TEXT[text_key][1]
-    assert charts_en["scenario"].get_title("left").startswith(plots.TEXT["scenario_title"][1])
+        assert charts_en[key].get_title("left") == tt(f"chart.{text_key}", "en")
+    assert charts_en["scenario"].get_title("left").startswith(tt("chart.scenario_title", "en"))
     # axis labels and legends carry no Vietnamese words (commune and department names aside)
     for key in ("blocking", "communes", "projection", "matrix"):
         ax = charts_en[key]
@@ -116,7 +117,23 @@ def test_vietnamese_text_renders_without_missing_glyphs(charts_vi, tmp_path):
             ax.figure.savefig(tmp_path / f"{key}.png", dpi=50)
     missing = [str(w.message) for w in caught if "missing from" in str(w.message).lower()]
     assert not missing
-    assert plots.plt.rcParams["font.family"][0] == "DejaVu Sans"
+    for ax in charts_vi.values():  # drawn in the package's font, whatever Matplotlib's default
+        assert {t.get_fontfamily()[0] for t in ax.texts + [ax.title, ax._left_title]} <= {"DejaVu Sans"}
+
+
+def test_drawing_leaves_matplotlib_defaults_alone(plan):
+    """Importing the charts and drawing one changes no global default of a notebook."""
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; matplotlib.use('Agg'); before = dict(matplotlib.rcParams)\n"
+            "from ntm_analysis import load_plan\nfrom ntm_analysis.present import plots\n"
+            "from ntm_analysis.analysis import gaps_by_criterion\n"
+            "plots.blocking_criteria(gaps_by_criterion(load_plan()))\n"
+            "changed = sorted(k for k, v in matplotlib.rcParams.items() if before.get(k) != v)\n"
+            "assert not changed, changed\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
 
 
 # ----------------------------------------------------------------- matrix
@@ -129,7 +146,7 @@ def test_matrix_cells_on_a_hand_made_plan(make_plan):
         completions=[("A", "8", "2023Q2")],
         model_requirements=[("M", "KM2", "thu nhập", "met"), ("M", "KM3", "thôn thông minh", "missing")],
     )
-    cells = plots.matrix_cells(p).set_index(["commune", "criterion_code"])
+    cells = matrix_cells(p).set_index(["commune", "criterion_code"])
     # columns: criteria missing somewhere (5, 8, 13) then the model requirements KM2..KM4
     assert list(dict.fromkeys(c for _, c in cells.index)) == ["5", "8", "13", "KM2", "KM3", "KM4"]
     assert cells.loc[("A", "8"), "status"] == "done"
@@ -141,12 +158,12 @@ def test_matrix_cells_on_a_hand_made_plan(make_plan):
     assert cells.loc[("M", "KM3"), "status"] == "undated"
     assert cells.loc[("M", "KM2"), "status"] == "met"
     # as of 2023-10-01 (Q4): M's criterion 13 (Q3) is overdue; A's 8 is done, not overdue
-    late = plots.matrix_cells(p, as_of="2023-10-01").set_index(["commune", "criterion_code"])["overdue"]
+    late = matrix_cells(p, as_of="2023-10-01").set_index(["commune", "criterion_code"])["overdue"]
     assert late[late].index.tolist() == [("M", "13")]
 
 
 def test_matrix_on_the_plan_hatches_exactly_the_year_only_deadlines(plan, charts_vi):
-    cells = plots.matrix_cells(plan)
+    cells = matrix_cells(plan)
     inferred = cells.loc[(cells["status"] == "due") & ~cells["firm"]]
     assert len(inferred) == 15
     assert inferred.groupby("commune").size().to_dict() == {
@@ -160,7 +177,7 @@ def test_matrix_on_the_plan_hatches_exactly_the_year_only_deadlines(plan, charts
 
 
 def test_matrix_overdue_on_the_plan(plan):
-    cells = plots.matrix_cells(plan, as_of="2023-07-01")
+    cells = matrix_cells(plan, as_of="2023-07-01")
     late = cells.loc[cells["overdue"], ["commune", "criterion_code"]]
     assert sorted(map(tuple, late.to_numpy())) == sorted([
         ("Ngọc Kỳ", "8"), ("Ngọc Kỳ", "13"), ("Hưng Đạo", "6"), ("Hưng Đạo", "15"), ("Nguyên Giáp", "13"),
@@ -184,7 +201,7 @@ def test_communes_chart_adds_model_requirements_and_marks_ready(plan, charts_vi)
     labels = [t.get_text().replace(" ★", "") for t in ax.get_yticklabels()]
     assert labels[0] == "Quang Khải" and labels[-1] == "Quang Phục"  # 6 gaps first; nothing left last
     assert [totals[c] for c in labels] == sorted(totals.values(), reverse=True)
-    assert plots.t("ready_label") in [t.get_text() for t in ax.texts]
+    assert tt("chart.ready_label") in [t.get_text() for t in ax.texts]
     assert sum(t.get_text().endswith("★") for t in ax.get_yticklabels()) == 2  # Tân Kỳ, Quảng Nghiệp
 
 
@@ -193,7 +210,7 @@ def test_workload_totals_and_undated_apart(plan, charts_vi):
     by_quarter = workload(plan, by="quarter")
     assert [t.get_text() for t in ax.texts] == [str(n) for n in by_quarter["gaps"]]
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert ticks[-1] == plots.t("undated_apart") and ticks[:-1] == ["quý II/2023", "quý III/2023", "quý IV/2023"]
+    assert ticks[-1] == tt("chart.undated_apart") and ticks[:-1] == ["quý II/2023", "quý III/2023", "quý IV/2023"]
     hatched = sum(p.get_height() for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch())
     assert hatched == by_quarter["inferred"].sum() == 15
 
@@ -211,7 +228,7 @@ def test_workload_groups_small_departments():
 # ----------------------------------------------------------------- OCOP, projection, scenario
 def test_ocop_picture_marks_the_two_conflicts(charts_vi):
     ax = charts_vi["ocop"]
-    conflicts = [t for t in ax.texts if plots.t("conflict_short") in t.get_text()]
+    conflicts = [t for t in ax.texts if tt("chart.conflict_short") in t.get_text()]
     assert len(conflicts) == 2
     rows = [t.get_text().split("\n")[0] for t in ax.get_yticklabels()]
     flagged = sorted(rows[round(t.get_position()[1])] for t in conflicts)
@@ -222,23 +239,23 @@ def test_ocop_picture_marks_the_two_conflicts(charts_vi):
 
 def test_projection_timeline_marks_target_year_and_unscheduled(plan, prop, charts_vi):
     ax = charts_vi["projection"]
-    proj = projection(plan, propagated=prop)
+    proj = projection(plan)
     texts = [t.get_text() for t in ax.texts]
-    assert plots.t("target_end", year=2023) in texts
+    assert tt("chart.target_end", year=2023) in texts
     assert texts.count("?") == int((proj["status"] == "unscheduled").sum())
     assert [t.get_text().replace(" ★", "") for t in ax.get_yticklabels()] == list(proj["commune"])
 
 
 def test_finish_firmness(prop):
-    firm = plots.finish_firmness(prop)
+    firm = plots.finish_firmness(prop).rename(index=dict(zip(prop["commune_id"], prop["commune"])))
     assert not firm["Quang Trung"]  # all three criteria "trong năm 2023"
     assert firm["Văn Tố"]  # Giao thông and Giáo dục: quý IV/2023 stated
     assert firm["Hưng Đạo"]
 
 
 def test_scenario_comparison_marks_changed_communes(plan, prop):
-    base = projection(plan, propagated=prop)
-    later = projection(plan, review_lag=1, propagated=prop)
+    base = projection(plan)
+    later = projection(plan, review_lag=1)
     ax = plots.scenario_comparison(base, later, lang="vi")
     bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
     text = lambda s: ["" if pd.isna(v) else str(v) for v in s]  # noqa: E731

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from ntm_analysis.quarters import (DeadlineError, format_quarter, parse_count, parse_deadline,
-                                   parse_number, quarter)
-from ntm_analysis.text import fold, nfc
+from ntm_analysis.core.numbers import parse_count, parse_number
+from ntm_analysis.core.quarters import DeadlineError, format_quarter, parse_deadline, quarter
+from ntm_analysis.core.names import fold, nfc
 
 
 @pytest.mark.parametrize("text, expected, year_only, qualifier", [

@@ -24,11 +24,14 @@ from ntm_analysis import config
 from ntm_analysis.analysis.dependencies import propagate_deadlines
 from ntm_analysis.analysis.projection import projection
 from ntm_analysis.cli import main
-from ntm_analysis.errors import UserError
-from ntm_analysis.loader import load_plan
-from ntm_analysis.scenario import (Scenario, apply_scenario, apply_scenario_file, compare, diff_edits,
-                                   load_scenario, parse_scenario, run_scenario, save_scenario,
-                                   scenario_from_dict, scenario_to_yaml)
+from ntm_analysis.core.errors import UserError
+from ntm_analysis.load.api import load_plan
+from ntm_analysis.io.scenario_files import load_scenario, parse_scenario, save_scenario, scenario_to_yaml
+from ntm_analysis.scenario import Scenario, apply_scenario, compare, diff_edits, run_scenario, scenario_from_dict
+
+
+def apply_scenario_file(plan, path):
+    return apply_scenario(plan, load_scenario(path))
 
 Q = lambda s: pd.Period(s, freq="Q-DEC")  # noqa: E731
 NAT = pd.NaT
@@ -156,7 +159,7 @@ def test_dependency_edits_change_effective_deadlines(small):
     p = propagate_deadlines(new).set_index(["commune", "criterion_code"])
     # now 13 (Q3) waits on 8 (Q2): 13 keeps Q3; 8 keeps its own Q2
     assert p.loc[("A", "8"), "effective_due"] == Q("2023Q2")
-    assert p.loc[("A", "13"), "prerequisites"] == "8"
+    assert p.loc[("A", "13"), "prerequisites"] == ("8",)
     # the rule for every commune still holds for D
     assert p.loc[("D", "8"), "effective_reason"] == "prerequisite_undated"
 
@@ -329,7 +332,7 @@ def test_compare_and_diff(district):
     assert c.loc["Hưng Đạo", "finish_scenario"] == Q("2024Q2") and c.loc["Hưng Đạo", "status_scenario"] == "at_risk"
     d = diff_edits(district, r["plan"], r["baseline_params"], r["params"])
     assert set(zip(d["criterion_code"], d["change"])) == {("6", "done"), ("15", "due")}
-    assert d.loc[d["change"] == "due", "scenario"].item() == "2024Q2"
+    assert d.loc[d["change"] == "due", "scenario"].item() == Q("2024Q2")
 
 
 def test_empty_scenario_compares_unchanged(district):

@@ -8,7 +8,7 @@ import yaml
 from openpyxl import load_workbook
 
 from ntm_analysis import cli, config, load_plan
-from ntm_analysis.build import GAPS_CSV
+from ntm_analysis.io.processed import GAPS_CSV
 from wbtools import header_col
 
 

@@ -8,14 +8,19 @@ import pytest
 
 from ntm_analysis.analysis.projection import projection
 from ntm_analysis.cli import main
-from ntm_analysis.errors import UserError
-from ntm_analysis.loader import load_plan
-from ntm_analysis.scenario import apply_scenario_file, compare, load_scenario
-from ntm_analysis.whatif import (WhatIf, comparison_html, commune_gaps, done_state, due_options, due_override,
-                                 evaluate, make_scenario, owned, scenario_path, set_district_shift, set_done,
-                                 set_due)
+from ntm_analysis.core.errors import UserError
+from ntm_analysis.load.api import load_plan
+from ntm_analysis.io.scenario_files import load_scenario, scenario_path
+from ntm_analysis.present.whatif import (commune_gaps, done_state, due_options, due_override, evaluate, make_scenario,
+                                         owned, set_district_shift, set_done, set_due)
+from ntm_analysis.present.whatif_view import comparison_html
+from ntm_analysis.present.widget import WhatIf
+from ntm_analysis.scenario import apply_scenario, compare
 
-pytest.importorskip("ipywidgets")
+
+def apply_scenario_file(plan, path):
+    return apply_scenario(plan, load_scenario(path))
+
 Q = lambda s: pd.Period(s, freq="Q-DEC")  # noqa: E731
 
 

@@ -8,8 +8,8 @@ rest; with an as-of date, ``overdue`` counts open gaps due before the as-of quar
 
 >>> from ntm_analysis import load_plan
 >>> w = workload(load_plan())
->>> [str(q) for q in w["quarter"]], w["gaps"].tolist()
-(['2023Q2', '2023Q3', '2023Q4', 'NaT'], [18, 11, 7, 8])
+>>> [str(q) for q in w["quarter"]], int(w["gaps"].sum())   # the plan's 44 gaps, undated last
+(['2023Q2', '2023Q3', '2023Q4', 'NaT'], 44)
 """
 from __future__ import annotations
 

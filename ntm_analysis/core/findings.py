@@ -113,7 +113,12 @@ class Finding:
     commune_id: str = ""
     criterion: str = ""
 
-    def message(self, lang: str = "vi") -> str:
+    @property
+    def message(self) -> str:
+        """The message in Vietnamese (:meth:`message_in` for another language)."""
+        return self.message_in("vi")
+
+    def message_in(self, lang: str = "vi") -> str:
         params = {k: render(v, lang) for k, v in self.params.items()}
         return t(f"msg.{self.key or self.code}", lang, **params)
 
@@ -126,12 +131,12 @@ class Finding:
     def text(self, lang: str = "vi") -> str:
         word = t("word.error" if self.severity == "error" else "word.warning", lang)
         value = t("word.value", lang, value=self.value) if self.value != "" else ""
-        return f"{word}: {self.location(lang)}: {self.message(lang)}{value}"
+        return f"{word}: {self.location(lang)}: {self.message_in(lang)}{value}"
 
     def to_dict(self, lang: str = "vi") -> dict:
         """The record as ``ntm validate --format json`` prints it."""
         return {"severity": self.severity, "sheet": self.sheet, "row": self.row, "column": self.column,
-                "value": self.value, "message": self.message(lang), "file": self.file, "code": self.code}
+                "value": self.value, "message": self.message_in(lang), "file": self.file, "code": self.code}
 
     def at(self, **where: Any) -> "Finding":
         """A copy placed elsewhere (another row, file…)."""

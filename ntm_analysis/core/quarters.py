@@ -9,7 +9,7 @@ Period('2023Q3', 'Q-DEC')
 >>> parse_deadline("hết năm 2023").year_only
 True
 >>> ords = to_ordinals(["2023Q2", None])
->>> code_text(ords[0]), code_text(ords[1]), year_of(ords)[0]
+>>> code_text(ords[0]), code_text(ords[1]), int(year_of(ords)[0])
 ('2023Q2', 'undated', 2023)
 >>> format_quarter(from_ordinals(ords)[0]), format_quarter(None, "en")
 ('quý II/2023', 'undated')

@@ -79,7 +79,7 @@ class Extraction:
 
     def write(self, path: Path | str) -> Path:
         """Write the workbook in the package's layout (see :mod:`ntm_analysis.workbook`)."""
-        from ..workbook import write_workbook
+        from ..io.workbook import write_workbook
 
         tables = {k: v for k, v in self.tables.items() if k != "info"}
         return write_workbook(path, tables, self.meta, catalogue_id=self.meta.get("catalogue"))

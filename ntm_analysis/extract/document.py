@@ -110,7 +110,7 @@ def lines_from_docx(path: Path) -> list[Line]:
 
 
 def _is_header_row(cells: list[str]) -> bool:
-    from ..text import fold
+    from ..core.names import fold
 
     words = {"co quan", "don vi", "nhiem vu", "noi dung", "tieu chi", "xa", "thoi han", "stt", "tt"}
     return bool(cells) and all(fold(c) in words for c in cells)

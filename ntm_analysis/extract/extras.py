@@ -146,7 +146,7 @@ DEPARTMENT_START = re.compile(r"^(?:phong|van phong|ban|trung tam|chi cuc|cong a
 def department_row(text: str, fallback: str, section: str, catalogue: Catalogue) -> dict:
     """A department task line: "Phòng X: task" (or "X | task" in a Word table).
 
-    >>> from ntm_analysis.catalogue import load_catalogue
+    >>> from ntm_analysis.criteria.catalogue import load_catalogue
     >>> r = department_row("Phòng Y tế huyện: Hướng dẫn…", "", "III.2", load_catalogue())
     >>> r["department"], r["task"]
     ('Phòng Y tế huyện', 'Hướng dẫn…')

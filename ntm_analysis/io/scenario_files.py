@@ -100,3 +100,28 @@ def scenario_to_yaml(scenario: Scenario) -> str:
 def save_scenario(scenario: Scenario, path: Path | str) -> Path:
     """Write the scenario as YAML atomically (never under ``data/raw``)."""
     return write_text(path, scenario_to_yaml(scenario))
+
+
+def scenario_path(written: str, folder: Path | str | None = None) -> Path:
+    """A scenario file path inside ``folder`` (default ``data/scenarios``), from what a
+    user typed: a bare name gets ``.yaml``; anything outside the folder, or another
+    suffix, is refused (the dashboard must not write or read other files).
+
+    >>> scenario_path("thu", "/tmp/sc").as_posix()
+    '/tmp/sc/thu.yaml'
+    """
+    from .. import config
+
+    folder = Path(folder or config.SCENARIOS_DIR).resolve()
+    text = (written or "").strip()
+    if not text:
+        raise UserError("cần tên tệp kịch bản, vd. kich_ban_1.yaml", 2)
+    p = Path(text)
+    if p.suffix == "":
+        p = p.with_suffix(".yaml")
+    if p.suffix.lower() not in (".yaml", ".yml"):
+        raise UserError(f"{text}: tệp kịch bản phải có đuôi .yaml", 2)
+    target = (p if p.is_absolute() else folder / p.name if len(p.parts) == 1 else config.ROOT / p).resolve()
+    if target.parent != folder:
+        raise UserError(f"{text}: chỉ lưu và mở kịch bản trong thư mục {folder}", 2)
+    return target

@@ -38,8 +38,8 @@ class Problem:
     params: tuple = ()
 
 
-def problem(severity: str, code: str, column: str, value: Any, key: str = "", **params: Any) -> Problem:
-    return Problem(severity, code, column, value, key or code, tuple(params.items()))
+def problem(severity: str, code: str, column: str, cell: Any, key: str = "", **params: Any) -> Problem:
+    return Problem(severity, code, column, cell, key or code, tuple(params.items()))
 
 
 def _missing(v: Any) -> bool:
@@ -70,13 +70,13 @@ class Context:
         self.found: list[Finding] = []
 
     # ------------------------------------------------------------------ findings
-    def add(self, severity: str, code: str, sheet: Sheet, row: Any, column: str, value: Any,
+    def add(self, severity: str, code: str, sheet: Sheet, at_row: Any, column: str, cell: Any,
             key: str = "", about: str = "", **params: Any) -> None:
         """A finding at (sheet, row, column); ``about``: the commune it concerns (default:
         the ``commune`` parameter of the message)."""
         header = sheet.column(column).header if column in sheet.keys else column
         self.found.append(Finding(severity, code, key or code, params, self.file, sheet.name,
-                                  None if row is None else int(row), header, cell_text(value),
+                                  None if at_row is None else int(at_row), header, cell_text(cell),
                                   about or str(params.get("commune", ""))))
 
     def place(self, sheet: Sheet, row: Any, problems: Iterable[Problem]) -> None:

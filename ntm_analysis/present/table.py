@@ -54,8 +54,9 @@ def printable(df: pd.DataFrame, plan=None) -> pd.DataFrame:
         elif isinstance(dtype, pd.Int64Dtype):
             out[col] = (s.astype("int64") if s.notna().all() else
                         pd.array([None if pd.isna(v) else int(v) for v in s], dtype=object))
-        elif dtype == object and len(s) and any(isinstance(v, tuple) for v in s):
-            out[col] = pd.array([_join(v) if isinstance(v, tuple) else v for v in s], dtype="str")
+        elif dtype == object and len(s):
+            out[col] = pd.array([_join(v) if isinstance(v, tuple) else str(v) if isinstance(v, pd.Period) else v
+                                 for v in s], dtype=object)
     return out
 
 

@@ -7,8 +7,8 @@ what the scenario changed in the plan.
 >>> r = run_scenario(load_plan(), s)
 >>> r["comparison"].set_index("commune").loc["Hưng Đạo", ["status_baseline", "status_scenario"]].tolist()
 ['on_track', 'at_risk']
->>> diff_edits(load_plan(), r["plan"])[["commune", "change", "baseline", "scenario"]].values.tolist()
-[['Hưng Đạo', 'due', '2023Q4', '2024Q1']]
+>>> [str(v) for v in diff_edits(load_plan(), r["plan"]).iloc[0][["commune", "change", "baseline", "scenario"]]]
+['Hưng Đạo', 'due', '2023Q2', '2024Q1']
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.run import analyse
-from ..core.quarters import NAT, code_text, to_ordinals
+from ..core.quarters import NAT, to_ordinals
 from ..core.vocab import Change
 from ..tables.plan import Plan
 from .apply import apply_scenario
@@ -60,8 +60,9 @@ def compare(baseline_projection: pd.DataFrame, scenario_projection: pd.DataFrame
     return out[COMPARE_COLUMNS]
 
 
-def _text(ordinal_: int) -> str:
-    return "" if ordinal_ == NAT else code_text(int(ordinal_))
+def _text(ordinal_: int) -> pd.Period | str:
+    """A quarter of a change ("" when there is none)."""
+    return "" if ordinal_ == NAT else pd.Period(ordinal=int(ordinal_), freq="Q-DEC")
 
 
 def _param_text(v: object) -> str:
@@ -76,7 +77,7 @@ def diff_edits(baseline: Plan, scenario_plan: Plan, baseline_params: Mapping | N
                scenario_params: Mapping | None = None) -> pd.DataFrame:
     """What a scenario changed, read from the two plans (not from the edits): ``commune_id,
     commune, criterion_code, criterion, change`` (a :class:`~ntm_analysis.core.vocab.Change`),
-    ``baseline, scenario`` (values as text: quarters like ``2023Q3``, "" for none)."""
+    ``baseline, scenario`` (a quarter for a deadline change, else text; "" for none)."""
     cat = baseline.catalogue
     rows: list[tuple] = []
 
@@ -120,7 +121,7 @@ def diff_edits(baseline: Plan, scenario_plan: Plan, baseline_params: Mapping | N
     out = out.assign(_c=out["commune_id"].map(order).fillna(-1),
                      _k=out["criterion_code"].map(lambda c: cat.order(c) if c in cat.codes else -1))
     out = out.sort_values(["_c", "_k"], kind="stable").drop(columns=["_c", "_k"]).reset_index(drop=True)
-    return out.astype({c: "str" for c in CHANGE_COLUMNS})
+    return out.astype({c: "str" for c in CHANGE_COLUMNS if c not in ("baseline", "scenario")})
 
 
 def run_scenario(plan: Plan, scenario: Scenario, review_lag: int = 0, as_of: object = None,

@@ -11,7 +11,7 @@ column data; :func:`check` says what breaks it.
 >>> list(df.dtypes.astype(str))
 ['str', 'str', 'str', 'period[Q-DEC]', 'str', 'str']
 >>> check("completions", df.assign(done="2023Q2"))
-["completions.done: dtype str, expected period[Q-DEC]"]
+['completions.done: dtype str, expected period[Q-DEC]']
 """
 from __future__ import annotations
 

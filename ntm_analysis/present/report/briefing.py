@@ -1,0 +1,262 @@
+"""What the briefing pack shows, computed once from one shared analysis: the tables, a
+one-line finding per chart, the headline numbers. No file is read or written here.
+
+>>> from ntm_analysis import load_plan
+>>> b = prepare(load_plan())
+>>> b.findings["blocking"]
+'Tiêu chí 13 (Tổ chức sản xuất và phát triển kinh tế nông thôn) chặn nhiều xã nhất: 9/13 xã.'
+>>> prepare(load_plan(), lang="en").findings["blocking"]
+'Criterion 13 (Production organisation and rural economy) blocks the most communes: 9 of 13.'
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from ...analysis import (gaps_by_commune, gaps_by_criterion, matrix_cells, ocop_summary, ocop_totals, quality,
+                         workload)
+from ...analysis.run import Analysis, analyse
+from ...core.quarters import format_quarter
+from ...core.vocab import Cell, Severity, Status
+from ...i18n import check_lang, has, join_names, t
+from ...scenario.compare import diff_edits, run_scenario
+from ...scenario.model import Scenario
+from ...tables.plan import Plan
+
+CHARTS = ("matrix", "blocking", "communes", "ocop", "workload", "projection")
+#: table key -> the columns the workbook and the summary show, in order
+COLUMNS: dict[str, list[str]] = {
+    "gaps_by_criterion": ["criterion_code", "criterion", "requirement", "department", "communes", "commune_names"],
+    "gaps_by_commune": ["commune", "target_level", "met", "missing", "total", "share_done", "model_missing",
+                        "done", "missing_codes"],
+    "ocop": ["commune", "ocop_status", "products", "target_stars", "ocop_gap", "ocop_due", "ocop_due_source",
+             "waiting", "waiting_due", "waiting_effective_due", "conflict"],
+    "workload_quarter": ["quarter", "gaps", "firm", "inferred", "done", "open", "share_done", "overdue"],
+    "workload_department": ["department", "quarter", "gaps", "firm", "inferred", "done", "open", "share_done",
+                            "overdue"],
+    "projection": ["commune", "plan_section", "target_level", "target_year", "original_target_year",
+                   "slip_years", "gaps", "undated", "overdue", "finish", "recognition", "status",
+                   "unlisted_model"],
+    "quality": ["severity", "code", "commune", "criterion_code", "message", "written_as", "sheet", "row"],
+    "scenario_comparison": ["commune", "gaps_baseline", "gaps_scenario", "finish_baseline", "finish_scenario",
+                            "recognition_baseline", "recognition_scenario", "status_baseline",
+                            "status_scenario", "changed"],
+    "scenario_changes": ["commune", "criterion_code", "criterion", "change", "baseline", "scenario"],
+}
+
+
+@dataclass
+class Briefing:
+    """Everything the pack shows: the shared analysis, the tables (analysis keys), a
+    finding and a title per chart, and the scenario's results when one is given."""
+
+    plan: Plan
+    run: Analysis
+    lang: str = "vi"
+    as_of: pd.Timestamp | None = None
+    review_lag: int = 0
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    findings: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    scenario: dict[str, Any] | None = None
+
+    @property
+    def chart_keys(self) -> list[str]:
+        return list(CHARTS) + (["scenario"] if self.scenario is not None else [])
+
+    @property
+    def propagated(self) -> pd.DataFrame:
+        return self.run.propagated
+
+
+def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenario | None = None,
+            review_lag: int = 0) -> Briefing:
+    """Run every analysis once (one shared :class:`Analysis`) and compute the findings."""
+    check_lang(lang)
+    as_of = None if as_of is None else pd.Timestamp(as_of)
+    run = analyse(plan, as_of)
+    proj = run.projection(review_lag)
+    tables = {
+        "matrix": matrix_cells(run),
+        "gaps_by_criterion": gaps_by_criterion(run),
+        "gaps_by_commune": gaps_by_commune(run),
+        "ocop": ocop_summary(run),
+        "ocop_totals": ocop_totals(run),
+        "workload_quarter": workload(run, by="quarter"),
+        "workload_department": workload(run, by="department"),
+        "projection": proj,
+        "quality": quality(run, review_lag=review_lag, lang=lang),
+    }
+    b = Briefing(plan=plan, run=run, lang=lang, as_of=as_of, review_lag=review_lag, tables=tables)
+    if scenario is not None:
+        result = run_scenario(plan, scenario, review_lag=review_lag, as_of=as_of, baseline_projection=proj)
+        changes = diff_edits(plan, result["plan"], result["baseline_params"], result["params"])
+        b.scenario = {"name": scenario.name, "note": scenario.note, **result, "changes": changes}
+        tables["scenario_comparison"] = result["comparison"]
+        tables["scenario_changes"] = changes
+    for key in b.chart_keys:
+        b.findings[key] = FINDINGS[key](b)
+        b.titles[key] = t(f"chart.{key}_title", lang)
+    b.findings["quality"] = _quality(b)
+    return b
+
+
+# ------------------------------------------------------------------- findings
+def _names(b: Briefing, names: list[str]) -> str:
+    return join_names(names, b.lang)
+
+
+def _date(b: Briefing) -> str:
+    return b.as_of.strftime("%d/%m/%Y")
+
+
+def _matrix(b: Briefing) -> str:
+    cells = b.tables["matrix"]
+    open_ = cells.loc[cells["status"].isin([Cell.DUE, Cell.UNDATED])]
+    text = t("finding.matrix", b.lang, n=open_["commune_id"].nunique(), total=len(b.plan.communes), open=len(open_),
+             undated=int((open_["status"] == Cell.UNDATED).sum()),
+             inferred=int(((open_["status"] == Cell.DUE) & ~open_["firm"]).sum()))
+    if b.as_of is not None:
+        return text + t("finding.matrix_overdue", b.lang, late=int(cells["overdue"].sum()), date=_date(b))
+    return text + t("word.period", b.lang)
+
+
+def _blocking(b: Briefing) -> str:
+    df = b.tables["gaps_by_criterion"]
+    if df.empty:
+        return t("finding.none_blocking", b.lang)
+    top = df.loc[df["communes"] == df["communes"].iloc[0]]
+    cat = b.plan.catalogue
+    names = [f"{c} ({cat.name(c, b.lang) if c in cat.codes else c})" for c in top["criterion_code"]]
+    key = "finding.blocking" if len(names) == 1 else "finding.blocking_many"
+    return t(key, b.lang, names=_names(b, names), n=int(top["communes"].iloc[0]), total=len(b.plan.communes))
+
+
+def _communes(b: Briefing) -> str:
+    df = b.tables["gaps_by_commune"]
+    left = df["missing"] + df["model_missing"]
+    ready = df.loc[left == 0, "commune"].tolist()
+    text = t("finding.ready", b.lang, n=len(ready)) + (t("finding.ready_names", b.lang, names=_names(b, ready))
+                                                        if ready else "")
+    if left.max() > 0:
+        most = df.loc[left == left.max(), "commune"].tolist()
+        return text + t("finding.most_missing", b.lang, names=_names(b, most), n=int(left.max()))
+    return text + t("word.period", b.lang)
+
+
+def _ocop(b: Briefing) -> str:
+    tot = b.tables["ocop_totals"].set_index("measure")["value"]
+    s = b.tables["ocop"]
+    conflicts = s.loc[s["conflict"], "commune"].tolist()
+    text = t("finding.ocop", b.lang, n=int(tot["communes_without_ocop_product"]),
+             waiting=int(tot["gaps_waiting_on_ocop"]), communes=int(s["waiting"].map(len).gt(0).sum()))
+    return text + (t("finding.ocop_conflict", b.lang, names=_names(b, conflicts)) if conflicts
+                   else t("word.period", b.lang))
+
+
+def _workload(b: Briefing) -> str:
+    q = b.tables["workload_quarter"]
+    dated = q.loc[q["quarter"].notna()]
+    undated = int(q.loc[q["quarter"].isna(), "gaps"].sum())
+    if dated.empty:
+        return t("finding.no_deadlines", b.lang, n=undated)
+    peak = dated.loc[dated["gaps"].idxmax()]
+    d = b.tables["workload_department"]
+    dq = d.loc[d["quarter"] == peak["quarter"]].sort_values(["gaps", "department"], ascending=[False, True],
+                                                           kind="stable")
+    lead = dq.iloc[0]
+    return t("finding.workload", b.lang, quarter=format_quarter(peak["quarter"], b.lang), n=int(peak["gaps"]),
+             inferred=int(peak["inferred"]), department=lead["department"], m=int(lead["gaps"]), undated=undated)
+
+
+def _projection(b: Briefing) -> str:
+    p = b.tables["projection"]
+    count = p["status"].value_counts()
+    years = "/".join(str(y) for y in sorted(set(int(y) for y in p["target_year"].dropna())))
+    ok = int(count.get(Status.ON_TRACK, 0)) + int(count.get(Status.READY, 0))
+    text = t("finding.projection", b.lang, ok=ok, total=len(p), year=years)
+    risk = p.loc[p["status"] == Status.AT_RISK, "commune"].tolist()
+    unsched = p.loc[p["status"] == Status.UNSCHEDULED, "commune"].tolist()
+    if risk:
+        text += t("finding.at_risk", b.lang, n=len(risk), names=_names(b, risk))
+    if unsched:
+        text += t("finding.unscheduled", b.lang, n=len(unsched), names=_names(b, unsched))
+    return text + t("word.period", b.lang)
+
+
+def _scenario(b: Briefing) -> str:
+    comp = b.scenario["comparison"]
+    changed = comp.loc[comp["changed"], "commune"].tolist()
+    worse = comp.loc[(comp["status_baseline"] != comp["status_scenario"])
+                     & comp["status_scenario"].isin([Status.AT_RISK, Status.UNSCHEDULED]), "commune"].tolist()
+    text = t("finding.scenario", b.lang, name=b.scenario["name"], n=len(changed), total=len(comp))
+    return text + (t("finding.scenario_worse", b.lang, n=len(worse), names=_names(b, worse)) if worse
+                   else t("word.period", b.lang))
+
+
+def _quality(b: Briefing) -> str:
+    q = b.tables["quality"]
+    if q.empty:
+        return t("report.quality_none", b.lang)
+    n = q["severity"].value_counts()
+    e = t("report.quality_errors", b.lang, n=int(n[Severity.ERROR])) if n.get(Severity.ERROR, 0) else ""
+    return t("report.quality_finding", b.lang, n=len(q), w=int(n.get(Severity.WARNING, 0)),
+             i=int(n.get(Severity.INFO, 0)), e=e)
+
+
+FINDINGS: dict[str, Callable[[Briefing], str]] = {
+    "matrix": _matrix, "blocking": _blocking, "communes": _communes, "ocop": _ocop, "workload": _workload,
+    "projection": _projection, "scenario": _scenario,
+}
+
+
+# ------------------------------------------------------------------- summaries
+def quality_kinds(b: Briefing) -> pd.DataFrame:
+    """Data-quality findings grouped by kind: ``severity, kind, count, communes``
+    (errors first, then most frequent), for the slide and the summary."""
+    q = b.tables["quality"]
+    rows = []
+    for code, g in q.groupby("code", sort=False):
+        kind = t(f"kind.{code}", b.lang) if has(f"kind.{code}") else code
+        communes = list(dict.fromkeys(c for c in g["commune"] if c))
+        rows.append({"severity": g["severity"].iloc[0], "kind": kind, "count": len(g),
+                     "communes": ", ".join(communes), "_o": Severity(g["severity"].iloc[0]).rank})
+    out = pd.DataFrame(rows, columns=["severity", "kind", "count", "communes", "_o"])
+    return out.sort_values(["_o", "count"], ascending=[True, False], kind="stable").drop(columns="_o") \
+        .reset_index(drop=True)
+
+
+def headline(b: Briefing) -> list[tuple[str, int]]:
+    """A few headline numbers (label, value), computed from the tables."""
+    by_commune = b.tables["gaps_by_commune"]
+    return [
+        (t("report.communes", b.lang), len(b.plan.communes)),
+        (t("report.open_gaps", b.lang), int(by_commune["missing"].sum())),
+        (t("report.model_gaps", b.lang), int(by_commune["model_missing"].sum())),
+        (t("report.undated", b.lang), int((b.tables["matrix"]["status"] == Cell.UNDATED).sum())),
+        (t("report.quality_count", b.lang), len(b.tables["quality"])),
+    ]
+
+
+def meta_rows(b: Briefing, generated: _dt.datetime | None) -> list[tuple[str, Any]]:
+    """(label, value) rows describing the plan and the run, for the summary sheet."""
+    m, lang = b.plan.meta, b.lang
+    rows: list[tuple[str, Any]] = [
+        (t("report.district_label", lang), f"{m.get('district', '')}" + (f", {m['province']}" if m.get("province")
+                                                                          else "")),
+        (t("report.plan", lang), m.get("plan_title", "")),
+        (t("report.as_of_label", lang), b.as_of.date() if b.as_of is not None else t("word.none", lang)),
+        (t("report.review_lag", lang), b.review_lag),
+    ]
+    if b.scenario is not None:
+        rows.append((t("report.scenario_label", lang), b.scenario["name"]))
+    if generated is not None:
+        rows.append((t("report.generated_label", lang), generated.replace(microsecond=0)))
+    return rows
+
+
+def sheet_name(key: str, lang: str = "vi") -> str:
+    return t(f"report.sheet.{key}", lang)

@@ -1,0 +1,71 @@
+"""The briefing pack's Markdown summary (no timestamp: identical between runs)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...core.quarters import format_quarter
+from ...i18n import header, label, t
+from ..table import _join as join_list
+from .briefing import Briefing, headline, quality_kinds
+
+
+def _cell(column: str, v: object, lang: str) -> str:
+    if isinstance(v, pd.Period):
+        v = format_quarter(v, lang)
+    elif v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
+        v = ""
+    elif isinstance(v, (bool, np.bool_)):
+        v = t("word.yes" if v else "word.no", lang)
+    elif isinstance(v, tuple):
+        v = join_list(v)
+    else:
+        v = label(column, v, lang)
+    return str(v).replace("|", "\\|")
+
+
+def md_table(df: pd.DataFrame, columns: list[str], lang: str) -> str:
+    """A Markdown table of ``columns`` with headers and coded values in words."""
+    cols = [c for c in columns if c in df.columns]
+    lines = ["| " + " | ".join(header(c, lang) for c in cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for rec in df[cols].itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(c, v, lang) for c, v in zip(cols, rec)) + " |")
+    return "\n".join(lines)
+
+
+def summary_markdown(b: Briefing, charts: dict[str, list[Path]] | None = None) -> str:
+    """The summary: findings, headline numbers, the projection, data quality, the scenario."""
+    lang, m = b.lang, b.plan.meta
+    out = [f"# {t('report.summary_title', lang)}: {m.get('plan_title', '')}", "",
+           "- " + t("report.district", lang, district=m.get("district", ""), province=m.get("province", "")),
+           "- " + (t("report.as_of", lang, date=b.as_of.strftime("%d/%m/%Y")) if b.as_of is not None
+                   else t("report.no_as_of", lang))]
+    if b.scenario is not None:
+        out.append("- " + t("report.scenario_line", lang, name=b.scenario["name"]))
+    out += ["", f"## {t('report.findings', lang)}", ""]
+    out += [f"- **{b.titles[key]}.** {b.findings[key]}" for key in b.chart_keys]
+    out.append(f"- **{t('report.quality_title', lang)}.** {b.findings['quality']}")
+    out += ["", f"## {t('report.headline', lang)}", ""]
+    out += [f"- {name}: {value}" for name, value in headline(b)]
+    out += ["", f"## {t('chart.projection_title', lang)}", ""]
+    out.append(md_table(b.tables["projection"], ["commune", "target_level", "target_year", "gaps", "finish",
+                                                 "recognition", "status"], lang))
+    kinds = quality_kinds(b)
+    if len(kinds):
+        out += ["", f"## {t('report.quality_title', lang)}", "",
+                "| " + " | ".join([header("severity", lang), t("report.kind", lang), t("report.count", lang),
+                                   t("report.where", lang)]) + " |", "|---|---|---|---|"]
+        out += [f"| {label('severity', r.severity, lang)} | {r.kind} | {r.count} | {r.communes} |"
+                for r in kinds.itertuples(index=False)]
+    if b.scenario is not None:
+        comp = b.scenario["comparison"]
+        out += ["", f"## {t('report.changes_title', lang)}", "",
+                md_table(comp.loc[comp["changed"]], ["commune", "recognition_baseline", "recognition_scenario",
+                                                     "status_baseline", "status_scenario"], lang)]
+    if charts:
+        out += ["", f"## {t('report.charts', lang)}", ""]
+        for key in b.chart_keys:
+            out += [f"![{b.titles[key]}]({charts[key][0].name})", ""]
+    return "\n".join(out).rstrip() + "\n"
