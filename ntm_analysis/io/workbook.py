@@ -4,6 +4,7 @@ The same writer makes the empty template (``ntm template``), the workbook the
 extractor produces (``ntm extract``) and the embedded 2023 plan, so that all three
 have one layout: Vietnamese headers, frozen header row, filters, widths, and
 drop-down lists (data validation) for communes, criteria, status and quarters.
+It writes with XlsxWriter in one pass (a 10,000-commune plan in seconds).
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "mau.xlsx"
@@ -15,25 +16,26 @@ drop-down lists (data validation) for communes, criteria, status and quarters.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from xlsxwriter.utility import xl_col_to_name
 
 from ..core.names import fold, nfc
+from ..core.vocab import Cell
 from ..criteria.catalogue import Catalogue, load_catalogue
-from ..tables.schema import INFO_KEYS, LEVEL_WORDS, SHEETS, Sheet
+from ..tables.schema import INFO_KEYS, LEVEL_TEXT, LEVEL_WORDS, OCOP_TEXT, REQUIREMENT_TEXT, SHEETS, Sheet
 from .files import atomic_path
+from .xlsx_write import Formats, new_workbook, set_width, write_value
 
 LISTS_SHEET = "Danh mục"
 MET, MISSING, NA = "Đạt", "Chưa đạt", "-"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-MET_FILL = PatternFill("solid", fgColor="C6EFCE")
-MISSING_FILL = PatternFill("solid", fgColor="FFC7CE")
-MAX_ROWS = 2000  # rows covered by drop-down lists in the template
+HEADER_FILL = "DDEBF7"
+MET_FILL = "C6EFCE"
+MISSING_FILL = "FFC7CE"
+MAX_ROWS = 2000  # rows covered by drop-down lists in the template (more when the data has more)
+SPARE_ROWS = 500  # rows with drop-down lists below the data, for what a user adds
 QUARTER_YEARS = range(2020, 2031)
 
 
@@ -42,9 +44,30 @@ def matrix_headers(catalogue: Catalogue) -> list[str]:
     return [catalogue.label(c) for c in catalogue.criterion_codes + catalogue.model_codes]
 
 
+def _column(df: pd.DataFrame, key: str) -> list:
+    return df[key].tolist() if key in df.columns else [None] * len(df)
+
+
+def _distinct(values: Iterable, fn: Callable[[Any], Any]) -> list:
+    """``[fn(v) for v in values]``, calling ``fn`` once per distinct value."""
+    memo: dict = {}
+    out = []
+    for v in values:
+        try:
+            r = memo[v]
+        except KeyError:
+            r = memo[v] = fn(v)
+        except TypeError:  # unhashable: no memo
+            r = fn(v)
+        out.append(r)
+    return out
+
+
 def derive_matrix(communes: pd.DataFrame, items: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """The commune × criterion matrix implied by the items: 'Chưa đạt' where an item names
-    the criterion, 'Đạt' elsewhere, '-' for model requirements of non-model communes.
+    the criterion, 'Đạt' elsewhere, '-' for model requirements of non-model communes. The
+    cells come from the one status-matrix builder (:mod:`ntm_analysis.analysis.matrix`);
+    each distinct criterion as written is matched once, however many rows repeat it.
 
     >>> cat = load_catalogue()
     >>> c = pd.DataFrame({"commune": ["A"], "target_level": ["nâng cao"]})
@@ -53,50 +76,38 @@ def derive_matrix(communes: pd.DataFrame, items: pd.DataFrame, catalogue: Catalo
     >>> m.loc[0, "14. Y tế"], m.loc[0, "1. Quy hoạch"], m.loc[0, "KM3 Mô hình thôn thông minh"]
     ('Chưa đạt', 'Đạt', '-')
     """
-    missing: set[tuple[str, str]] = set()
-    for r in items.to_dict("records"):
-        written = nfc(r.get("criterion")) or nfc(r.get("criterion_written"))
+    from ..analysis.matrix import build_cells
+
+    codes = catalogue.criterion_codes + catalogue.model_codes
+    headers = matrix_headers(catalogue)
+    if not len(communes):
+        return pd.DataFrame([], columns=["commune", *headers])
+
+    def codes_of(pair: tuple) -> tuple[str, ...]:
+        written = nfc(pair[0]) or nfc(pair[1])
         names = [w for w in written.split(";") if w.strip()] if ";" in written else [written]
-        for name in names:
-            for code in catalogue.match(name).codes:
-                missing.add((nfc(r["commune"]), code))
-    rows = []
-    for c in communes.to_dict("records"):
-        name = nfc(c["commune"])
-        is_model = LEVEL_WORDS.get(fold(c.get("target_level"))) == "kieu_mau"
-        row = {"commune": name}
-        for code in catalogue.criterion_codes + catalogue.model_codes:
-            if catalogue.is_model(code) and not is_model:
-                row[catalogue.label(code)] = NA
-            else:
-                row[catalogue.label(code)] = MISSING if (name, code) in missing else MET
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["commune", *matrix_headers(catalogue)])
+        return tuple(code for name in names for code in catalogue.match(name).codes)
 
-
-def _write_table(ws, sheet: Sheet, df: pd.DataFrame | None, extra_headers: list[str] | None = None) -> None:
-    headers = sheet.headers + (extra_headers or [])
-    keys = [c.key for c in sheet.columns] + (extra_headers or [])
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if df is not None:
-        for rec in df.to_dict("records"):
-            ws.append([_excel_value(rec.get(k)) for k in keys])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula stays text
-    widths = [c.width for c in sheet.columns] + [14] * len(extra_headers or [])
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "B2" if sheet.key == "matrix" else "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(ws.max_row, 2)}"
+    item_communes = _distinct(_column(items, "commune"), nfc)
+    item_codes = _distinct(zip(_column(items, "criterion"), _column(items, "criterion_written")), codes_of)
+    listed = sorted({(name, code) for name, found in zip(item_communes, item_codes) for code in found})
+    names = _distinct(communes["commune"].tolist(), nfc)
+    levels = _distinct(_column(communes, "target_level"), lambda v: LEVEL_WORDS.get(fold(v), ""))
+    cells = build_cells(
+        catalogue,
+        pd.DataFrame({"commune_id": names, "commune": names, "target_level": levels}),
+        pd.DataFrame({"commune_id": [n for n, _ in listed], "criterion_code": [c for _, c in listed],
+                      "due": pd.array([None] * len(listed), dtype="period[Q-DEC]"), "due_source": ""}),
+        codes)
+    words = {Cell.MET: MET, Cell.NA: NA}
+    grid = np.array([words.get(s, MISSING) for s in cells["status"]], dtype=object).reshape(len(names), len(codes))
+    data = {"commune": names}
+    data.update({h: grid[:, j].tolist() for j, h in enumerate(headers)})
+    return pd.DataFrame(data, columns=["commune", *headers])
 
 
 def _excel_value(v: object) -> object:
-    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+    if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
         return None
     if isinstance(v, pd.Period):
         return str(v)
@@ -105,35 +116,76 @@ def _excel_value(v: object) -> object:
     return v
 
 
-def _lists_sheet(wb: Workbook, catalogue: Catalogue) -> dict[str, str]:
-    ws = wb.create_sheet(LISTS_SHEET)
-    lists = {
-        "criteria": [catalogue.name(c) for c in catalogue.criterion_codes + catalogue.model_codes],
-        "status": [MET, MISSING, NA],
-        "quarters": [f"{y}Q{q}" for y in QUARTER_YEARS for q in range(1, 5)],
-        "levels": ["nâng cao", "kiểu mẫu"],
-        "ocop": ["chưa có", "đã chọn", "đã chứng nhận"],
-        "requirement": ["tiêu chí", "kiểu mẫu"],
-        "yesno": ["có", "không"],
-    }
-    refs = {}
-    for col, (key, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(col)
-        ws.cell(row=1, column=col, value=key)
-        for row, value in enumerate(values, start=2):
-            ws.cell(row=row, column=col, value=value)
-        refs[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
-    ws.sheet_state = "hidden"
-    return refs
+class _Writer:
+    """One workbook being written: its formats and the list ranges of the 'Danh mục' sheet."""
 
+    def __init__(self, path: Path, rows: int = MAX_ROWS):
+        self.rows = rows  # the last row with drop-down lists
+        self.wb = new_workbook(path)
+        self.fmt = Formats(self.wb)
+        self.header = self.fmt.fill(HEADER_FILL, bold=True, text_wrap=True, valign="top")
 
-def _validate(ws, formula: str, col: int, title: str, allow_blank: bool = True) -> None:
-    dv = DataValidation(type="list", formula1=formula, allow_blank=allow_blank, showErrorMessage=True)
-    dv.error = f"Chọn một giá trị trong danh sách ({title})."
-    dv.errorTitle = "Giá trị không hợp lệ"
-    letter = get_column_letter(col)
-    dv.add(f"{letter}2:{letter}{MAX_ROWS}")
-    ws.add_data_validation(dv)
+    def table(self, ws, sheet: Sheet, df: pd.DataFrame | None, extra_headers: list[str] | None = None,
+              cell_format: Callable[[object], Any] | None = None) -> None:
+        """Header row, rows of ``df`` (columns = schema keys), widths, frozen pane, filter.
+        ``cell_format(value)`` gives a format for the cells after the first column."""
+        headers = sheet.headers + (extra_headers or [])
+        keys = [c.key for c in sheet.columns] + (extra_headers or [])
+        for j, h in enumerate(headers):
+            ws.write_string(0, j, h, self.header)
+        n = 0 if df is None else len(df)
+        if n:
+            columns = [[_excel_value(v) for v in _column(df, k)] for k in keys]
+            fmt = self.fmt
+            for i, row in enumerate(zip(*columns), start=1):
+                for j, v in enumerate(row):
+                    if v is not None:
+                        write_value(ws, i, j, v, fmt, cell_format(v) if cell_format is not None and j else None)
+        widths = [c.width for c in sheet.columns] + [14] * len(extra_headers or [])
+        for j, w in enumerate(widths):
+            set_width(ws, j, w)
+        ws.freeze_panes(1, 1 if sheet.key == "matrix" else 0)
+        ws.autofilter(0, 0, max(n, 1), len(headers) - 1)  # as far as the last row, blank or not
+
+    def validate(self, ws, formula: str, col: int, title: str, allow_blank: bool = True) -> None:
+        """A drop-down list on rows 2…``self.rows`` of column ``col`` (1-based, as in Excel)."""
+        ws.data_validation(1, col - 1, self.rows - 1, col - 1, {
+            "validate": "list",
+            "source": "=" + formula,
+            "ignore_blank": allow_blank,
+            "show_input": False,
+            "show_error": True,
+            "error_title": "Giá trị không hợp lệ",
+            "error_message": f"Chọn một giá trị trong danh sách ({title}).",
+        })
+
+    @staticmethod
+    def lists(catalogue: Catalogue) -> dict[str, list[str]]:
+        return {
+            "criteria": [catalogue.name(c) for c in catalogue.criterion_codes + catalogue.model_codes],
+            "status": [MET, MISSING, NA],
+            "quarters": [f"{y}Q{q}" for y in QUARTER_YEARS for q in range(1, 5)],
+            "levels": list(LEVEL_TEXT.values()),
+            "ocop": list(OCOP_TEXT.values()),
+            "requirement": list(REQUIREMENT_TEXT.values()),
+            "yesno": ["có", "không"],
+        }
+
+    @staticmethod
+    def list_refs(lists: dict[str, list[str]]) -> dict[str, str]:
+        refs = {}
+        for col, (key, values) in enumerate(lists.items()):
+            letter = xl_col_to_name(col)
+            refs[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+        return refs
+
+    def lists_sheet(self, lists: dict[str, list[str]]) -> None:
+        ws = self.wb.add_worksheet(LISTS_SHEET)
+        for col, (key, values) in enumerate(lists.items()):
+            ws.write_string(0, col, key)
+            for row, value in enumerate(values, start=1):
+                ws.write_string(row, col, value)
+        ws.hide()
 
 
 def write_workbook(
@@ -144,64 +196,59 @@ def write_workbook(
 ) -> Path:
     """Write a plan workbook atomically.
 
-    ``tables`` maps sheet keys of :data:`~ntm_analysis.schema.SHEETS` to DataFrames
+    ``tables`` maps sheet keys of :data:`~ntm_analysis.tables.schema.SHEETS` to DataFrames
     whose columns are the schema's column keys; a missing table gives an empty
     sheet. The matrix is derived from ``communes`` and ``items`` unless given.
+    Text is always written as text, also when it looks like a formula.
     """
     meta = dict(meta or {})
     catalogue = load_catalogue(catalogue_id or str(meta.get("catalogue") or "nang_cao_2021_2025"))
     meta.setdefault("catalogue", catalogue.id)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEETS["info"].name
-    _write_table(ws, SHEETS["info"], pd.DataFrame(
-        [{"item": label, "value": meta.get(key)} for key, label in INFO_KEYS.items()]
-    ))
-    refs = _lists_sheet(wb, catalogue)
     communes = tables.get("communes", pd.DataFrame(columns=["commune", "target_level"]))
     items = tables.get("items", pd.DataFrame(columns=["commune", "criterion_written"]))
-    commune_ref = f"'{SHEETS['communes'].name}'!$A$2:$A${MAX_ROWS}"
-    for key, sheet in SHEETS.items():
-        if key == "info":
-            continue
-        ws = wb.create_sheet(sheet.name)
-        if key == "matrix":
-            matrix = tables.get("matrix")
-            if matrix is None:
-                matrix = derive_matrix(communes, items, catalogue)
-            headers = matrix_headers(catalogue)
-            _write_table(ws, sheet, matrix, headers)
-            for col in range(2, len(headers) + 2):
-                _validate(ws, refs["status"], col, "Đạt / Chưa đạt / -")
-                ws.column_dimensions[get_column_letter(col)].width = 12
-            ws.row_dimensions[1].height = 60
-            for row in ws.iter_rows(min_row=2, min_col=2):
-                for cell in row:
-                    if cell.value == MET:
-                        cell.fill = MET_FILL
-                    elif cell.value == MISSING:
-                        cell.fill = MISSING_FILL
-            _validate(ws, commune_ref, 1, "xã trong trang Xã")
-            continue
-        _write_table(ws, sheet, tables.get(key))
-        cols = {c.key: i for i, c in enumerate(sheet.columns, start=1)}
-        if key != "communes" and "commune" in cols:
-            _validate(ws, commune_ref, cols["commune"], "xã trong trang Xã")
-        if key == "communes":
-            _validate(ws, refs["levels"], cols["target_level"], "nâng cao / kiểu mẫu")
-        if key == "items":
-            _validate(ws, refs["criteria"], cols["criterion"], "tên tiêu chí chuẩn")
-            _validate(ws, refs["quarters"], cols["due"], "quý, vd. 2023Q2")
-            _validate(ws, refs["requirement"], cols["requirement"], "tiêu chí / kiểu mẫu")
-        if key == "milestones":
-            _validate(ws, refs["quarters"], cols["due"], "quý, vd. 2023Q2")
-            _validate(ws, refs["yesno"], cols["applies_to_items"], "có / không")
-        if key == "ocop":
-            _validate(ws, refs["ocop"], cols["status"], "chưa có / đã chọn / đã chứng nhận")
-        if key == "completions":
-            _validate(ws, refs["criteria"], cols["criterion"], "tên tiêu chí chuẩn")
-    wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
+    matrix = tables.get("matrix")
+    if matrix is None:
+        matrix = derive_matrix(communes, items, catalogue)
+    lists = _Writer.lists(catalogue)
+    refs = _Writer.list_refs(lists)
+    rows = max([MAX_ROWS] + [len(df) + 1 + SPARE_ROWS for df in tables.values() if df is not None])
+    commune_ref = f"'{SHEETS['communes'].name}'!$A$2:$A${rows}"
     path = Path(path)
     with atomic_path(path, ".xlsx") as tmp:
-        wb.save(tmp)
+        w = _Writer(tmp, rows)
+        for key, sheet in SHEETS.items():
+            ws = w.wb.add_worksheet(sheet.name)
+            if key == "info":
+                w.table(ws, sheet, pd.DataFrame(
+                    {"item": list(INFO_KEYS.values()), "value": [meta.get(k) for k in INFO_KEYS]}, dtype=object))
+                continue
+            if key == "matrix":
+                headers = matrix_headers(catalogue)
+                fills = {MET: w.fmt.fill(MET_FILL), MISSING: w.fmt.fill(MISSING_FILL)}
+                w.table(ws, sheet, matrix, headers, cell_format=fills.get)
+                for col in range(2, len(headers) + 2):
+                    w.validate(ws, refs["status"], col, "Đạt / Chưa đạt / -")
+                set_width(ws, 1, 12, len(headers))
+                ws.set_row(0, 60)
+                w.validate(ws, commune_ref, 1, "xã trong trang Xã")
+                continue
+            w.table(ws, sheet, tables.get(key))
+            cols = {c.key: i for i, c in enumerate(sheet.columns, start=1)}
+            if key != "communes" and "commune" in cols:
+                w.validate(ws, commune_ref, cols["commune"], "xã trong trang Xã")
+            if key == "communes":
+                w.validate(ws, refs["levels"], cols["target_level"], "nâng cao / kiểu mẫu")
+            if key == "items":
+                w.validate(ws, refs["criteria"], cols["criterion"], "tên tiêu chí chuẩn")
+                w.validate(ws, refs["quarters"], cols["due"], "quý, vd. 2023Q2")
+                w.validate(ws, refs["requirement"], cols["requirement"], "tiêu chí / kiểu mẫu")
+            if key == "milestones":
+                w.validate(ws, refs["quarters"], cols["due"], "quý, vd. 2023Q2")
+                w.validate(ws, refs["yesno"], cols["applies_to_items"], "có / không")
+            if key == "ocop":
+                w.validate(ws, refs["ocop"], cols["status"], "chưa có / đã chọn / đã chứng nhận")
+            if key == "completions":
+                w.validate(ws, refs["criteria"], cols["criterion"], "tên tiêu chí chuẩn")
+        w.lists_sheet(lists)
+        w.wb.close()
     return path
