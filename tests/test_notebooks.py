@@ -43,23 +43,40 @@ CHECKS = {
         "assert (r['status_baseline'], r['status_scenario']) == ('unscheduled', 'on_track'), r\n"
         "assert app.chart_bytes.startswith(b'\\x89PNG')\n"
     ),
-    "05_bao_cao": "assert not HAS_REPORT or (OUT / report.FILES['workbook']).exists()\n",
+    "05_bao_cao": ("assert (OUT / report.FILES['workbook']).exists()\n"
+                   "assert set(pack['charts']) == set(pack['briefing'].chart_keys) and 'scenario' in pack['charts']\n"),
 }
+
+
+#: a cell of these notebooks takes a few seconds; a cell that waits longer has met nbclient's
+#: known hang with widgets on screen (jupyter/nbclient#312): it is cut short and run once more
+CELL_TIMEOUT = 60
+
+
+def _execute(path, tmp_path):
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError
+
+    for attempt in (1, 2):
+        nb = nbformat.read(path, as_version=4)
+        if path.stem in CHECKS:
+            nb.cells.append(nbformat.v4.new_code_cell(CHECKS[path.stem]))
+        client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}})
+        try:
+            client.execute()
+            return nb
+        except CellTimeoutError:
+            if attempt == 2:
+                raise
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes(path, tmp_path, monkeypatch):
-    from nbclient import NotebookClient
-
     monkeypatch.setenv("NTM_REPORTS", str(tmp_path / "reports"))  # the kernel inherits it
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    nb = nbformat.read(path, as_version=4)
-    if path.stem in CHECKS:
-        nb.cells.append(nbformat.v4.new_code_cell(CHECKS[path.stem]))
-    client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}})
-    client.execute()
+    nb = _execute(path, tmp_path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
