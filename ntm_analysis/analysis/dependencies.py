@@ -154,9 +154,14 @@ def _edges(run: Analysis) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     ``run.open_gaps``, and the rules they come from."""
     g = run.open_gaps
     rules = run.rules
-    key = pd.Index((g["commune_id"] + "|" + g["criterion_code"]).to_numpy(dtype=object))
-    w = key.get_indexer((rules["commune_id"] + "|" + rules["waiting"]).to_numpy(dtype=object))
-    p = key.get_indexer((rules["commune_id"] + "|" + rules["on"]).to_numpy(dtype=object))
+    # integer keys: commune position × code position (no text is joined per row)
+    codes = pd.Index(run.catalogue.codes)
+    width = len(codes) + 1
+    gc, gk = run.open_commune, K.positions(g["criterion_code"], codes)
+    key = pd.Index(np.where((gc >= 0) & (gk >= 0), gc * width + gk, -2 - np.arange(len(g))))
+    rc = K.positions(rules["commune_id"], run.commune_index)
+    w = key.get_indexer(np.where(rc >= 0, rc * width + K.positions(rules["waiting"], codes), -1))
+    p = key.get_indexer(np.where(rc >= 0, rc * width + K.positions(rules["on"], codes), -1))
     keep = np.flatnonzero((w >= 0) & (p >= 0))
     return w[keep].astype(np.int64), p[keep].astype(np.int64), rules.take(keep).reset_index(drop=True)
 

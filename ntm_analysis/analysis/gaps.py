@@ -81,15 +81,9 @@ def gaps_by_commune(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     })
 
 
-def departments(run, g: pd.DataFrame) -> pd.arrays.StringArray:
-    """Each gap's lead department; a blank one falls back to the catalogue's default."""
-    default = dict(zip(run.catalogue.criteria["code"], run.catalogue.criteria["department"]))
-    dep = g["department"].to_numpy(dtype=object)
-    blank = g["department"].str.strip().to_numpy() == ""
-    if blank.any():
-        dep = dep.copy()
-        dep[blank] = [default.get(c, "") for c in g["criterion_code"].to_numpy(dtype=object)[blank]]
-    return K.text(dep)
+def departments(run, open_only: bool = False) -> np.ndarray:
+    """Each gap's lead department (of the open gaps with ``open_only``)."""
+    return run.departments[~run.done] if open_only else run.departments
 
 
 def gaps_by_department(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
@@ -98,7 +92,7 @@ def gaps_by_department(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     run = run_of(plan_or_run, as_of)
     g = run.open_gaps
     order = np.argsort(g["criterion_order"].to_numpy(), kind="stable")
-    dep = departments(run, g).take(order)
+    dep = departments(run, open_only=True)[order]
     ids, names = K.codes(dep)
     k = len(names)
     cc = run.open_commune[order]
@@ -119,7 +113,7 @@ def gaps_by_section(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     run = run_of(plan_or_run, as_of)
     c = run.plan.communes
     k = status_counts(run)
-    ids, _ = K.codes(c["plan_section"].astype(object) + "\x00" + c["target_level"].astype(object))
+    ids, _ = K.codes(c["plan_section"].astype(object) + "\x1f" + c["target_level"].astype(object))
     m = int(ids.max()) + 1 if len(ids) else 0
     first = K.first_rows(ids)
     missing, model = k["missing"].to_numpy(), k["model_missing"].to_numpy()

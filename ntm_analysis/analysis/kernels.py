@@ -21,7 +21,9 @@ def objects(values: Any) -> np.ndarray:
         return values.to_numpy(dtype=object)
     if isinstance(values, pd.api.extensions.ExtensionArray):
         return np.asarray(values, dtype=object)
-    return np.asarray(values, dtype=object)
+    if isinstance(values, np.ndarray):
+        return values.astype(object, copy=False)
+    return np.fromiter(values, dtype=object, count=len(values))  # a tuple stays one element
 
 
 def codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -79,7 +81,9 @@ def lists(ids: np.ndarray, values: Sequence | np.ndarray, k: int, unique: bool =
 
 def filled(n: int, value: object) -> np.ndarray:
     """An object array of ``n`` times ``value`` (a tuple stays one element)."""
-    return np.fromiter((value for _ in range(n)), dtype=object, count=n)
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
 
 
 def text(values: Any) -> pd.arrays.StringArray:

@@ -114,6 +114,10 @@ def status_counts(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     (criteria that apply), ``met`` (met or done), ``missing`` (open criteria),
     ``model_missing`` (open model requirements), ``done`` (gaps the log closes)."""
     run = run_of(plan_or_run, as_of)
+    return run.memo("status_counts", lambda: _counts(run))
+
+
+def _counts(run) -> pd.DataFrame:
     plan = run.plan
     c = plan.communes
     n = len(c)

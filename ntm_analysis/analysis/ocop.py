@@ -33,6 +33,10 @@ def ocop_summary(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     latest after propagation) and ``conflict`` (a waiting gap is due before it).
     """
     run = run_of(plan_or_run, as_of)
+    return run.memo("ocop_summary", lambda: _summary(run))
+
+
+def _summary(run) -> pd.DataFrame:
     st = run.ocop_status
     n = len(st)
     prop = run.propagated

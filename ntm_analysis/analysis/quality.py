@@ -29,12 +29,12 @@ undated_gap                 info      a gap without deadline in a commune that h
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ..core.findings import Both, Criterion, When, render
+from ..core.findings import Both, Criterion, Phrase, When
 from ..core.quarters import NAT, from_ordinals, quarter_of_year, to_ordinals, year_of
 from ..core.vocab import DueSource, Level, Requirement, Severity, Status
 from ..i18n import t
@@ -46,48 +46,100 @@ COLUMNS = ["severity", "code", "commune_id", "commune", "criterion_code", "messa
 KIND_ORDER = {k: i for i, k in enumerate([
     "schedule_conflict", "dependency_cycle", "unknown_condition", "no_ocop_no_waiting_gap",
     "no_deadline", "unlisted_model_requirement", "no_slack", "model_missing_advanced", "undated_gap"])}
+FIELDS = ("commune_id", "commune", "criterion_code", "written_as", "sheet", "row")
 
 
 class _Found:
-    """Findings gathered as blocks of columns; messages rendered at the end."""
+    """Findings gathered as blocks of columns: one message template a block, its fields
+    as columns (an array, or one value for every row)."""
 
     def __init__(self) -> None:
         self.blocks: list[dict[str, Any]] = []
 
-    def add(self, n: int, severity: str, code: str, params: Sequence[dict], **cols: Any) -> None:
-        block = {"severity": severity, "code": code, "params": list(params), "n": n}
-        for c in ("commune_id", "commune", "criterion_code", "written_as", "sheet", "row"):
-            v = cols.get(c, "" if c != "row" else None)
-            block[c] = K.objects(v) if isinstance(v, (list, tuple, np.ndarray)) else K.filled(n, v)
-        self.blocks.append(block)
+    def add(self, n: int, severity: str, code: str, params: Mapping[str, Any], key: str | np.ndarray = "",
+            **fields: Any) -> None:
+        if n:
+            key = code if isinstance(key, str) and not key else key
+            self.blocks.append({"n": n, "severity": severity, "code": code, "key": key, "params": params,
+                                **{f: fields.get(f, None if f == "row" else "") for f in FIELDS}})
+
+    @staticmethod
+    def _column(value: Any, n: int) -> np.ndarray:
+        if isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.api.extensions.ExtensionArray)):
+            return K.objects(value)
+        return K.filled(n, value)
+
+    def _messages(self, b: dict[str, Any], lang: str) -> list[str]:
+        n = b["n"]
+        keys = self._column(b["key"], n)
+        params = {k: self._column(v, n) for k, v in b["params"].items()}
+        for k, v in params.items():  # phrases (quarters, names) rendered once per distinct phrase
+            values = v.tolist()
+            if any(isinstance(x, Phrase) for x in values):
+                memo: dict = {}
+                values = [memo[x] if x in memo else memo.setdefault(x, x.render(lang)) if isinstance(x, Phrase)
+                          else x for x in values]
+            params[k] = values
+        templates = {k: t(f"msg.{k}", lang) for k in set(keys.tolist())}
+        names = list(params)
+        rows = zip(*params.values()) if names else ([()] * n)
+        memo: dict = {}  # most findings of a kind share their words: format each distinct one once
+        out = []
+        for k, r in zip(keys.tolist(), rows):
+            try:
+                text = memo[(k, r)]
+            except KeyError:
+                text = memo[(k, r)] = templates[k].format(**dict(zip(names, r)))
+            except TypeError:  # an unhashable parameter
+                text = templates[k].format(**dict(zip(names, r)))
+            out.append(text)
+        return out
 
     def frame(self, run: Analysis, lang: str) -> pd.DataFrame:
         """Errors, then warnings, then notes; within each, plan order, then kind."""
         if not self.blocks:
             return pd.DataFrame({c: pd.array([], dtype="Int64" if c == "row" else "str") for c in COLUMNS})
-        col = {c: np.concatenate([b[c] if c in ("commune_id", "commune", "criterion_code", "written_as", "sheet",
-                                                "row") else K.filled(b["n"], b[c]) for b in self.blocks])
-               for c in ("severity", "code", "commune_id", "commune", "criterion_code", "written_as", "sheet", "row")}
-        messages = [t(f"msg.{b['code']}" if "key" not in p else f"msg.{p['key']}", lang,
-                      **{k: render(v, lang) for k, v in p.items() if k != "key"})
-                    for b in self.blocks for p in b["params"]]
-        rank = pd.Index(run.commune_index).get_indexer(col["commune_id"])
-        sev = np.array([Severity(s).rank for s in col["severity"].tolist()])
-        kind = np.array([KIND_ORDER.get(c, -1) for c in col["code"].tolist()])
+        col = {f: np.concatenate([self._column(b[f], b["n"]) for b in self.blocks])
+               for f in ("severity", "code", *FIELDS)}
+        messages = np.array([m for b in self.blocks for m in self._messages(b, lang)], dtype=object)
+        rank = run.commune_index.get_indexer(col["commune_id"])
+        sev = np.concatenate([np.full(b["n"], Severity(b["severity"]).rank) for b in self.blocks])
+        kind = np.concatenate([np.full(b["n"], KIND_ORDER.get(b["code"], -1)) for b in self.blocks])
         order = np.lexsort((kind, rank, sev))
-        data = {c: K.text(np.asarray(col[c], dtype=object)[order]) for c in COLUMNS if c not in ("row", "message")}
-        data["message"] = K.text(np.asarray(messages, dtype=object)[order])
+        data = {c: K.text(col[c][order]) for c in ("severity", "code", *FIELDS) if c != "row"}
+        data["message"] = K.text(messages[order])
         data["row"] = pd.array(col["row"][order].tolist(), dtype="Int64")
         return pd.DataFrame(data, columns=COLUMNS)
 
 
-def _words(detail: np.ndarray, written: np.ndarray) -> list[str]:
-    """The plan's words for gaps: the detail, prefixed by the name as written when that adds something."""
-    out = []
-    for d, w in zip(detail.tolist(), written.tolist()):
+def _words(detail: np.ndarray, written: np.ndarray) -> np.ndarray:
+    """The plan's words for gaps: the detail, prefixed by the name as written when that adds
+    something."""
+    out = np.empty(len(detail), dtype=object)
+    for i, (d, w) in enumerate(zip(detail.tolist(), written.tolist())):
         d, w = d.strip(), w.strip()
-        out.append(f"{w}: {d}" if d and w and w not in d else (d or w))
+        out[i] = f"{w}: {d}" if d and w and w not in d else (d or w)
     return out
+
+
+class _Gaps:
+    """Columns of the propagated gaps as arrays, read once."""
+
+    def __init__(self, run: Analysis):
+        p = self.frame = run.propagated
+        self.commune = K.positions(p["commune_id"], run.commune_index)
+        self.code = p["criterion_code"].to_numpy(dtype=object)
+        self.due = to_ordinals(p["due"])
+        self.eff = to_ordinals(p["effective_due"])
+        self.words = _words(p["detail"].to_numpy(dtype=object), p["written_as"].to_numpy(dtype=object))
+        self.written = p["written_as"].to_numpy(dtype=object)
+        self.source = p["due_source"].to_numpy(dtype=object)
+
+    def fields(self, rows: np.ndarray) -> dict[str, Any]:
+        p = self.frame
+        return {"commune_id": p["commune_id"].to_numpy(dtype=object)[rows],
+                "commune": p["commune"].to_numpy(dtype=object)[rows], "written_as": self.words[rows],
+                "sheet": p["sheet"].to_numpy(dtype=object)[rows], "row": p["row"].to_numpy()[rows]}
 
 
 def quality(plan_or_run, as_of: AsOf = None, review_lag: int = 0, lang: str = "vi") -> pd.DataFrame:
@@ -95,25 +147,17 @@ def quality(plan_or_run, as_of: AsOf = None, review_lag: int = 0, lang: str = "v
     run = run_of(plan_or_run, as_of)
     found = _Found()
     _loaded(found, run)
-    prop = run.propagated
-    _conflicts(found, run, prop)
-    _cycles(found, prop)
+    g = _Gaps(run)
+    _conflicts(found, g)
+    _cycles(found, g)
     _conditions(found, run)
     _no_ocop_waiting(found, run)
-    _deadlines(found, run, prop)
+    _deadlines(found, run, g)
     proj = run.projection(review_lag)
     _unlisted(found, proj)
-    _model_missing_advanced(found, run, prop)
-    _no_slack(found, run, prop, proj)
+    _model_missing_advanced(found, run, g)
+    _no_slack(found, run, g, proj)
     return found.frame(run, lang)
-
-
-def _fields(prop: pd.DataFrame, rows: np.ndarray) -> dict[str, Any]:
-    return {"commune_id": prop["commune_id"].to_numpy(dtype=object)[rows],
-            "commune": prop["commune"].to_numpy(dtype=object)[rows],
-            "written_as": _words(prop["detail"].to_numpy(dtype=object)[rows],
-                                 prop["written_as"].to_numpy(dtype=object)[rows]),
-            "sheet": prop["sheet"].to_numpy(dtype=object)[rows], "row": prop["row"].to_numpy()[rows].tolist()}
 
 
 def _loaded(found: _Found, run: Analysis) -> None:
@@ -121,48 +165,47 @@ def _loaded(found: _Found, run: Analysis) -> None:
     c = run.plan.communes
     ids = dict(zip(c["commune"].tolist()[::-1], c["commune_id"].tolist()[::-1]))  # a name's first commune
     for w in run.plan.warnings:
-        found.add(1, w.severity, w.code, [{"key": w.key or w.code, **w.params}], commune=w.commune,
+        found.add(1, w.severity, w.code, w.params, key=w.key or w.code, commune=w.commune,
                   commune_id=w.commune_id or ids.get(w.commune, ""), written_as=w.value, sheet=w.sheet, row=w.row)
 
 
-def _conflicts(found: _Found, run: Analysis, prop: pd.DataFrame) -> None:
+def _conflicts(found: _Found, g: _Gaps) -> None:
     """A waiting gap due before its prerequisite: one finding per prerequisite."""
-    rows = np.flatnonzero(prop["schedule_conflict"].to_numpy(dtype=bool))
+    p = g.frame
+    rows = np.flatnonzero(p["schedule_conflict"].to_numpy(dtype=bool))
     if not len(rows):
         return
-    key = pd.Index((prop["commune_id"] + "|" + prop["criterion_code"]).to_numpy(dtype=object))
-    eff = prop["effective_due"].array
-    at, params = [], []
-    cid, code, due = prop["commune_id"].to_numpy(dtype=object), prop["criterion_code"].to_numpy(dtype=object), \
-        prop["due"].array
-    for i in rows.tolist():
-        for other in prop["conflict_with"].iat[i]:
-            j = key.get_loc(f"{cid[i]}|{other}")
-            at.append(i)
-            params.append({"code": code[i], "due": When(due[i]), "other": other, "other_due": When(eff[j]),
-                           "effective": When(eff[i])})
+    key = pd.Index(p["gap_id"].to_numpy(dtype=object))
+    cid = p["commune_id"].to_numpy(dtype=object)
+    at, other = [], []
+    for i, codes in zip(rows.tolist(), p["conflict_with"].to_numpy(dtype=object)[rows].tolist()):
+        at += [i] * len(codes)
+        other += list(codes)
     at = np.array(at, dtype=np.int64)
-    found.add(len(at), Severity.WARNING, "schedule_conflict", params, criterion_code=code[at], **_fields(prop, at))
+    j = key.get_indexer([f"{c}|{o}" for c, o in zip(cid[at].tolist(), other)])
+    quarter = lambda o: [When(q) for q in from_ordinals(o)]  # noqa: E731
+    found.add(len(at), Severity.WARNING, "schedule_conflict",
+              {"code": g.code[at], "due": quarter(g.due[at]), "other": other, "other_due": quarter(g.eff[j]),
+               "effective": quarter(g.eff[at])}, criterion_code=g.code[at], **g.fields(at))
 
 
-def _cycles(found: _Found, prop: pd.DataFrame) -> None:
-    rows = np.flatnonzero(prop["in_cycle"].to_numpy(dtype=bool))
-    if len(rows):
-        code = prop["criterion_code"].to_numpy(dtype=object)[rows]
-        found.add(len(rows), Severity.WARNING, "dependency_cycle",
-                  [{"code": c, "waits": ", ".join(w)} for c, w in zip(code, prop["prerequisites"].iloc[rows])],
-                  criterion_code=code, **_fields(prop, rows))
+def _cycles(found: _Found, g: _Gaps) -> None:
+    rows = np.flatnonzero(g.frame["in_cycle"].to_numpy(dtype=bool))
+    waits = [", ".join(w) for w in g.frame["prerequisites"].to_numpy(dtype=object)[rows]]
+    found.add(len(rows), Severity.WARNING, "dependency_cycle", {"code": g.code[rows], "waits": waits},
+              criterion_code=g.code[rows], **g.fields(rows))
 
 
 def _conditions(found: _Found, run: Analysis) -> None:
     """Rules whose condition the catalogue does not define are not applied: say so."""
     valid = run.catalogue.condition_names()
     d = run.plan.dependencies
-    for r in d.loc[~d["when"].replace("", "always").isin(valid)].to_dict("records"):
-        found.add(1, Severity.WARNING, "unknown_condition",
-                  [{"waiting": r["waiting"], "on": r["on"], "when": r["when"], "valid": ", ".join(valid)}],
-                  commune_id=r["commune_id"], commune=r["commune"], criterion_code=r["waiting"],
-                  written_as=r["reason"])
+    bad = d.loc[~d["when"].replace("", "always").isin(valid)]
+    found.add(len(bad), Severity.WARNING, "unknown_condition",
+              {"waiting": bad["waiting"].array, "on": bad["on"].array, "when": bad["when"].array,
+               "valid": ", ".join(valid)},
+              commune_id=bad["commune_id"].array, commune=bad["commune"].array, criterion_code=bad["waiting"].array,
+              written_as=bad["reason"].array)
 
 
 def _no_ocop_waiting(found: _Found, run: Analysis) -> None:
@@ -176,84 +219,77 @@ def _no_ocop_waiting(found: _Found, run: Analysis) -> None:
     st = run.ocop_status
     without = st.loc[st["ocop_status"].isin(NO_PRODUCT), ["commune_id", "commune"]]
     g = plan.gaps
-    listed = set(g["gap_id"])
-    first = {}
-    for i, gid in enumerate(g["gap_id"].tolist()):
-        first.setdefault(gid, i)
+    gap_index = pd.Index(g["gap_id"].to_numpy(dtype=object))
+    words = _words(g["detail"].to_numpy(dtype=object), g["written_as"].to_numpy(dtype=object))
     reasons = dict(zip(zip(cat.dependencies["waiting"], cat.dependencies["on"]), cat.dependencies["reason_en"]))
     for r in rules.to_dict("records"):
         scope = without if not r["commune_id"] else without.loc[without["commune_id"] == r["commune_id"]]
-        hits = [(cid, name) for cid, name in zip(scope["commune_id"], scope["commune"])
-                if f"{cid}|{r['waiting']}" not in listed]
-        if not hits:
-            continue
-        pre = np.array([first.get(f"{cid}|{r['on']}", -1) for cid, _ in hits], dtype=np.int64)
-        words = _words(g["detail"].to_numpy(dtype=object)[np.maximum(pre, 0)],
-                       g["written_as"].to_numpy(dtype=object)[np.maximum(pre, 0)]) if len(g) else [""] * len(pre)
+        ids = scope["commune_id"].to_numpy(dtype=object)
+        hit = ~pd.Index(ids.astype(str) + f"|{r['waiting']}" if len(ids) else []).isin(gap_index)
+        ids, names = ids[hit], scope["commune"].to_numpy(dtype=object)[hit]
+        pre = gap_index.get_indexer(ids.astype(str) + f"|{r['on']}") if len(ids) else np.zeros(0, np.int64)
+        has = pre >= 0
         reason = Both(r["reason"], reasons.get((r["waiting"], r["on"]), "") if r["source"] == "catalogue" else "")
-        found.add(len(hits), Severity.WARNING, "no_ocop_no_waiting_gap",
-                  [{"waiting": r["waiting"], "name": Criterion(cat, r["waiting"], "name"), "reason": reason}] * len(hits),
-                  commune_id=[h[0] for h in hits], commune=[h[1] for h in hits], criterion_code=r["waiting"],
-                  written_as=[w if p >= 0 else "" for w, p in zip(words, pre)],
-                  sheet=[g["sheet"].iat[p] if p >= 0 else "" for p in pre],
-                  row=[int(g["row"].iat[p]) if p >= 0 else None for p in pre])
+        found.add(len(ids), Severity.WARNING, "no_ocop_no_waiting_gap",
+                  {"waiting": r["waiting"], "name": Criterion(cat, r["waiting"], "name"), "reason": reason},
+                  commune_id=ids, commune=names, criterion_code=r["waiting"],
+                  written_as=np.where(has, words[np.maximum(pre, 0)] if len(words) else "", ""),
+                  sheet=np.where(has, g["sheet"].to_numpy(dtype=object)[np.maximum(pre, 0)] if len(g) else "", ""),
+                  row=np.where(has, g["row"].to_numpy(dtype=object)[np.maximum(pre, 0)] if len(g) else None, None))
 
 
-def _deadlines(found: _Found, run: Analysis, prop: pd.DataFrame) -> None:
+def _deadlines(found: _Found, run: Analysis, g: _Gaps) -> None:
     """Communes with no deadline at all; undated gaps among dated ones."""
     n = len(run.commune_index)
-    pc = K.positions(prop["commune_id"], run.commune_index)
-    undated = to_ordinals(prop["due"]) == NAT
+    pc, undated = g.commune, g.due == NAT
     n_all = K.count(pc, n)
     none = (n_all > 0) & (K.count(pc, n, undated) == n_all)
     in_none = (pc >= 0) & none[np.maximum(pc, 0)]
-    firsts = K.first_rows(np.where(pc >= 0, K.codes(pc)[0], -1)) if len(pc) else np.zeros(0, np.int64)
-    firsts = firsts[none[pc[firsts]]] if len(firsts) else firsts
-    if len(firsts):
-        written = K.lists(np.where(in_none, pc, -1), prop["written_as"], n, unique=True)
-        groups = pc[firsts]
-        fields = _fields(prop, firsts)
-        fields["written_as"] = ["; ".join(w) for w in written[groups]]
-        found.add(len(firsts), Severity.WARNING, "no_deadline", [{"n": int(k)} for k in n_all[groups]], **fields)
+    first = np.full(n, -1, dtype=np.int64)
+    u, i = np.unique(pc[pc >= 0], return_index=True)
+    first[u] = np.flatnonzero(pc >= 0)[i]
+    groups = np.flatnonzero(none)
+    rows = first[groups]
+    written = K.lists(np.where(in_none, pc, -1), g.written, n, unique=True)
+    fields = g.fields(rows)
+    fields["written_as"] = ["; ".join(w) for w in written[groups]]
+    found.add(len(rows), Severity.WARNING, "no_deadline", {"n": n_all[groups]}, **fields)
     rows = np.flatnonzero(undated & ~in_none)
-    if len(rows):
-        code = prop["criterion_code"].to_numpy(dtype=object)[rows]
-        found.add(len(rows), Severity.INFO, "undated_gap", [{"code": c} for c in code], criterion_code=code,
-                  **_fields(prop, rows))
+    found.add(len(rows), Severity.INFO, "undated_gap", {"code": g.code[rows]}, criterion_code=g.code[rows],
+              **g.fields(rows))
 
 
 def _unlisted(found: _Found, proj: pd.DataFrame) -> None:
-    rows = np.flatnonzero(np.fromiter((len(u) > 0 for u in proj["unlisted_model"]), dtype=bool, count=len(proj)))
-    if len(rows):
-        codes = [", ".join(u) for u in proj["unlisted_model"].iloc[rows]]
-        found.add(len(rows), Severity.WARNING, "unlisted_model_requirement", [{"codes": c} for c in codes],
-                  commune_id=proj["commune_id"].to_numpy(dtype=object)[rows],
-                  commune=proj["commune"].to_numpy(dtype=object)[rows], criterion_code=codes)
+    lists = proj["unlisted_model"].to_numpy(dtype=object)
+    rows = np.flatnonzero(np.fromiter((len(u) > 0 for u in lists), dtype=bool, count=len(lists)))
+    codes = [", ".join(u) for u in lists[rows]]
+    found.add(len(rows), Severity.WARNING, "unlisted_model_requirement", {"codes": codes},
+              commune_id=proj["commune_id"].to_numpy(dtype=object)[rows],
+              commune=proj["commune"].to_numpy(dtype=object)[rows], criterion_code=codes)
 
 
-def _model_missing_advanced(found: _Found, run: Analysis, prop: pd.DataFrame) -> None:
+def _model_missing_advanced(found: _Found, run: Analysis, g: _Gaps) -> None:
     """A commune aiming at the model level that still misses criteria of the set."""
     n = len(run.commune_index)
     c = run.plan.communes
-    pc = K.positions(prop["commune_id"], run.commune_index)
+    pc = g.commune
     model = (c["target_level"] == (run.catalogue.model_level or Level.MODEL)).to_numpy()
-    adv = (pc >= 0) & model[np.maximum(pc, 0)] & (prop["requirement"] == Requirement.CRITERION).to_numpy() \
+    adv = (pc >= 0) & model[np.maximum(pc, 0)] & (g.frame["requirement"] == Requirement.CRITERION).to_numpy() \
         if len(pc) else np.zeros(0, dtype=bool)
-    rows = np.flatnonzero(adv)
-    if not len(rows):
-        return
     ids = np.where(adv, pc, -1)
-    codes = K.lists(ids, prop["criterion_code"], n, unique=True)
-    written = K.lists(ids, prop["written_as"], n, unique=True)
-    first = rows[K.first_rows(K.codes(pc[rows])[0])]
-    groups = pc[first]
-    fields = _fields(prop, first)
+    codes = K.lists(ids, g.code, n, unique=True)
+    written = K.lists(ids, g.written, n, unique=True)
+    first = np.full(n, -1, dtype=np.int64)
+    u, i = np.unique(pc[adv], return_index=True)
+    first[u] = np.flatnonzero(adv)[i]
+    groups = np.flatnonzero(first >= 0)
+    fields = g.fields(first[groups])
     fields["written_as"] = ["; ".join(w) for w in written[groups]]
-    found.add(len(first), Severity.INFO, "model_missing_advanced", [{"n": len(codes[g])} for g in groups],
-              criterion_code=[", ".join(codes[g]) for g in groups], **fields)
+    found.add(len(groups), Severity.INFO, "model_missing_advanced", {"n": [len(codes[k]) for k in groups]},
+              criterion_code=[", ".join(codes[k]) for k in groups], **fields)
 
 
-def _no_slack(found: _Found, run: Analysis, prop: pd.DataFrame, proj: pd.DataFrame) -> None:
+def _no_slack(found: _Found, run: Analysis, g: _Gaps, proj: pd.DataFrame) -> None:
     """On track, but the last gap is due in the target year's last quarter."""
     fin = to_ordinals(proj["finish"])
     target = proj["target_year"].to_numpy(dtype=float, na_value=np.nan)
@@ -262,28 +298,25 @@ def _no_slack(found: _Found, run: Analysis, prop: pd.DataFrame, proj: pd.DataFra
     if not len(tight):
         return
     n = len(run.commune_index)
-    pc = K.positions(prop["commune_id"], run.commune_index)
+    pc = g.commune
     at = np.full(n, NAT, dtype=np.int64)
     at[tight] = fin[tight]
-    eff = to_ordinals(prop["effective_due"])
-    last = np.flatnonzero((pc >= 0) & (eff != NAT) & (eff == at[np.maximum(pc, 0)]))
-    ids = np.full(len(pc), -1, dtype=np.int64)
-    ids[last] = pc[last]
-    codes = K.lists(ids, prop["criterion_code"], n)
-    source = prop["due_source"].to_numpy(dtype=object)
-    inferred = (K.count(ids, n) > 0) & (K.count(ids, n, source != DueSource.YEAR_ONLY) == 0)
-    words = K.lists(ids, _words(prop["detail"].to_numpy(dtype=object), prop["written_as"].to_numpy(dtype=object)),
-                    n)
+    last = (pc >= 0) & (g.eff != NAT) & (g.eff == at[np.maximum(pc, 0)])
+    ids = np.where(last, pc, -1)
+    codes = K.lists(ids, g.code, n)
+    words = K.lists(ids, g.words, n)
+    inferred = (K.count(ids, n) > 0) & (K.count(ids, n, g.source != DueSource.YEAR_ONLY) == 0)
     first = np.full(n, -1, dtype=np.int64)
     u, i = np.unique(pc[last], return_index=True)
-    first[u] = last[i]
-    params = [{"due": When(from_ordinals(fin[[j]])[0]), "year": int(target[j]),
-               **({"key": "no_slack_inferred"} if inferred[j] else {})} for j in tight.tolist()]
+    first[u] = np.flatnonzero(last)[i]
     f = first[tight]
-    found.add(len(tight), Severity.WARNING, "no_slack", params,
+    p = g.frame
+    found.add(len(tight), Severity.WARNING, "no_slack",
+              {"due": [When(q) for q in from_ordinals(fin[tight])], "year": target[tight].astype(np.int64)},
+              key=np.where(inferred[tight], "no_slack_inferred", "no_slack"),
               commune_id=proj["commune_id"].to_numpy(dtype=object)[tight],
               commune=proj["commune"].to_numpy(dtype=object)[tight],
-              criterion_code=[", ".join(codes[j]) for j in tight.tolist()],
-              written_as=["; ".join(words[j][:3]) for j in tight.tolist()],
-              sheet=[prop["sheet"].iat[k] if k >= 0 else "" for k in f.tolist()],
-              row=[int(prop["row"].iat[k]) if k >= 0 else None for k in f.tolist()])
+              criterion_code=[", ".join(codes[k]) for k in tight],
+              written_as=["; ".join(words[k][:3]) for k in tight],
+              sheet=np.where(f >= 0, p["sheet"].to_numpy(dtype=object)[np.maximum(f, 0)] if len(p) else "", ""),
+              row=np.where(f >= 0, p["row"].to_numpy(dtype=object)[np.maximum(f, 0)] if len(p) else None, None))

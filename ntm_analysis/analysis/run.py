@@ -44,6 +44,13 @@ class Analysis:
         self.plan = plan
         self.as_of = as_of
         self._projections: dict[int, pd.DataFrame] = {}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute):
+        """``compute()`` once for this run (a view shared by several others; never change it)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # ------------------------------------------------------------ the plan
     @property
@@ -88,6 +95,16 @@ class Analysis:
     @cached_property
     def open_commune(self) -> np.ndarray:
         return K.positions(self.open_gaps["commune_id"], self.commune_index)
+
+    @cached_property
+    def departments(self) -> np.ndarray:
+        """Each gap's lead department (object array); a blank one falls back to the
+        catalogue's default."""
+        g = self.plan.gaps
+        default = dict(zip(self.catalogue.criteria["code"], self.catalogue.criteria["department"]))
+        codes, uniq = K.codes(g["department"].to_numpy(dtype=object) + "\x1f" + g["criterion_code"].to_numpy(dtype=object))
+        names = [d if d.strip() else default.get(c, "") for d, c in (u.split("\x1f") for u in uniq.tolist())]
+        return np.array(names, dtype=object)[codes] if len(codes) else np.zeros(0, dtype=object)
 
     # ------------------------------------------------------------ dependencies
     @cached_property

@@ -53,7 +53,7 @@ def workload(plan_or_run, by: str = "quarter", as_of: AsOf = None, effective: bo
     keys: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     ids = K.codes(ords)[0]
     for col in BY[by]:
-        values = departments(run, g) if col == "department" else g[col]
+        values = departments(run) if col == "department" else g[col]
         c, u = K.codes(values)
         keys[col] = (c, u)
         ids = ids * max(len(u), 1) + c
@@ -97,6 +97,6 @@ def overdue_gaps(plan_or_run, as_of: AsOf) -> pd.DataFrame:
     due = to_ordinals(g["due"])
     late = ~run.done & (due != NAT) & (due < run.as_of.ordinal)
     out = g.loc[late, ["commune_id", "commune", "criterion_code", "criterion"]].assign(
-        department=departments(run, g.loc[late]), due=g["due"].array[late],
+        department=K.text(departments(run)[late]), due=g["due"].array[late],
         due_source=g["due_source"].array[late], quarters_late=(run.as_of.ordinal - due[late]).astype(np.int64))
     return out.reset_index(drop=True)

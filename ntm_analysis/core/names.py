@@ -50,15 +50,35 @@ def nfc(value: object) -> str:
     return text.strip()
 
 
-def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese diacritics ('đ' becomes 'd').
-
-    >>> strip_diacritics("Quốc phòng và An ninh")
-    'Quoc phong va An ninh'
-    """
+def _strip_slow(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     base = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return base.replace("đ", "d").replace("Đ", "D")
+
+
+def _base_letters() -> dict[int, str]:
+    """Latin letters with diacritics (Vietnamese ones included) → their base letter, and
+    combining marks → nothing: one table, so that stripping is a single ``translate``."""
+    table: dict[int, str] = {c: "" for c in range(0x300, 0x370)}
+    for lo, hi in ((0xC0, 0x250), (0x1E00, 0x1F00)):
+        for c in range(lo, hi):
+            base = _strip_slow(chr(c))
+            if base != chr(c):
+                table[c] = base
+    return table
+
+
+_BASE = _base_letters()
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese diacritics ('đ' becomes 'd').
+
+    >>> strip_diacritics("Quốc phòng và An ninh"), strip_diacritics("Thủy")
+    ('Quoc phong va An ninh', 'Thuy')
+    """
+    out = text.translate(_BASE)
+    return out if out.isascii() else _strip_slow(out)
 
 
 def fold(value: object) -> str:
@@ -72,11 +92,15 @@ def fold(value: object) -> str:
     return _fold_str(nfc(value))
 
 
+_FOLD = {**_BASE, **{ord(c): " " for c in "-–—_,;:/\\.()[]\"'“”‘’&+*"}}
+
+
 @lru_cache(maxsize=200_000)
 def _fold_str(value: str) -> str:
-    text = strip_diacritics(nfc(value)).lower()
-    text = _PUNCT.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
+    text = nfc(value).translate(_FOLD)  # diacritics off, punctuation to spaces
+    if not text.isascii():
+        text = _PUNCT.sub(" ", _strip_slow(text))
+    return " ".join(text.lower().split())
 
 
 @lru_cache(maxsize=200_000)
@@ -128,6 +152,17 @@ class CommuneIndex:
         for name, cid in zip(self.names, self.ids):
             self._by_key.setdefault(commune_key(name), cid)
         self._name = dict(zip(self.ids, self.names))
+
+    def exact(self, values) -> "np.ndarray":
+        """The id of each value written exactly as a commune's name (``None`` for others)."""
+        import numpy as np
+        import pandas as pd
+
+        if not hasattr(self, "_exact"):
+            self._exact = pd.Index(self.names)
+            self._exact_ids = np.array(list(self.ids) + [None], dtype=object)
+        at = self._exact.get_indexer(values) if self._exact.is_unique else np.full(len(values), -1)
+        return self._exact_ids[at]
 
     def find(self, written: object) -> str | None:
         """The id of the commune written (``None`` when the plan has none of that name)."""

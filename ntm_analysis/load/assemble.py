@@ -22,8 +22,8 @@ from ..tables import contract
 from ..tables.plan import Plan, commune_id, unit_key
 from ..tables.schema import INFO_KEYS, SHEETS
 from .context import Context
-from .readers import (GapRows, read_communes, read_completions, read_departments, read_info, read_items,
-                      read_matrix, read_milestones, read_ocop, read_quantities)
+from .readers import (concat_gaps, empty_gaps, read_communes, read_completions, read_departments, read_info,
+                      read_items, read_matrix, read_milestones, read_ocop, read_quantities)
 from .sheets import RawTable
 
 SHEET_ORDER = {s.name: i for i, s in enumerate(SHEETS.values())}
@@ -66,14 +66,14 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
     level_of = dict(zip(ids, communes["target_level"]))
     milestones, commune_due = read_milestones(ctx, tables.get("milestones"), index, names)
     plan_year = info.get("plan_year") if isinstance(info.get("plan_year"), int) else None
-    gaps, deps = GapRows(), []
+    gaps, deps = empty_gaps(), []
     if "items" in tables:
         gaps, deps = read_items(ctx, tables["items"], index, level_of, plan_year, names)
     if "matrix" in tables:
-        listed_row = dict(zip(zip(gaps.commune_id, gaps.code), gaps.row))
-        gaps.extend(read_matrix(ctx, tables["matrix"], index, level_of, set(listed_row), listed_row))
-    order = {cid: i for i, cid in enumerate(ids)}
-    gap_frame = _gap_frame(gaps, cat, commune_due, names, order)
+        listed = dict(zip((gaps["commune_id"].astype(str) + "|" + gaps["code"].astype(str)).tolist(),
+                          gaps["row"].tolist())) if len(gaps["code"]) else {}
+        gaps = concat_gaps(gaps, read_matrix(ctx, tables["matrix"], index, level_of, listed))
+    gap_frame = _gap_frame(gaps, cat, commune_due, names, ids)
     commune_frame = _commune_frame(communes, ids, info, gap_frame, commune_due)
     _count_warnings(ctx, tables["communes"], commune_frame, communes["_row"], cat)
     gap_frame = _with_commune_columns(gap_frame, commune_frame)
@@ -85,8 +85,8 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
         "milestones": contract.frame("milestones", {**milestones, "due": from_ordinals(milestones["due"])}),
         "quantities": contract.frame("quantities", read_quantities(ctx, tables.get("quantities"), index, names)),
         "departments": contract.frame("departments", read_departments(tables.get("departments"))),
-        "completions": contract.frame("completions", read_completions(ctx, tables.get("completions"), index,
-                                                                      names)),
+        "completions": contract.frame("completions", _completions(read_completions(
+            ctx, tables.get("completions"), index, names))),
         "dependencies": _dependencies(cat, deps),
     }
     found = sort_findings(ctx.found)
@@ -97,37 +97,39 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
     return plan, found
 
 
-def _gap_frame(g: GapRows, cat: Catalogue, commune_due: dict, names: dict[str, str],
-               order: dict[str, int]) -> pd.DataFrame:
+def _completions(cols: dict) -> dict:
+    return {**cols, "done": from_ordinals(cols["done"])} if len(cols["done"]) else cols
+
+
+def _gap_frame(g: dict[str, np.ndarray], cat: Catalogue, commune_due: dict, names: dict[str, str],
+               ids: list[str]) -> pd.DataFrame:
     """Gaps in plan order (commune, then catalogue order), the deadline rule applied."""
-    n = len(g)
-    own = np.asarray(g.due, dtype=np.int64)
-    own_y = np.asarray(g.year_only, dtype=bool)
-    cids = np.asarray(g.commune_id, dtype=object)
-    c_due = np.array([commune_due.get(c, (NAT, False, ""))[0] for c in cids.tolist()], dtype=np.int64)
-    c_y = np.array([commune_due.get(c, (NAT, False, ""))[1] for c in cids.tolist()], dtype=bool)
-    c_w = [commune_due.get(c, (NAT, False, ""))[2] for c in cids.tolist()]
+    n = len(g["code"])
+    pos = pd.Index(ids).get_indexer(g["commune_id"]) if n else np.zeros(0, dtype=np.int64)
+    none = (NAT, False, "")
+    c_due = np.array([commune_due.get(i, none)[0] for i in ids], dtype=np.int64)[pos] if n else np.zeros(0, np.int64)
+    c_y = np.array([commune_due.get(i, none)[1] for i in ids], dtype=bool)[pos] if n else np.zeros(0, bool)
+    c_w = np.array([commune_due.get(i, none)[2] for i in ids], dtype=object)[pos] if n else np.zeros(0, object)
+    own, own_y = g["due"], g["year_only"]
     has_own, has_c = own != NAT, c_due != NAT
     due = np.where(has_own, own, np.where(has_c, c_due, NAT))
     source = np.where(has_own, np.where(own_y, DueSource.YEAR_ONLY, DueSource.ITEM),
                       np.where(has_c, np.where(c_y, DueSource.YEAR_ONLY, DueSource.COMMUNE), DueSource.NONE))
-    written = [w if o else (cw if c else "") for w, o, cw, c in zip(g.due_written, has_own.tolist(), c_w,
-                                                                    has_c.tolist())]
-    codes = list(g.code)
-    info = {c: (Requirement.MODEL if cat.is_model(c) else Requirement.CRITERION, cat.order(c), cat.name(c),
-                cat.name(c, "en"), cat.department(c)) for c in set(codes)}
-    get = lambda j: [info[c][j] for c in codes]  # noqa: E731
+    written = np.where(has_own, g["due_written"], np.where(has_c, c_w, ""))
+    kc, ku = pd.factorize(g["code"]) if n else (np.zeros(0, np.int64), [])
+    info = [(Requirement.MODEL if cat.is_model(c) else Requirement.CRITERION, cat.order(c), cat.name(c),
+             cat.name(c, "en"), cat.department(c)) for c in ku]
+    get = lambda j: np.array([r[j] for r in info], dtype=object)[kc] if n else []  # noqa: E731
     df = contract.frame("gaps", {
-        "gap_id": [f"{a}|{b}" for a, b in zip(g.commune_id, codes)],
-        "commune_id": g.commune_id, "commune": [names[c] for c in g.commune_id],
-        "requirement": get(0), "criterion_code": codes, "criterion_order": get(1), "criterion": get(2),
-        "criterion_en": get(3), "written_as": g.written_as, "match_method": g.match_method, "detail": g.detail,
-        "due_written": written, "due": from_ordinals(due), "due_source": source, "waits_on": g.waits_on,
-        "department": get(4), "sheet": g.sheet, "row": g.row,
+        "gap_id": (g["commune_id"].astype(str) + "|" + g["code"].astype(str)) if n else [],
+        "commune_id": g["commune_id"], "commune": np.array(list(names.values()), dtype=object)[pos] if n else [],
+        "requirement": get(0), "criterion_code": g["code"], "criterion_order": get(1), "criterion": get(2),
+        "criterion_en": get(3), "written_as": g["written_as"], "match_method": g["match_method"],
+        "detail": g["detail"], "due_written": written, "due": from_ordinals(due), "due_source": source,
+        "waits_on": g["waits_on"], "department": get(4), "sheet": g["sheet"], "row": g["row"],
     }, n)
-    rank = np.array([order.get(c, len(order)) for c in cids.tolist()], dtype=np.int64)
-    sort = np.lexsort((df["criterion_order"].to_numpy(), rank))
-    return df.take(sort).reset_index(drop=True)
+    sort = np.lexsort((df["criterion_order"].to_numpy(), pos))
+    return df.take(sort).reset_index(drop=True) if n else df
 
 
 def _commune_frame(c: dict[str, Any], ids: list[str], info: dict, gaps: pd.DataFrame,
@@ -137,7 +139,7 @@ def _commune_frame(c: dict[str, Any], ids: list[str], info: dict, gaps: pd.DataF
     return contract.frame("communes", {
         **{k: v for k, v in c.items() if k != "_row"},
         "commune_id": ids, "unit": info.get("district") or info.get("province") or "",
-        "listed_missing": [int(crit.get(i, 0)) for i in ids],
+        "listed_missing": crit.reindex(ids, fill_value=0).to_numpy(),
         "commune_due": from_ordinals([commune_due.get(i, none)[0] for i in ids]),
         "commune_due_written": [commune_due.get(i, none)[2] for i in ids],
         "commune_due_year_only": [commune_due.get(i, none)[1] for i in ids],
@@ -152,40 +154,47 @@ def _with_commune_columns(gaps: pd.DataFrame, communes: pd.DataFrame) -> pd.Data
     return out
 
 
-def _count_warnings(ctx: Context, t: RawTable, c: pd.DataFrame, rows: list, cat: Catalogue) -> None:
+def _count_warnings(ctx: Context, t: RawTable, c: pd.DataFrame, rows, cat: Catalogue) -> None:
     """The plan's own counts against what it lists ("còn 3 tiêu chí" listing four)."""
     sheet = t.sheet
     total = cat.total or len(cat.criterion_codes)
-    for r, row in zip(c.itertuples(index=False), rows):
-        listed = int(r.listed_missing)
-        if pd.notna(r.stated_missing) and int(r.stated_missing) != listed:
-            ctx.add("warning", "count_mismatch", sheet, row, "stated_missing_written", r.stated_missing_written,
-                    commune=r.commune, stated=int(r.stated_missing), listed=listed)
-        if pd.notna(r.stated_met):
-            if pd.notna(r.stated_total) and int(r.stated_total) != total:
-                ctx.add("warning", "count_total", sheet, row, "stated_met_written", r.stated_met_written,
-                        commune=r.commune, stated=int(r.stated_total), total=total)
-            missing = int(r.stated_missing) if pd.notna(r.stated_missing) else listed
-            if int(r.stated_met) + missing != total:
-                ctx.add("warning", "count_sum", sheet, row, "stated_met_written", r.stated_met_written,
-                        commune=r.commune, met=int(r.stated_met), missing=missing, total=total)
+    listed = c["listed_missing"].to_numpy(dtype=np.int64)
+    stated_missing = c["stated_missing"].to_numpy(dtype=float, na_value=np.nan)
+    stated_met = c["stated_met"].to_numpy(dtype=float, na_value=np.nan)
+    stated_total = c["stated_total"].to_numpy(dtype=float, na_value=np.nan)
+    rows = np.asarray(rows)
+    names = c["commune"].to_numpy(dtype=object)
+    for i in np.flatnonzero(~np.isnan(stated_missing) & (stated_missing != listed)).tolist():
+        ctx.add("warning", "count_mismatch", sheet, rows[i], "stated_missing_written",
+                c["stated_missing_written"].iat[i], commune=names[i], stated=int(stated_missing[i]), listed=int(listed[i]))
+    for i in np.flatnonzero(~np.isnan(stated_met) & ~np.isnan(stated_total) & (stated_total != total)).tolist():
+        ctx.add("warning", "count_total", sheet, rows[i], "stated_met_written", c["stated_met_written"].iat[i],
+                commune=names[i], stated=int(stated_total[i]), total=total)
+    missing = np.where(np.isnan(stated_missing), listed, stated_missing)
+    for i in np.flatnonzero(~np.isnan(stated_met) & (stated_met + missing != total)).tolist():
+        ctx.add("warning", "count_sum", sheet, rows[i], "stated_met_written", c["stated_met_written"].iat[i],
+                commune=names[i], met=int(stated_met[i]), missing=int(missing[i]), total=total)
 
 
 def _model_requirements(cat: Catalogue, communes: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     """Each model commune × each model requirement: met or missing (a derived one, such as
     "meets the advanced set", is missing while the commune has a criterion gap)."""
-    model = communes.loc[communes["target_level"] == cat.model_level, ["commune_id", "commune"]]
+    model = (communes["target_level"] == cat.model_level).to_numpy()
+    ids = communes["commune_id"].to_numpy(dtype=object)[model]
+    names = communes["commune"].to_numpy(dtype=object)[model]
     codes = list(cat.criteria.loc[cat.criteria["kind"] == "model", "code"])
-    derived = set(cat.derived_codes)
-    missing = set(zip(gaps["commune_id"], gaps["criterion_code"]))
-    crit = set(gaps.loc[gaps["requirement"] == Requirement.CRITERION, "commune_id"])
-    pairs = [(i, name, c) for i, name in zip(model["commune_id"], model["commune"]) for c in codes]
+    k = len(codes)
+    cid, code = np.repeat(ids, k), np.tile(np.array(codes, dtype=object), len(ids))
+    listed = pd.Index(gaps["gap_id"].to_numpy(dtype=object))
+    has_gap = pd.Index(cid.astype(str) + "|" + code.astype(str) if len(cid) else []).isin(listed)
+    with_criteria = pd.Index(cid).isin(gaps.loc[gaps["requirement"] == Requirement.CRITERION, "commune_id"].unique())
+    derived = np.isin(code, list(cat.derived_codes))
+    missing = np.where(derived, with_criteria, has_gap)
     return contract.frame("model_requirements", {
-        "commune_id": [p[0] for p in pairs], "commune": [p[1] for p in pairs],
-        "criterion_code": [p[2] for p in pairs], "requirement": [cat.name(p[2]) for p in pairs],
-        "status": [ModelStatus.MISSING if (i in crit if c in derived else (i, c) in missing) else ModelStatus.MET
-                   for i, _, c in pairs],
-    }, len(pairs))
+        "commune_id": cid, "commune": np.repeat(names, k), "criterion_code": code,
+        "requirement": np.tile(np.array([cat.name(c) for c in codes], dtype=object), len(ids)),
+        "status": np.where(missing, ModelStatus.MISSING, ModelStatus.MET),
+    }, len(cid))
 
 
 def _dependencies(cat: Catalogue, plan_rules: list[dict]) -> pd.DataFrame:

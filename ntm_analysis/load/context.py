@@ -1,20 +1,21 @@
 """What the sheet readers share: the findings they make, and resolving each distinct cell
-value once (communes, criteria, deadlines, flags), its findings repeated on every row
-that holds it.
+value once (communes, criteria, deadlines, flags), its findings placed on every row that
+holds it. Work is proportional to the distinct values, plus vectorised work per row.
 
 >>> from ntm_analysis.criteria.catalogue import load_catalogue
 >>> from ntm_analysis.tables.schema import SHEETS
 >>> ctx = Context("x.xlsx", load_catalogue())
 >>> sheet = SHEETS["items"]
->>> ctx.deadlines(sheet, ["quý II/2023", "sai"], [None, None], [2, 3])[0].tolist()[:1]
-[Period('2023Q2', 'Q-DEC')]
+>>> d = ctx.deadlines(sheet, ["quý II/2023", "sai"], [None, None], [2, 3])
+>>> [str(q) for q in d.quarters], d.year_only.tolist()
+(['2023Q2', 'None'], [False, False])
 >>> [(f.row, f.code) for f in ctx.found]
 [(3, 'bad_deadline')]
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -46,19 +47,57 @@ def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
 
 
+def objects(values: Sequence) -> np.ndarray:
+    """Values as an object array (a tuple stays one element)."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return values
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def distinct(values: Sequence) -> tuple[np.ndarray, list]:
+    """Codes (row → distinct value) and the distinct values, missing ones included."""
+    arr = objects(values)
+    try:
+        codes, uniq = pd.factorize(arr, use_na_sentinel=False)
+        return codes.astype(np.int64, copy=False), list(uniq)
+    except TypeError:  # an unhashable cell value: compare as text
+        codes, uniq = pd.factorize(np.array([repr(v) for v in arr], dtype=object))
+        first = {}
+        for i, c in enumerate(codes.tolist()):
+            first.setdefault(c, arr[i])
+        return codes.astype(np.int64, copy=False), [first[c] for c in range(len(uniq))]
+
+
 def per_value(values: Sequence, fn: Callable[[Any], Any]) -> list:
     """``[fn(v) for v in values]``, computing ``fn`` once per distinct value."""
-    cache: dict = {}
-    out = []
-    for v in values:
-        try:
-            r = cache[v]
-        except KeyError:
-            r = cache[v] = fn(v)
-        except TypeError:  # an unhashable cell value
-            r = fn(v)
-        out.append(r)
-    return out
+    codes, uniq = distinct(values)
+    results = [fn(u) for u in uniq]
+    return [results[c] for c in codes.tolist()]
+
+
+def take(results: list, codes: np.ndarray) -> np.ndarray:
+    """``results[codes]`` as an object array (a tuple stays one element)."""
+    arr = np.empty(len(results), dtype=object)
+    for i, r in enumerate(results):
+        arr[i] = r
+    return arr[codes] if len(codes) else np.empty(0, dtype=object)
+
+
+def pair_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of distinct (a, b) pairs of two code arrays, and each pair's first row."""
+    codes, _ = pd.factorize(a * (int(b.max(initial=0)) + 1) + b)
+    _, first = np.unique(codes, return_index=True)
+    return codes.astype(np.int64, copy=False), first.astype(np.int64)
+
+
+@dataclass
+class Deadlines:
+    """Each row's deadline: quarters (Period or None), ordinals, year-only flags, words."""
+
+    quarters: np.ndarray
+    ordinals: np.ndarray
+    year_only: np.ndarray
+    words: np.ndarray
 
 
 class Context:
@@ -79,17 +118,39 @@ class Context:
                                   None if at_row is None else int(at_row), header, cell_text(cell),
                                   about or str(params.get("commune", ""))))
 
-    def place(self, sheet: Sheet, row: Any, problems: Iterable[Problem]) -> None:
+    def place(self, sheet: Sheet, row: Any, problems: Sequence[Problem]) -> None:
         for p in problems:
             self.add(p.severity, p.code, sheet, row, p.column, p.value, p.key, **dict(p.params))
 
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.found)
+    def place_all(self, sheet: Sheet, codes: np.ndarray, problems: list[list[Problem]], rows: Sequence) -> None:
+        """Place each distinct value's problems on every row holding it."""
+        rows = np.asarray(rows)
+        for k, found in enumerate(problems):
+            if found:
+                for row in rows[codes == k].tolist():
+                    self.place(sheet, row, found)
+
+    def resolve(self, sheet: Sheet, values: Sequence, rows: Sequence,
+                fn: Callable[[Any], tuple[Any, list[Problem]]]) -> np.ndarray:
+        """``fn(value) -> (result, problems)`` once per distinct value: the results per row."""
+        codes, uniq = distinct(values)
+        out = [fn(u) for u in uniq]
+        self.place_all(sheet, codes, [p for _, p in out], rows)
+        return take([r for r, _ in out], codes)
 
     # ------------------------------------------------------------------ communes
-    def communes(self, sheet: Sheet, values: Sequence, rows: Sequence, index: CommuneIndex) -> list[str | None]:
-        """The commune id of each row (``None``, with an error, when blank or unknown)."""
+    def communes(self, sheet: Sheet, values: Sequence, rows: Sequence, index: CommuneIndex) -> np.ndarray:
+        """The commune id of each row (``None``, with an error, when blank or unknown).
+        A name written exactly as in the communes sheet is found at once; others are
+        matched by their commune key."""
+        values = objects(values)
+        exact = index.exact(values)
+        rest = np.flatnonzero(exact == None)  # noqa: E711
+        if len(rest):
+            exact[rest] = self._communes(sheet, values[rest], np.asarray(rows)[rest], index)
+        return exact
+
+    def _communes(self, sheet: Sheet, values: Sequence, rows: Sequence, index: CommuneIndex) -> np.ndarray:
 
         def resolve(v: Any) -> tuple[str | None, list[Problem]]:
             name = nfc(v)
@@ -102,11 +163,7 @@ class Context:
                                       near=", ".join(near) if near else Word("msg.none_near"))]
             return cid, []
 
-        out = []
-        for (cid, problems), row in zip(per_value(values, resolve), rows):
-            self.place(sheet, row, problems)
-            out.append(cid)
-        return out
+        return self.resolve(sheet, values, rows, resolve)
 
     # ------------------------------------------------------------------ criteria
     def codes_of(self, text: Any, column: str) -> tuple[tuple[str, ...], str, list[Problem]]:
@@ -128,13 +185,14 @@ class Context:
             method = m.method if len(parts) == 1 else "split"
         return tuple(dict.fromkeys(codes)), method, problems
 
-    def codes(self, sheet: Sheet, values: Sequence, rows: Sequence, column: str) -> list[tuple[str, ...]]:
-        """The codes of each row's criterion cell (``()`` with an error when unknown)."""
-        out = []
-        for (codes, _, problems), row in zip(per_value(values, lambda v: self.codes_of(v, column)), rows):
-            self.place(sheet, row, problems)
-            out.append(codes)
-        return out
+    def codes(self, sheet: Sheet, values: Sequence, rows: Sequence, column: str) -> np.ndarray:
+        """The codes (a tuple) of each row's criterion cell; ``()`` with an error when unknown."""
+
+        def resolve(v: Any) -> tuple[tuple[str, ...], list[Problem]]:
+            codes, _, problems = self.codes_of(v, column)
+            return codes, problems
+
+        return self.resolve(sheet, values, rows, resolve)
 
     # ------------------------------------------------------------------ deadlines
     def deadline_of(self, written: Any, norm: Any, written_key: str, due_key: str
@@ -167,27 +225,25 @@ class Context:
         return chosen.quarter, bool(year_only), written or str(chosen.quarter), problems
 
     def deadlines(self, sheet: Sheet, written: Sequence, norm: Sequence, rows: Sequence,
-                  written_key: str = "due_written", due_key: str = "due"
-                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Each row's deadline: quarters (object array of Period or None), year-only flags
-        and words as written."""
-        results = per_value(list(zip(written, norm)),
-                            lambda pair: self.deadline_of(pair[0], pair[1], written_key, due_key))
-        quarters = np.empty(len(results), dtype=object)
-        flags = np.zeros(len(results), dtype=bool)
-        words = []
-        for i, ((q, y, w, problems), row) in enumerate(zip(results, rows)):
-            self.place(sheet, row, problems)
-            quarters[i], flags[i] = q, y
-            words.append(w)
-        return quarters, flags, words
+                  written_key: str = "due_written", due_key: str = "due") -> Deadlines:
+        """Each row's deadline, read once per distinct (words, quarter) pair."""
+        wc, wu = distinct(written)
+        nc, nu = distinct(norm)
+        codes, first = pair_codes(wc, nc)
+        out = [self.deadline_of(wu[wc[i]], nu[nc[i]], written_key, due_key) for i in first.tolist()]
+        self.place_all(sheet, codes, [r[3] for r in out], rows)
+        quarters = take([r[0] for r in out], codes)
+        ords = np.array([NAT if r[0] is None else r[0].ordinal for r in out], dtype=np.int64)
+        return Deadlines(quarters, ords[codes] if len(out) else np.zeros(0, np.int64),
+                         np.array([r[1] for r in out], dtype=bool)[codes] if len(out) else np.zeros(0, bool),
+                         take([r[2] for r in out], codes))
 
     # ------------------------------------------------------------------ flags
     def flags(self, sheet: Sheet, values: Sequence, rows: Sequence, column: str, default: bool) -> np.ndarray:
         """'có' / 'không' cells (an error otherwise)."""
 
         def read(v: Any) -> tuple[bool, list[Problem]]:
-            if v is None:
+            if v is None or (isinstance(v, float) and v != v):
                 return default, []
             if isinstance(v, bool):
                 return v, []
@@ -196,15 +252,4 @@ class Context:
                 return default, [problem("error", "bad_value", column, v, "bad_bool")]
             return (BOOL_WORDS[f] if f else default), []
 
-        out = np.zeros(len(values), dtype=bool)
-        for i, ((flag, problems), row) in enumerate(zip(per_value(values, read), rows)):
-            self.place(sheet, row, problems)
-            out[i] = flag
-        return out
-
-
-def ordinals(quarters: np.ndarray) -> np.ndarray:
-    """Ordinals of an object array of Period-or-None (:data:`NAT` for None)."""
-    return np.fromiter((NAT if q is None else q.ordinal for q in quarters), dtype=np.int64, count=len(quarters))
-
-
+        return self.resolve(sheet, values, rows, read).astype(bool)

@@ -1,23 +1,40 @@
 """One small reader per sheet: a raw table in, typed columns out, every problem a finding
-naming the sheet, row and column. Each works column-wise and resolves each distinct
-value once (:mod:`.context`).
+naming the sheet, row and column. Each works column-wise: distinct values are resolved
+once (:mod:`.context`), rows are handled as arrays.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..core.findings import Criterion, Finding, Word, cell_text
+from ..core.findings import Criterion, Finding, Word
 from ..core.names import commune_key, fold, nfc
 from ..core.numbers import parse_count, parse_number, parse_year
 from ..core.quarters import NAT
 from ..core.vocab import Level, Requirement, RuleSource
 from ..tables.schema import INFO_KEYS, LEVEL_WORDS, OCOP_WORDS, REQUIREMENT_WORDS, SHEETS, status_word
-from .context import Context, ordinals, per_value, problem
+from .context import Context, distinct, objects, pair_codes, per_value, problem, take
 from .sheets import RawTable
+
+GAP_KEYS = ("commune_id", "code", "written_as", "match_method", "detail", "due", "year_only", "due_written",
+            "waits_on", "sheet", "row")
+
+
+def _text(values) -> np.ndarray:
+    """NFC text of each value (once per distinct value)."""
+    codes, uniq = distinct(values)
+    return take([nfc(u) for u in uniq], codes)
+
+
+def empty_gaps() -> dict[str, np.ndarray]:
+    return {k: np.empty(0, dtype=np.int64 if k in ("due", "row") else bool if k == "year_only" else object)
+            for k in GAP_KEYS}
+
+
+def concat_gaps(*parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([p[k] for p in parts]) for k in GAP_KEYS}
 
 
 # ------------------------------------------------------------------------- info
@@ -49,78 +66,61 @@ COMMUNE_TEXT = ("plan_section", "section_title", "original_target_written", "sta
                 "stated_missing_written", "source_text", "note")
 
 
+def _years(ctx: Context, t: RawTable, column: str, required: bool, keep: np.ndarray) -> np.ndarray:
+    sheet, rows = t.sheet, t.column("_row")
+
+    def read(v: Any):
+        year, bad = parse_year(v)
+        if bad == "missing":
+            return year, [problem("error", "missing_value", column, "", "missing_year")] if required else []
+        return year, [problem("error", "bad_value", column, v, "bad_year")] if bad else []
+
+    codes, uniq = distinct(t.column(column))
+    out = [read(u) for u in uniq]
+    ctx.place_all(sheet, np.where(keep, codes, -1), [p for _, p in out], rows)
+    return take([y for y, _ in out], codes)
+
+
 def read_communes(ctx: Context, t: RawTable) -> dict[str, Any]:
     """One row per commune: names, levels, years, the stated counts. Blank and repeated
     names are errors (the row is left out)."""
     sheet, rows = t.sheet, t.column("_row")
-    names = per_value(t.column("commune"), nfc)
+    names = _text(t.column("commune"))
+    blank = names == ""
+    for row in rows[blank].tolist():
+        ctx.add("error", "missing_value", sheet, row, "commune", "", "missing_commune")
+    keys = np.array([commune_key(n) for n in names.tolist()], dtype=object)
+    first = pd.Series(rows).groupby(keys).transform("first").to_numpy() if len(rows) else rows
+    repeated = ~blank & (first != rows)
+    for row, name, at in zip(rows[repeated].tolist(), names[repeated].tolist(), first[repeated].tolist()):
+        ctx.add("error", "duplicate_row", sheet, row, "commune", name, "duplicate_commune", row=at)
+    keep = ~blank & ~repeated
     level_raw = t.column("target_level")
-    levels = per_value(level_raw, lambda v: LEVEL_WORDS.get(fold(v)))
-    years = per_value(t.column("target_year"), parse_year)
-    origs = per_value(t.column("original_target_year"), parse_year)
-    keep, seen = [], {}
-    for i, name in enumerate(names):
-        if not name:
-            ctx.add("error", "missing_value", sheet, rows[i], "commune", "", "missing_commune")
-            continue
-        key = commune_key(name)
-        if key in seen:
-            ctx.add("error", "duplicate_row", sheet, rows[i], "commune", name, "duplicate_commune", row=seen[key])
-            continue
-        seen[key] = rows[i]
-        keep.append(i)
-        if levels[i] is None:
-            ctx.add("error", "bad_value", sheet, rows[i], "target_level", level_raw[i], "bad_level")
-        for col, (_, bad), required in (("target_year", years[i], True), ("original_target_year", origs[i], False)):
-            if bad == "missing" and required:
-                ctx.add("error", "missing_value", sheet, rows[i], col, "", "missing_year")
-            elif bad == "bad":
-                ctx.add("error", "bad_value", sheet, rows[i], col, t.column(col)[i], "bad_year")
-    met = per_value(t.column("stated_met_written"), parse_count)
-    miss = per_value(t.column("stated_missing_written"), parse_count)
-    text = {k: per_value(t.column(k), nfc) for k in COMMUNE_TEXT}
-    pick = lambda values: [values[i] for i in keep]  # noqa: E731
+    codes, uniq = distinct(level_raw)
+    levels = take([LEVEL_WORDS.get(fold(u)) for u in uniq], codes)
+    for row, v in zip(rows[keep & (levels == None)].tolist(), level_raw[keep & (levels == None)].tolist()):  # noqa: E711
+        ctx.add("error", "bad_value", sheet, row, "target_level", v, "bad_level")
+    years = _years(ctx, t, "target_year", True, keep)
+    origs = _years(ctx, t, "original_target_year", False, keep)
+    met = take(*_counts(t.column("stated_met_written")))
+    miss = take(*_counts(t.column("stated_missing_written")))
     return {
-        "commune": pick(names), **{k: pick(v) for k, v in text.items()},
-        "target_level": [levels[i] or "" for i in keep],
-        "target_year": [years[i][0] for i in keep],
-        "original_target_year": [origs[i][0] for i in keep],
-        "stated_met": [met[i][0] if met[i] else None for i in keep],
-        "stated_total": [met[i][1] if met[i] else None for i in keep],
-        "stated_missing": [miss[i][0] if miss[i] else None for i in keep],
-        "_row": pick(rows),
+        "commune": names[keep], **{k: _text(t.column(k))[keep] for k in COMMUNE_TEXT},
+        "target_level": np.where(levels[keep] == None, "", levels[keep]),  # noqa: E711
+        "target_year": years[keep], "original_target_year": origs[keep],
+        "stated_met": [m[0] if m else None for m in met[keep]],
+        "stated_total": [m[1] if m else None for m in met[keep]],
+        "stated_missing": [m[0] if m else None for m in miss[keep]],
+        "_row": rows[keep],
     }
 
 
+def _counts(values) -> tuple[list, np.ndarray]:
+    codes, uniq = distinct(values)
+    return [parse_count(u) for u in uniq], codes
+
+
 # ------------------------------------------------------------------------- items
-@dataclass
-class GapRows:
-    """Gap rows as columns (one per commune × code), before the deadline rule."""
-
-    commune_id: list = field(default_factory=list)
-    code: list = field(default_factory=list)
-    written_as: list = field(default_factory=list)
-    match_method: list = field(default_factory=list)
-    detail: list = field(default_factory=list)
-    due: list = field(default_factory=list)         # own quarter ordinal (NAT: none)
-    year_only: list = field(default_factory=list)
-    due_written: list = field(default_factory=list)
-    waits_on: list = field(default_factory=list)    # tuples of codes
-    sheet: list = field(default_factory=list)
-    row: list = field(default_factory=list)
-
-    def add(self, **values: Any) -> None:
-        for k, v in values.items():
-            getattr(self, k).append(v)
-
-    def extend(self, other: "GapRows") -> None:
-        for k in self.__dataclass_fields__:
-            getattr(self, k).extend(getattr(other, k))
-
-    def __len__(self) -> int:
-        return len(self.code)
-
-
 def _item_codes(ctx: Context, canon: str, written: str) -> tuple[tuple[str, ...], str, list]:
     """Codes of an item: the normalised column when filled, else the words as written."""
     if not canon:
@@ -135,72 +135,119 @@ def _item_codes(ctx: Context, canon: str, written: str) -> tuple[tuple[str, ...]
     return codes, method, problems
 
 
+def _matched(ctx: Context, t: RawTable, canon: np.ndarray, written: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's criterion codes (tuples) and match method, once per (canonical, written) pair."""
+    cc, cu = distinct(canon)
+    wc, wu = distinct(written)
+    codes, first = pair_codes(cc, wc)
+    out = [_item_codes(ctx, cu[cc[i]], wu[wc[i]]) for i in first.tolist()]
+    ctx.place_all(t.sheet, codes, [r[2] for r in out], t.column("_row"))
+    return take([r[0] for r in out], codes), take([r[1] for r in out], codes)
+
+
+def _explode(codes: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (positions) and codes, one per code of each kept row ("A và B" names two)."""
+    n = np.fromiter((len(c) for c in codes), dtype=np.int64, count=len(codes)) * keep
+    at = np.repeat(np.arange(len(codes)), n)
+    flat = np.fromiter((c for tup, k in zip(codes.tolist(), n.tolist()) if k for c in tup), dtype=object,
+                       count=int(n.sum()))
+    return at, flat
+
+
+def _waits(ctx: Context, t: RawTable, keep: np.ndarray) -> np.ndarray:
+    """Each row's stated prerequisites (``Chờ tiêu chí``): tuples of codes."""
+    raw = _text(t.column("waits_on"))
+    out = objects([()] * len(raw))
+    has = np.flatnonzero(keep & (raw != ""))
+    if len(has):
+        got = ctx.codes(t.sheet, [raw[i].replace(",", ";") for i in has], t.column("_row")[has], "waits_on")
+        for i, codes in zip(has.tolist(), got):
+            out[i] = codes
+    return out
+
+
 def read_items(ctx: Context, t: RawTable, index, level_of: dict[str, str], plan_year: int | None,
-               names: dict[str, str]) -> tuple[GapRows, list[dict]]:
+               names: dict[str, str]) -> tuple[dict[str, np.ndarray], list[dict]]:
     """The gaps the detail sheet lists, and the dependency rules its ``Chờ tiêu chí`` states."""
-    sheet, cat = t.sheet, ctx.cat
-    rows = t.column("_row")
-    n = len(rows)
-    communes = ctx.communes(sheet, t.column("commune"), rows, index)
-    written = per_value(t.column("criterion_written"), nfc)
-    canon = per_value(t.column("criterion"), nfc)
-    detail = per_value(t.column("detail"), nfc)
-    notes = t.column("note")
-    req_raw = t.column("requirement")
-    req_words = per_value(req_raw, lambda v: REQUIREMENT_WORDS.get(fold(v)))
-    matched = per_value(list(zip(canon, written)), lambda p: _item_codes(ctx, p[0], p[1]))
-    norm = t.column("due")
-    due, year_only, due_words = ctx.deadlines(sheet, t.column("due_written"), norm, rows)
-    waits_raw = t.column("waits_on")
-    out, deps = GapRows(), []
-    seen: dict[tuple[str, str], int] = {}
+    sheet, cat, rows = t.sheet, ctx.cat, t.column("_row")
+    cids = ctx.communes(sheet, t.column("commune"), rows, index)
+    written, canon = _text(t.column("criterion_written")), _text(t.column("criterion"))
+    blank = (written == "") & (canon == "")
+    for row in rows[blank].tolist():
+        ctx.add("error", "missing_value", sheet, row, "criterion_written", "", "missing_criterion")
+    codes, methods = _matched(ctx, t, np.where(blank, "", canon), np.where(blank, "", written))
+    due = ctx.deadlines(sheet, np.where(blank, None, t.column("due_written")), np.where(blank, None, t.column("due")),
+                        rows)
+    _due_before_plan(ctx, t, due, plan_year, ~blank)
+    waits = _waits(ctx, t, ~blank)
+    keep = ~blank & (cids != None)  # noqa: E711
+    at, code = _explode(codes, keep)
+    requirement = _requirement_checks(ctx, t, at, code)
     model_level = cat.model_level or Level.MODEL
-    for i in range(n):
-        row = rows[i]
-        if not written[i] and not canon[i]:
-            ctx.add("error", "missing_value", sheet, row, "criterion_written", "", "missing_criterion")
-            continue
-        codes, method, problems = matched[i]
-        ctx.place(sheet, row, problems)
-        q = due[i]
-        if q is not None and plan_year and q.year < plan_year:
-            has_norm = norm[i] not in (None, "")
-            ctx.add("warning", "due_before_plan", sheet, row, "due" if has_norm else "due_written",
-                    norm[i] if has_norm else t.column("due_written")[i], due=q, year=plan_year)
-        waits = ctx.codes(sheet, [nfc(waits_raw[i]).replace(",", ";")], [row], "waits_on")[0] \
-            if nfc(waits_raw[i]) else ()
-        cid = communes[i]
-        if cid is None or not codes:
-            continue
-        for code in codes:
-            requirement = Requirement.MODEL if cat.is_model(code) else Requirement.CRITERION
-            if req_words[i] and req_words[i] != requirement:
-                ctx.add("warning", "requirement_mismatch", sheet, row, "requirement", req_raw[i],
-                        written=nfc(req_raw[i]), label=Criterion(cat, code),
-                        what=Word("msg.what_model" if requirement == Requirement.MODEL else "msg.what_criterion"))
-            if requirement == Requirement.MODEL and level_of.get(cid) != model_level:
-                ctx.add("error", "model_for_advanced", sheet, row, "criterion_written", written[i],
-                        commune=names[cid])
-                continue
-            if (cid, code) in seen:
-                ctx.add("error", "duplicate_row", sheet, row, "criterion_written", written[i], "duplicate_gap",
-                        commune=names[cid], label=Criterion(cat, code), row=seen[(cid, code)])
-                continue
-            seen[(cid, code)] = row
-            out.add(commune_id=cid, code=code, written_as=written[i] or canon[i], match_method=method,
-                    detail=detail[i], due=NAT if q is None else q.ordinal, year_only=bool(year_only[i]),
-                    due_written=due_words[i], waits_on=tuple(waits), sheet=sheet.name, row=row)
-            for on in waits:
-                deps.append({"commune_id": cid, "commune": names[cid], "waiting": code, "on": on, "when": "always",
-                             "reason": nfc(notes[i]) or "kế hoạch nêu", "source": RuleSource.PLAN})
-    return out, deps
+    cid = cids[at]
+    wrong = (requirement == Requirement.MODEL) & np.array([level_of.get(c) != model_level for c in cid.tolist()],
+                                                           dtype=bool)
+    for i in np.flatnonzero(wrong).tolist():
+        ctx.add("error", "model_for_advanced", sheet, rows[at[i]], "criterion_written", written[at[i]],
+                commune=names[cid[i]])
+    at, code, cid = at[~wrong], code[~wrong], cid[~wrong]
+    at, code, cid = _unique_gaps(ctx, t, at, code, cid, written, names)
+    detail = _text(t.column("detail"))
+    gaps = {"commune_id": cid, "code": code, "written_as": np.where(written[at] != "", written[at], canon[at]),
+            "match_method": methods[at], "detail": detail[at], "due": due.ordinals[at],
+            "year_only": due.year_only[at], "due_written": due.words[at], "waits_on": waits[at],
+            "sheet": np.full(len(at), sheet.name, dtype=object), "row": rows[at].astype(np.int64)}
+    notes = _text(t.column("note"))
+    deps = [{"commune_id": c, "commune": names[c], "waiting": k, "on": on, "when": "always",
+             "reason": notes[i] or "kế hoạch nêu", "source": RuleSource.PLAN}
+            for i, c, k, w in zip(at.tolist(), cid.tolist(), code.tolist(), waits[at].tolist()) for on in w]
+    return gaps, deps
+
+
+def _due_before_plan(ctx: Context, t: RawTable, due, plan_year: int | None, keep: np.ndarray) -> None:
+    """A deadline before the plan's year is likely a slip of the year."""
+    if not plan_year:
+        return
+    early = keep & (due.ordinals != NAT) & (due.ordinals < (plan_year - 1970) * 4)
+    norm, words, rows = t.column("due"), t.column("due_written"), t.column("_row")
+    for i in np.flatnonzero(early).tolist():
+        has_norm = norm[i] not in (None, "")
+        ctx.add("warning", "due_before_plan", t.sheet, rows[i], "due" if has_norm else "due_written",
+                norm[i] if has_norm else words[i], due=due.quarters[i], year=plan_year)
+
+
+def _requirement_checks(ctx: Context, t: RawTable, at: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Each gap's requirement (criterion or model); a written kind that says otherwise is a warning."""
+    cat = ctx.cat
+    kinds = {c: Requirement.MODEL if cat.is_model(c) else Requirement.CRITERION for c in set(code.tolist())}
+    requirement = np.array([kinds[c] for c in code.tolist()], dtype=object)
+    raw = t.column("requirement")
+    rc, ru = distinct(raw)
+    words = take([REQUIREMENT_WORDS.get(fold(u)) for u in ru], rc)[at]
+    odd = np.flatnonzero((words != None) & (words != requirement))  # noqa: E711
+    rows = t.column("_row")
+    for i in odd.tolist():
+        ctx.add("warning", "requirement_mismatch", t.sheet, rows[at[i]], "requirement", raw[at[i]],
+                written=nfc(raw[at[i]]), label=Criterion(cat, code[i]),
+                what=Word("msg.what_model" if requirement[i] == Requirement.MODEL else "msg.what_criterion"))
+    return requirement
+
+
+def _unique_gaps(ctx: Context, t: RawTable, at, code, cid, written, names):
+    """A commune × criterion listed twice: the later rows are errors naming the first."""
+    rows = t.column("_row")
+    key = pd.Index((cid.astype(str) + "|" + code.astype(str)) if len(at) else np.empty(0, dtype=object))
+    dup = key.duplicated()
+    if dup.any():
+        first = dict(zip(key[~dup], rows[at[~dup]].tolist()))
+        for i in np.flatnonzero(dup).tolist():
+            ctx.add("error", "duplicate_row", t.sheet, rows[at[i]], "criterion_written", written[at[i]],
+                    "duplicate_gap", commune=names[cid[i]], label=Criterion(ctx.cat, code[i]), row=first[key[i]])
+    return at[~dup], code[~dup], cid[~dup]
 
 
 # ------------------------------------------------------------------------ matrix
-def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str], seen: set[tuple[str, str]],
-                listed_row: dict[tuple[str, str], int]) -> GapRows:
-    """Gaps the matrix marks 'Chưa đạt' that the detail sheet does not list; a cell marked
-    'Đạt' that the detail sheet lists as missing is an error."""
+def _matrix_columns(ctx: Context, t: RawTable) -> dict[str, str]:
     cat, sheet = ctx.cat, t.sheet
     colcodes: dict[str, str] = {}
     for col in t.extra_columns:
@@ -208,42 +255,53 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str], seen
         if not m.ok or len(m.codes) != 1:
             ctx.add("error", "unknown_criterion", sheet, t.header_row, col, col, "unknown_matrix_column",
                     near=", ".join(cat.suggest(col)))
-            continue
-        if m.codes[0] in colcodes.values():
+        elif m.codes[0] in colcodes.values():
             ctx.add("error", "duplicate_column", sheet, t.header_row, col, col)
-            continue
-        colcodes[col] = m.codes[0]
-    rows = t.column("_row")
-    communes = ctx.communes(sheet, t.column("commune"), rows, index)
-    statuses = {col: per_value(t.column(col), status_word) for col in colcodes}
-    values = {col: t.column(col) for col in colcodes}
-    out = GapRows()
-    done: set[str] = set()
-    model_level = cat.model_level or Level.MODEL
-    for i, cid in enumerate(communes):
-        if cid is None:
-            continue
-        if cid in done:
-            ctx.add("error", "duplicate_row", sheet, rows[i], "commune", index.name(cid), "duplicate_matrix_commune")
-            continue
-        done.add(cid)
-        for col, code in colcodes.items():
-            status = statuses[col][i]
-            if status is None:
-                ctx.add("error", "bad_status", sheet, rows[i], col, values[col][i])
-                continue
-            listed = (cid, code) in seen
-            if status == "met" and listed:
-                ctx.add("error", "matrix_contradiction", sheet, rows[i], col, values[col][i],
-                        row=listed_row[(cid, code)])
-            elif status == "missing" and not listed:
-                if cat.is_model(code) and level_of.get(cid) != model_level:
-                    continue
-                seen.add((cid, code))
-                listed_row[(cid, code)] = rows[i]
-                out.add(commune_id=cid, code=code, written_as=col, match_method="matrix", detail="", due=NAT,
-                        year_only=False, due_written="", waits_on=(), sheet=sheet.name, row=rows[i])
-    return out
+        else:
+            colcodes[col] = m.codes[0]
+    return colcodes
+
+
+def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
+                listed: dict[str, int]) -> dict[str, np.ndarray]:
+    """Gaps the matrix marks 'Chưa đạt' that the detail sheet does not list; a cell marked
+    'Đạt' that the detail sheet lists as missing is an error. ``listed``: the detail
+    sheet's gaps (``commune_id|code`` → row)."""
+    sheet, rows = t.sheet, t.column("_row")
+    colcodes = _matrix_columns(ctx, t)
+    cids = ctx.communes(sheet, t.column("commune"), rows, index)
+    seen = pd.Series(cids).duplicated().to_numpy() & (cids != None)  # noqa: E711
+    for row, cid in zip(rows[seen].tolist(), cids[seen].tolist()):
+        ctx.add("error", "duplicate_row", sheet, row, "commune", index.name(cid), "duplicate_matrix_commune")
+    ok = (cids != None) & ~seen  # noqa: E711
+    model_level = ctx.cat.model_level or Level.MODEL
+    parts = []
+    for col, code in colcodes.items():
+        values = t.column(col)
+        vc, vu = distinct(values)
+        status = take([status_word(u) for u in vu], vc)
+        for i in np.flatnonzero(ok & (status == None)).tolist():  # noqa: E711
+            ctx.add("error", "bad_status", sheet, rows[i], col, values[i])
+        keys = np.array([f"{c}|{code}" for c in cids.tolist()], dtype=object)
+        has = np.array([k in listed for k in keys.tolist()], dtype=bool)
+        for i in np.flatnonzero(ok & (status == "met") & has).tolist():
+            ctx.add("error", "matrix_contradiction", sheet, rows[i], col, values[i], row=listed[keys[i]])
+        new = ok & (status == "missing") & ~has
+        if ctx.cat.is_model(code):
+            new &= np.array([level_of.get(c) == model_level for c in cids.tolist()], dtype=bool)
+        at = np.flatnonzero(new)
+        parts.append({"commune_id": cids[at], "code": np.full(len(at), code, dtype=object),
+                      "written_as": np.full(len(at), col, dtype=object),
+                      "match_method": np.full(len(at), "matrix", dtype=object),
+                      "detail": np.full(len(at), "", dtype=object), "due": np.full(len(at), NAT, dtype=np.int64),
+                      "year_only": np.zeros(len(at), dtype=bool), "due_written": np.full(len(at), "", dtype=object),
+                      "waits_on": objects([()] * len(at)) if len(at) else np.empty(0, dtype=object),
+                      "sheet": np.full(len(at), sheet.name, dtype=object), "row": rows[at].astype(np.int64)})
+    if not parts:
+        return empty_gaps()
+    out = concat_gaps(*parts)
+    order = np.lexsort((np.array([list(colcodes.values()).index(c) for c in out["code"]]), out["row"]))
+    return {k: v[order] for k, v in out.items()}
 
 
 # -------------------------------------------------------------------- milestones
@@ -251,122 +309,107 @@ def read_milestones(ctx: Context, t: RawTable | None, index, names: dict[str, st
                     ) -> tuple[dict[str, Any], dict[str, tuple[int, bool, str]]]:
     """Dossier milestones, and each commune's deadline: the latest milestone that applies
     to its items, as (ordinal, year only, words)."""
-    cols: dict[str, list] = {k: [] for k in ("commune_id", "commune", "milestone", "written_as", "due_written",
-                                             "due", "year_only", "applies_to_items")}
-    commune_due: dict[str, tuple[int, bool, str]] = {}
+    keys = ("commune_id", "commune", "milestone", "written_as", "due_written", "due", "year_only",
+            "applies_to_items")
     if t is None:
-        return cols, commune_due
+        return {k: [] for k in keys}, {}
     sheet, rows = t.sheet, t.column("_row")
     ids = ctx.communes(sheet, t.column("commune"), rows, index)
-    due, year_only, words = ctx.deadlines(sheet, t.column("due_written"), t.column("due"), rows)
+    due = ctx.deadlines(sheet, t.column("due_written"), t.column("due"), rows)
     applies = ctx.flags(sheet, t.column("applies_to_items"), rows, "applies_to_items", True)
-    milestone, written = per_value(t.column("milestone"), nfc), per_value(t.column("written_as"), nfc)
-    ords = ordinals(due)
-    for i, cid in enumerate(ids):
-        if cid is None:
-            continue
-        for k, v in (("commune_id", cid), ("commune", names[cid]), ("milestone", milestone[i]),
-                     ("written_as", written[i]), ("due_written", words[i]), ("due", ords[i]),
-                     ("year_only", bool(year_only[i])), ("applies_to_items", bool(applies[i]))):
-            cols[k].append(v)
-        if applies[i] and ords[i] != NAT:
-            prev = commune_due.get(cid)
-            if prev is None or ords[i] > prev[0]:
-                commune_due[cid] = (int(ords[i]), bool(year_only[i]), words[i])
+    ok = ids != None  # noqa: E711
+    cols = {"commune_id": ids[ok], "commune": [names[c] for c in ids[ok]],
+            "milestone": _text(t.column("milestone"))[ok], "written_as": _text(t.column("written_as"))[ok],
+            "due_written": due.words[ok], "due": due.ordinals[ok], "year_only": due.year_only[ok],
+            "applies_to_items": applies[ok]}
+    sel = np.flatnonzero(ok & applies & (due.ordinals != NAT))
+    latest = pd.DataFrame({"c": ids[sel], "o": due.ordinals[sel], "i": sel})
+    latest = latest.sort_values(["c", "o", "i"], ascending=[True, False, True], kind="stable")
+    latest = latest.drop_duplicates("c")
+    commune_due = {c: (int(o), bool(due.year_only[i]), due.words[i])
+                   for c, o, i in zip(latest["c"].tolist(), latest["o"].tolist(), latest["i"].tolist())}
     return cols, commune_due
 
 
 # -------------------------------------------------------------------------- ocop
-def read_ocop(ctx: Context, t: RawTable | None, index, names: dict[str, str]) -> dict[str, list]:
+def read_ocop(ctx: Context, t: RawTable | None, index, names: dict[str, str]) -> dict[str, Any]:
     """Candidate OCOP products, their status and target stars."""
-    cols: dict[str, list] = {k: [] for k in ("commune_id", "commune", "product", "status", "target_stars",
-                                             "written_as", "note")}
+    keys = ("commune_id", "commune", "product", "status", "target_stars", "written_as", "note")
     if t is None:
-        return cols
+        return {k: [] for k in keys}
     sheet, rows = t.sheet, t.column("_row")
     ids = ctx.communes(sheet, t.column("commune"), rows, index)
-    status_raw, stars_raw = t.column("status"), t.column("target_stars")
-    statuses = per_value(status_raw, lambda v: OCOP_WORDS.get(fold(v)))
-    product, written, note = (per_value(t.column(k), nfc) for k in ("product", "written_as", "note"))
-    for i, cid in enumerate(ids):
-        if statuses[i] is None:
-            ctx.add("error", "bad_value", sheet, rows[i], "status", status_raw[i], "bad_ocop_status")
-        stars = stars_raw[i]
-        n = parse_number(stars) if stars not in (None, "") else None
-        if stars not in (None, "") and (n is None or n not in (1, 2, 3, 4, 5)):
-            ctx.add("error", "bad_value", sheet, rows[i], "target_stars", stars, "bad_stars")
-            n = None
-        if cid is None or statuses[i] is None:
-            continue
-        for k, v in (("commune_id", cid), ("commune", names[cid]), ("product", product[i]),
-                     ("status", statuses[i]), ("target_stars", None if n is None else int(n)),
-                     ("written_as", written[i]), ("note", note[i])):
-            cols[k].append(v)
-    return cols
+    status = ctx.resolve(sheet, t.column("status"), rows, lambda v: (OCOP_WORDS.get(fold(v)), [] if OCOP_WORDS.get(
+        fold(v)) else [problem("error", "bad_value", "status", v, "bad_ocop_status")]))
+
+    def stars_of(v: Any):
+        if v in (None, "") or (isinstance(v, float) and v != v):
+            return None, []
+        n = parse_number(v)
+        if n is None or n not in (1, 2, 3, 4, 5):
+            return None, [problem("error", "bad_value", "target_stars", v, "bad_stars")]
+        return int(n), []
+
+    stars = ctx.resolve(sheet, t.column("target_stars"), rows, stars_of)
+    ok = (ids != None) & (status != None)  # noqa: E711
+    return {"commune_id": ids[ok], "commune": [names[c] for c in ids[ok]], "product": _text(t.column("product"))[ok],
+            "status": status[ok], "target_stars": list(stars[ok]), "written_as": _text(t.column("written_as"))[ok],
+            "note": _text(t.column("note"))[ok]}
 
 
 # -------------------------------------------------------------------- quantities
-def read_quantities(ctx: Context, t: RawTable | None, index, names: dict[str, str]) -> dict[str, list]:
+def _number(ctx: Context, t: RawTable, key: str) -> np.ndarray:
+    raw = [v if v not in (None, "") else w for v, w in zip(t.column(key), t.column(f"{key}_written"))]
+
+    def read(v: Any):
+        if v in (None, "") or (isinstance(v, float) and v != v):
+            return None, []
+        n = parse_number(v)
+        return n, [] if n is not None else [problem("error", "bad_number", key, v)]
+
+    return ctx.resolve(t.sheet, raw, t.column("_row"), read)
+
+
+def read_quantities(ctx: Context, t: RawTable | None, index, names: dict[str, str]) -> dict[str, Any]:
     """Measured values with their targets (numbers with a decimal comma read)."""
-    keys = ("commune_id", "commune", "criterion_code", "indicator", "written_as", "current_written", "current",
-            "target_written", "target", "unit", "comparator")
-    cols: dict[str, list] = {k: [] for k in keys}
+    text = ("indicator", "written_as", "current_written", "target_written", "unit", "comparator")
     if t is None:
-        return cols
+        return {k: [] for k in ("commune_id", "commune", "criterion_code", "current", "target", *text)}
     sheet, rows = t.sheet, t.column("_row")
     ids = ctx.communes(sheet, t.column("commune"), rows, index)
     codes = ctx.codes(sheet, t.column("criterion"), rows, "criterion")
-    text = {k: per_value(t.column(k), nfc) for k in ("indicator", "written_as", "current_written",
-                                                      "target_written", "unit", "comparator")}
-    numbers = {}
-    for key in ("current", "target"):
-        raw = [v if v not in (None, "") else w for v, w in zip(t.column(key), t.column(f"{key}_written"))]
-        values = per_value(raw, lambda v: parse_number(v) if v not in (None, "") else None)
-        for r, v, row in zip(raw, values, rows):
-            if r not in (None, "") and v is None:
-                ctx.add("error", "bad_number", sheet, row, key, r)
-        numbers[key] = values
-    for i, cid in enumerate(ids):
-        if cid is None or not codes[i]:
-            continue
-        cols["commune_id"].append(cid)
-        cols["commune"].append(names[cid])
-        cols["criterion_code"].append(codes[i][0])
-        for k in ("indicator", "written_as", "current_written", "target_written", "unit", "comparator"):
-            cols[k].append(text[k][i])
-        cols["current"].append(numbers["current"][i])
-        cols["target"].append(numbers["target"][i])
-    return cols
+    current, target = _number(ctx, t, "current"), _number(ctx, t, "target")
+    ok = (ids != None) & np.array([bool(c) for c in codes], dtype=bool)  # noqa: E711
+    return {"commune_id": ids[ok], "commune": [names[c] for c in ids[ok]],
+            "criterion_code": [c[0] for c in codes[ok]], "current": list(current[ok]), "target": list(target[ok]),
+            **{k: _text(t.column(k))[ok] for k in text}}
 
 
 # ------------------------------------------------------------------- departments
-def read_departments(t: RawTable | None) -> dict[str, list]:
+def read_departments(t: RawTable | None) -> dict[str, Any]:
     keys = ("department", "task", "criteria", "plan_section")
     if t is None:
         return {k: [] for k in keys}
-    return {k: per_value(t.column(k), nfc) for k in keys}
+    return {k: _text(t.column(k)) for k in keys}
 
 
 # ------------------------------------------------------------------- completions
-def read_completions(ctx: Context, t: RawTable | None, index, names: dict[str, str]) -> dict[str, list]:
+def read_completions(ctx: Context, t: RawTable | None, index, names: dict[str, str]) -> dict[str, Any]:
     """The completion log: which criterion of which commune was done, and when."""
-    cols: dict[str, list] = {k: [] for k in ("commune_id", "commune", "criterion_code", "done", "done_written",
-                                             "note")}
+    keys = ("commune_id", "commune", "criterion_code", "done", "done_written", "note")
     if t is None:
-        return cols
+        return {k: [] for k in keys}
     sheet, rows = t.sheet, t.column("_row")
     ids = ctx.communes(sheet, t.column("commune"), rows, index)
     codes = ctx.codes(sheet, t.column("criterion"), rows, "criterion")
     raw = t.column("done")
-    done, _, _ = ctx.deadlines(sheet, [None] * len(rows), raw, rows, written_key="", due_key="done")
-    note = per_value(t.column("note"), nfc)
-    for i, cid in enumerate(ids):
-        if done[i] is None and raw[i] in (None, ""):
-            ctx.add("error", "missing_value", sheet, rows[i], "done", "", "missing_done")
-        if cid is None or not codes[i] or done[i] is None:
-            continue
-        for code in codes[i]:
-            for k, v in (("commune_id", cid), ("commune", names[cid]), ("criterion_code", code), ("done", done[i]),
-                         ("done_written", cell_text(raw[i])), ("note", note[i])):
-                cols[k].append(v)
-    return cols
+    done = ctx.deadlines(sheet, [None] * len(rows), raw, rows, written_key="", due_key="done")
+    for i in np.flatnonzero((done.ordinals == NAT) & np.array([v in (None, "") for v in raw], dtype=bool)).tolist():
+        ctx.add("error", "missing_value", sheet, rows[i], "done", "", "missing_done")
+    ok = (ids != None) & (done.ordinals != NAT) & np.array([bool(c) for c in codes], dtype=bool)  # noqa: E711
+    at, code = _explode(codes, ok)
+    from ..core.findings import cell_text
+
+    return {"commune_id": ids[at], "commune": [names[c] for c in ids[at]], "criterion_code": code,
+            "done": done.ordinals[at], "done_written": [cell_text(v) for v in raw[at]],
+            "note": _text(t.column("note"))[at]}

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..core.findings import Finding
@@ -37,10 +38,12 @@ class RawTable:
     extra_columns: list[str] = field(default_factory=list)
     header_row: int = 1
 
-    def column(self, key: str) -> list:
-        """A column's values (``None`` for every row when the sheet lacks it)."""
+    def column(self, key: str) -> np.ndarray:
+        """A column's values as an object array (``None`` for every row when the sheet lacks it)."""
         f = self.frame
-        return f[key].tolist() if key in f.columns else [None] * len(f)
+        if key in f.columns:
+            return f[key].to_numpy(dtype=object)
+        return np.full(len(f), None, dtype=object)
 
 
 def find_sheet(names: list[str], sheet: Sheet) -> str | None:

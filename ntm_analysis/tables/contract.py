@@ -72,12 +72,9 @@ def column(kind: str, values: Any, n: int) -> Any:
         if isinstance(values, pd.arrays.StringArray) or (
                 isinstance(getattr(values, "dtype", None), pd.StringDtype) and values.dtype == "str"):
             return values
-        arr = np.asarray(values, dtype=object)
-        missing = pd.isna(arr)
-        if missing.any():
-            arr = arr.copy()
-            arr[missing] = ""
-        return pd.array(arr, dtype="str")
+        out = pd.array(np.asarray(values, dtype=object), dtype="str")
+        missing = out.isna()
+        return out.fillna("") if missing.any() else out
     if kind == PERIOD:
         return values if getattr(values, "dtype", None) == QUARTER else as_quarters(values)
     if kind == NINT:

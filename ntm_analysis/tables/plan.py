@@ -30,7 +30,7 @@ def unit_key(province: object = "", district: object = "") -> str:
 
 def commune_id(name: object, unit: str = "") -> str:
     """The id of a commune in a unit (see :func:`unit_key`)."""
-    key = slug(commune_key(name))
+    key = commune_key(name).replace(" ", "-")  # already folded: the slug of the key
     return f"{unit}/{key}" if unit else key
 
 
