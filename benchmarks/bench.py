@@ -1,18 +1,33 @@
-"""Benchmark: load and every analysis at 13, 1,000, 10,000 and 100,000 communes.
+"""Benchmark: how fast the package is, as ratios against baselines measured in the same run.
 
-Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench.py [--sizes 13,1000]``).
-Prints a Markdown table: seconds for each step (best of ``--repeat`` runs), the
-peak memory of the assembled plan and its analyses (tracemalloc), and the time
-for one what-if edit on the district plan. "load" assembles the plan from
-in-memory tables (reading, matching, deadline rule, validation); "xlsx" also reads
-a workbook of that size with openpyxl (only up to 10,000 communes: openpyxl, not
-our code, dominates there).
+    make bench                                   # everything below
+    .venv/bin/python benchmarks/bench.py --sizes 100000   # only the size table, for these sizes
+
+Prints Markdown tables:
+
+1. per size (synthetic plans, ``ntm_analysis.synthetic``): seconds to load a plan from
+   in-memory tables (reading, matching, deadline rule, checks), for the analyses (every
+   view once, sharing one analysis as the report does), ``load + all``, peak memory;
+2. the speed targets of the project, each beside its baseline: ``ntm gaps --data`` on a
+   10,000-commune workbook against a bare ``pandas.read_excel(..., sheet_name=None,
+   engine="calamine")`` of the same file (in one process, and as whole commands);
+   load and every analysis for 100,000 communes against that bare read; ``ntm --help``
+   against ``python -c "import pandas"``;
+3. writing workbooks: the template, a 10,000-commune plan workbook, the briefing pack's
+   workbook for 10,000 communes, the processed CSV tables;
+4. one what-if edit on the district plan.
+
+Timings are the best of ``--repeat`` runs (wall clock, ``time.perf_counter``).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import io
+import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,21 +37,16 @@ from pathlib import Path
 import pandas as pd
 
 from ntm_analysis import analysis as A
-from ntm_analysis.loader import load_plan, plan_from_tables
+from ntm_analysis.load.api import load_plan, plan_from_tables
 from ntm_analysis.synthetic import synthetic_tables, write_synthetic_workbook
 
-# Each step gets the plan and a dict shared by the steps of one run: like the report
-# (ntm_analysis/report.py ``prepare``), deadlines are propagated once and handed to the
-# analyses that accept them; ``quality`` propagates on its own (its signature has no
-# ``propagated``), as it does in the report.
+PY = sys.executable
 STEPS = {
-    "propagate": lambda p, s: s.update(prop=A.propagate_deadlines(p)),
-    "gaps": lambda p, s: (A.gaps_by_criterion(p), A.gaps_by_commune(p), A.gaps_by_department(p),
-                          A.gaps_by_section(p), A.unlocks(p)),
-    "ocop": lambda p, s: (A.ocop_summary(p, propagated=s["prop"]), A.ocop_totals(p, propagated=s["prop"])),
-    "workload": lambda p, s: tuple(A.workload(p, by) for by in A.WORKLOAD_BY),
-    "projection": lambda p, s: A.projection(p, propagated=s["prop"]),
-    "quality": lambda p, s: A.quality(p),
+    "gaps": lambda r: [f(r) for f in A.GAP_VIEWS.values()],
+    "ocop": lambda r: (A.ocop_summary(r), A.ocop_totals(r)),
+    "workload": lambda r: [A.workload(r, by) for by in A.WORKLOAD_BY],
+    "projection": lambda r: A.projection(r),
+    "quality": lambda r: A.quality(r),
 }
 
 
@@ -50,73 +60,139 @@ def best(fn, repeat: int) -> tuple[float, object]:
     return min(times), out
 
 
-def whatif_ms(repeat: int) -> float | None:
-    """One commune's edit on the district plan, recomputed (scenario + projection)."""
-    try:
-        from ntm_analysis import scenario as S
-    except ImportError:
-        return None
-    plan = load_plan()
-    from_dict = getattr(S, "scenario_from_dict", None) or S.Scenario.from_dict
-    sc = from_dict({"name": "bench", "edits": [
-        {"commune": "Minh Đức", "criterion": 13, "due": "2023Q4"}]})
-    t, _ = best(lambda: A.projection(S.apply_scenario(plan, sc)[0]), repeat)
-    return t * 1000
+def analyses(plan) -> dict[str, float]:
+    """Seconds per step on a fresh shared analysis (steps in order, as the report runs them)."""
+    plan._runs.clear()
+    run = A.analyse(plan)
+    out = {}
+    for name, step in STEPS.items():
+        t0 = time.perf_counter()
+        step(run)
+        out[name] = time.perf_counter() - t0
+    return out
 
 
-def run(sizes: list[int], repeat: int) -> str:
+def size_row(n: int, repeat: int) -> dict:
+    tables, meta = synthetic_tables(n, seed=0)
+    r = repeat if n <= 10_000 else max(1, repeat - 1)
+    t_load, plan = best(lambda: plan_from_tables(tables, meta)[0], r)
+    steps = min((analyses(plan) for _ in range(r)), key=lambda d: sum(d.values()))
+    row = {"communes": f"{n:,}", "gap rows": f"{len(plan.gaps):,}", "load": t_load, **steps}
+    row["all analyses"] = sum(steps.values())
+    row["load + all"] = t_load + row["all analyses"]
+    tracemalloc.start()
+    p2 = plan_from_tables(tables, meta)[0]
+    analyses(p2)
+    row["peak MB"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    cols = list(rows[0])
+    fmt = lambda v: v if isinstance(v, str) else f"{v:.0f}" if abs(v) >= 100 else f"{v:.2f}"  # noqa: E731
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(fmt(r[c]) for c in cols) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _command(argv: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _ntm_in_process(argv: list[str]) -> None:
+    from ntm_analysis.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(argv) == 0
+
+
+def targets(workbook: Path, repeat: int) -> tuple[list[dict], dict]:
+    """The speed targets, each measured beside its baseline in this run."""
     rows = []
-    for n in sizes:
-        tables, meta = synthetic_tables(n, seed=0)
-        r = repeat if n <= 10_000 else 1
-        t_load, plan = best(lambda: plan_from_tables(tables, meta)[0], r)
-        row = {"communes": f"{n:,}", "gap rows": f"{len(plan.gaps):,}", "load": t_load}
-        shared: dict = {}
-        for name, step in STEPS.items():
-            row[name], _ = best(lambda: step(plan, shared), r)
-        row["all analyses"] = sum(row[k] for k in STEPS)
-        row["load + all"] = t_load + row["all analyses"]
-        tracemalloc.start()
-        plan2 = plan_from_tables(tables, meta)[0]
-        shared = {}
-        for step in STEPS.values():
-            step(plan2, shared)
-        row["peak MB"] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-        del plan2
-        if n <= 10_000:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = write_synthetic_workbook(Path(tmp) / "plan.xlsx", n)
-                row["xlsx read + load"], _ = best(lambda: load_plan(path), 1)
-        else:
-            row["xlsx read + load"] = None
-        rows.append(row)
-        print(f"  {n:>7,} communes done", file=sys.stderr)
-    df = pd.DataFrame(rows)
-    fmt = {c: (lambda v: "" if v is None or v != v else f"{v:.3f}") for c in df.columns
-           if c not in ("communes", "gap rows", "peak MB")}
-    fmt["peak MB"] = lambda v: f"{v:.0f}"
-    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
-    for r in df.to_dict("records"):
-        lines.append("| " + " | ".join(fmt.get(c, str)(v) for c, v in r.items()) + " |")
-    try:
-        w = whatif_ms(20)
-    except AttributeError:  # scenario API not there
-        w = None
-    foot = [f"Seconds, best of {repeat} (1 at 100,000). Python {platform.python_version()}, pandas "
-            f"{pd.__version__}, {platform.machine()}, {__import__('os').cpu_count()} cores."]
-    if w is not None:
-        foot.append(f"What-if: one commune's edit on the district plan, scenario applied and projection "
-                    f"recomputed: {w:.1f} ms (best of 20).")
-    return "\n".join(lines + [""] + foot)
+    bare, _ = best(lambda: pd.read_excel(workbook, sheet_name=None, engine="calamine"), repeat)
+    gaps, _ = best(lambda: _ntm_in_process(["gaps", "--data", str(workbook)]), repeat)
+    rows.append({"what": "`ntm gaps --data` 10,000-commune workbook, in one process", "seconds": gaps,
+                 "baseline": "bare `read_excel(sheet_name=None, engine='calamine')`", "baseline s": bare,
+                 "ratio": gaps / bare, "target": "≤ 1.3"})
+    read_cmd = [PY, "-c", f"import pandas as pd; pd.read_excel({str(workbook)!r}, sheet_name=None, "
+                          "engine='calamine')"]
+    ntm = str(Path(PY).with_name("ntm"))
+    c_bare = _command(read_cmd, repeat)
+    c_gaps = _command([ntm, "gaps", "--data", str(workbook)], repeat)
+    rows.append({"what": "the same, as whole commands (interpreter and imports included)", "seconds": c_gaps,
+                 "baseline": "`python -c \"...read_excel(...)\"`", "baseline s": c_bare, "ratio": c_gaps / c_bare,
+                 "target": "≤ 1.3"})
+    big = size_row(100_000, 2)
+    rows.append({"what": "load + every analysis, 100,000 communes", "seconds": big["load + all"],
+                 "baseline": "bare read of the 10,000-commune workbook", "baseline s": bare,
+                 "ratio": big["load + all"] / bare, "target": "≤ 1.5"})
+    c_pandas = _command([PY, "-c", "import pandas"], repeat + 2)
+    c_help = _command([ntm, "--help"], repeat + 2)
+    rows.append({"what": "`ntm --help`", "seconds": c_help, "baseline": "`python -c \"import pandas\"`",
+                 "baseline s": c_pandas, "ratio": c_help / c_pandas, "target": "≤ 0.33"})
+    return rows, big
+
+
+def writers(tmp: Path, repeat: int) -> list[dict]:
+    from ntm_analysis.io.processed import build_processed
+    from ntm_analysis.io.workbook import write_workbook
+    from ntm_analysis.present.report import prepare, write_workbook as write_report_workbook
+    from ntm_analysis.synthetic import synthetic_plan
+
+    plan = synthetic_plan(10_000)
+    brief = prepare(plan)
+    return [
+        {"workbook": "template (`ntm template`)",
+         "seconds": best(lambda: write_workbook(tmp / "mau.xlsx", {}, {}), repeat)[0]},
+        {"workbook": "plan workbook, 10,000 communes (`write_synthetic_workbook`)",
+         "seconds": best(lambda: write_synthetic_workbook(tmp / "w.xlsx", 10_000), 1)[0]},
+        {"workbook": "briefing workbook, 10,000 communes (report's Excel)",
+         "seconds": best(lambda: write_report_workbook(brief, tmp / "bao_cao.xlsx"), 1)[0]},
+        {"workbook": "processed CSV tables, 10,000 communes (`ntm build`)",
+         "seconds": best(lambda: build_processed(plan, tmp / "processed"), 1)[0]},
+    ]
+
+
+def whatif_ms(repeat: int) -> float:
+    from ntm_analysis.scenario import apply_scenario, scenario_from_dict
+
+    plan = load_plan()
+    sc = scenario_from_dict({"name": "bench", "edits": [{"commune": "Minh Đức", "criterion": 13, "due": "2023Q4"}]})
+    t, _ = best(lambda: A.projection(apply_scenario(plan, sc)[0]), repeat)
+    return t * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", default="13,1000,10000,100000")
+    p.add_argument("--sizes", default=None, help="only the size table, for these sizes (e.g. 13,1000,100000)")
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args(argv)
-    print(run([int(s) for s in args.sizes.split(",")], args.repeat))
+    head = (f"Python {platform.python_version()}, pandas {pd.__version__}, {platform.machine()}, "
+            f"{os.cpu_count()} cores; best of {args.repeat} runs.")
+    if args.sizes:
+        rows = [size_row(int(s), args.repeat) for s in args.sizes.split(",")]
+        print(table(rows) + "\n\n" + head)
+        return 0
+    rows = [size_row(n, args.repeat) for n in (13, 1_000, 10_000)]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        t0 = time.perf_counter()
+        workbook = write_synthetic_workbook(tmp / "plan_10000.xlsx", 10_000)
+        print(f"  wrote the 10,000-commune workbook in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        goals, big = targets(workbook, args.repeat)
+        rows.append(big)
+        written = writers(tmp, args.repeat)
+    print("### Per size\n\n" + table(rows))
+    print("\n### Targets (each beside its baseline, same run)\n\n" + table(goals))
+    print("\n### Writing workbooks\n\n" + table(written))
+    print(f"\nWhat-if: one commune's edit on the district plan, applied and projected again: "
+          f"{whatif_ms(20):.1f} ms (best of 20).\n\n{head}")
     return 0
 
 

@@ -14,9 +14,10 @@ import statistics
 import time
 
 from ntm_analysis.analysis.projection import projection
-from ntm_analysis.loader import load_plan
+from ntm_analysis.load.api import load_plan
 from ntm_analysis.scenario import apply_scenario, compare
-from ntm_analysis.whatif import WhatIf, evaluate, make_scenario
+from ntm_analysis.present.whatif import evaluate, make_scenario
+from ntm_analysis.present.widget import WhatIf
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:

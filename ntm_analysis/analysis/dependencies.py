@@ -143,7 +143,7 @@ def _rules(run: Analysis) -> pd.DataFrame:
                       "when": K.filled(m, "always"), "reason": K.filled(m, ITEM_REASON),
                       "source": K.filled(m, RuleSource.ITEM)})
     data = {k: np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, dtype=object) for k in RULE_COLUMNS}
-    key = pd.Index(data["commune_id"].astype(str) + "|" + data["waiting"].astype(str) + "|" + data["on"].astype(str)
+    key = pd.Index(data["commune_id"] + "|" + data["waiting"] + "|" + data["on"]
                    if len(data["commune_id"]) else np.zeros(0, dtype=object))
     keep = ~key.duplicated()
     return pd.DataFrame({k: K.text(v[keep]) for k, v in data.items()})

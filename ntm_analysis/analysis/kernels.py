@@ -103,5 +103,5 @@ def rank_of(values: Any) -> np.ndarray:
     """The code-point sort rank of each distinct text (as pandas sorts text)."""
     c, u = codes(values)
     rank = np.empty(len(u), dtype=np.int64)
-    rank[np.argsort(u.astype(str), kind="stable")] = np.arange(len(u))
+    rank[np.argsort(np.array([str(v) for v in u], dtype=object), kind="stable")] = np.arange(len(u))
     return rank[c]

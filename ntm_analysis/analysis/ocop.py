@@ -40,7 +40,7 @@ def _summary(run) -> pd.DataFrame:
     st = run.ocop_status
     n = len(st)
     prop = run.propagated
-    pc = K.positions(prop["commune_id"], run.commune_index)
+    pc = run.open_commune  # the propagated gaps are the open gaps, in order
     code = prop["criterion_code"].to_numpy(dtype=object)
     ocop = run.ocop_criterion
     item = np.flatnonzero((code == ocop) & (pc >= 0)) if ocop is not None else np.zeros(0, np.int64)

@@ -66,7 +66,7 @@ def project(run: Analysis, review_lag: int) -> pd.DataFrame:
     n = len(c)
     prop = run.propagated
     extra = unlisted_model_requirements(run)
-    pc = K.positions(prop["commune_id"], run.commune_index)
+    pc = run.open_commune  # the propagated gaps are the open gaps, in order
     xc = K.positions(extra["commune_id"], run.commune_index)
     eff = to_ordinals(prop["effective_due"])
     undated = eff == NAT

@@ -76,9 +76,9 @@ class _Found:
         for k, v in params.items():  # phrases (quarters, names) rendered once per distinct phrase
             values = v.tolist()
             if any(isinstance(x, Phrase) for x in values):
-                memo: dict = {}
-                values = [memo[x] if x in memo else memo.setdefault(x, x.render(lang)) if isinstance(x, Phrase)
-                          else x for x in values]
+                memo: dict = {}  # by object: phrases are made once per distinct value (see _when)
+                values = [(memo[id(x)] if id(x) in memo else memo.setdefault(id(x), x.render(lang)))
+                          if isinstance(x, Phrase) else x for x in values]
             params[k] = values
         templates = {k: t(f"msg.{k}", lang) for k in set(keys.tolist())}
         names = list(params)
@@ -114,12 +114,23 @@ class _Found:
 
 def _words(detail: np.ndarray, written: np.ndarray) -> np.ndarray:
     """The plan's words for gaps: the detail, prefixed by the name as written when that adds
-    something."""
-    out = np.empty(len(detail), dtype=object)
-    for i, (d, w) in enumerate(zip(detail.tolist(), written.tolist())):
-        d, w = d.strip(), w.strip()
-        out[i] = f"{w}: {d}" if d and w and w not in d else (d or w)
-    return out
+    something (worked out once per distinct pair)."""
+    dc, du = K.codes(detail)
+    wc, wu = K.codes(written)
+    uniq, at, pair = np.unique(dc * (len(wu) + 1) + wc, return_index=True, return_inverse=True)
+    words = []
+    for i in at.tolist():
+        d, w = str(du[dc[i]]).strip(), str(wu[wc[i]]).strip()
+        words.append(f"{w}: {d}" if d and w and w not in d else (d or w))
+    return np.array(words, dtype=object)[pair] if len(words) else np.zeros(0, dtype=object)
+
+
+def _when(ordinals: np.ndarray) -> np.ndarray:
+    """Quarters as phrases, one object per distinct quarter (rendered once)."""
+    codes, uniq = pd.factorize(ordinals)
+    phrases = np.empty(len(uniq), dtype=object)
+    phrases[:] = [When(q) for q in from_ordinals(uniq)]
+    return phrases[codes] if len(codes) else phrases
 
 
 class _Gaps:
@@ -127,7 +138,7 @@ class _Gaps:
 
     def __init__(self, run: Analysis):
         p = self.frame = run.propagated
-        self.commune = K.positions(p["commune_id"], run.commune_index)
+        self.commune = run.open_commune
         self.code = p["criterion_code"].to_numpy(dtype=object)
         self.due = to_ordinals(p["due"])
         self.eff = to_ordinals(p["effective_due"])
@@ -183,7 +194,7 @@ def _conflicts(found: _Found, g: _Gaps) -> None:
         other += list(codes)
     at = np.array(at, dtype=np.int64)
     j = key.get_indexer([f"{c}|{o}" for c, o in zip(cid[at].tolist(), other)])
-    quarter = lambda o: [When(q) for q in from_ordinals(o)]  # noqa: E731
+    quarter = _when
     found.add(len(at), Severity.WARNING, "schedule_conflict",
               {"code": g.code[at], "due": quarter(g.due[at]), "other": other, "other_due": quarter(g.eff[j]),
                "effective": quarter(g.eff[at])}, criterion_code=g.code[at], **g.fields(at))
@@ -225,9 +236,9 @@ def _no_ocop_waiting(found: _Found, run: Analysis) -> None:
     for r in rules.to_dict("records"):
         scope = without if not r["commune_id"] else without.loc[without["commune_id"] == r["commune_id"]]
         ids = scope["commune_id"].to_numpy(dtype=object)
-        hit = ~pd.Index(ids.astype(str) + f"|{r['waiting']}" if len(ids) else []).isin(gap_index)
+        hit = ~pd.Index(ids + f"|{r['waiting']}" if len(ids) else []).isin(gap_index)
         ids, names = ids[hit], scope["commune"].to_numpy(dtype=object)[hit]
-        pre = gap_index.get_indexer(ids.astype(str) + f"|{r['on']}") if len(ids) else np.zeros(0, np.int64)
+        pre = gap_index.get_indexer(ids + f"|{r['on']}") if len(ids) else np.zeros(0, np.int64)
         has = pre >= 0
         reason = Both(r["reason"], reasons.get((r["waiting"], r["on"]), "") if r["source"] == "catalogue" else "")
         found.add(len(ids), Severity.WARNING, "no_ocop_no_waiting_gap",
@@ -312,7 +323,7 @@ def _no_slack(found: _Found, run: Analysis, g: _Gaps, proj: pd.DataFrame) -> Non
     f = first[tight]
     p = g.frame
     found.add(len(tight), Severity.WARNING, "no_slack",
-              {"due": [When(q) for q in from_ordinals(fin[tight])], "year": target[tight].astype(np.int64)},
+              {"due": _when(fin[tight]), "year": target[tight].astype(np.int64)},
               key=np.where(inferred[tight], "no_slack_inferred", "no_slack"),
               commune_id=proj["commune_id"].to_numpy(dtype=object)[tight],
               commune=proj["commune"].to_numpy(dtype=object)[tight],

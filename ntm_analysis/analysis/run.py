@@ -102,9 +102,11 @@ class Analysis:
         catalogue's default."""
         g = self.plan.gaps
         default = dict(zip(self.catalogue.criteria["code"], self.catalogue.criteria["department"]))
-        codes, uniq = K.codes(g["department"].to_numpy(dtype=object) + "\x1f" + g["criterion_code"].to_numpy(dtype=object))
-        names = [d if d.strip() else default.get(c, "") for d, c in (u.split("\x1f") for u in uniq.tolist())]
-        return np.array(names, dtype=object)[codes] if len(codes) else np.zeros(0, dtype=object)
+        dc, du = K.codes(g["department"])
+        kc, ku = K.codes(g["criterion_code"])
+        uniq, at, pair = np.unique(dc * (len(ku) + 1) + kc, return_index=True, return_inverse=True)
+        names = [du[dc[i]] if str(du[dc[i]]).strip() else default.get(ku[kc[i]], "") for i in at.tolist()]
+        return np.array(names, dtype=object)[pair] if len(names) else np.zeros(0, dtype=object)
 
     # ------------------------------------------------------------ dependencies
     @cached_property

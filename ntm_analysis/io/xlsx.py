@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
+
 from ..core.errors import UserError
 from ..core.findings import Finding, Word, Words
 from .legacy import fix_legacy, font_encoding
@@ -42,6 +44,22 @@ def has_legacy_fonts(path: Path) -> bool:
     except (KeyError, zipfile.BadZipFile, OSError):
         return False
     return any(font_encoding(n) for n in re.findall(r'<(?:\w+:)?name val="([^"]+)"', xml))
+
+
+_LEGACY_CHARS = re.compile("[" + "".join(chr(c) for c in range(0x80, 0x100) if chr(c) not in _VIET_LATIN1) + "]")
+
+
+def as_grid(rows) -> np.ndarray:
+    """Rows of cells (lists or tuples, of any lengths) as a rectangular 2-D object array."""
+    rows = list(rows)
+    width = max((len(r) for r in rows), default=0)
+    grid = np.full((len(rows), width), None, dtype=object)
+    if rows and all(len(r) == width for r in rows):
+        grid[:, :] = np.array(rows, dtype=object).reshape(len(rows), width) if width else grid
+    else:
+        for i, r in enumerate(rows):
+            grid[i, :len(r)] = r
+    return grid
 
 
 def suspect_legacy(text: str) -> bool:
@@ -88,7 +106,24 @@ class Workbook:
         except Exception as exc:  # both libraries raise many kinds for a broken file
             raise UserError(f"{path}: không đọc được sổ Excel ({type(exc).__name__}: {exc})", 1) from None
 
-    def rows(self, name: str, label: str) -> tuple[list[tuple], list[Finding]]:
+    @property
+    def may_hold_legacy_text(self) -> bool:
+        """Whether any text of the workbook holds characters of a legacy encoding: its shared
+        strings are searched once (and the sheets, when they hold inline text)."""
+        if not hasattr(self, "_legacy_text"):
+            try:
+                with zipfile.ZipFile(self.path) as z:
+                    names = z.namelist()
+                    shared = z.read("xl/sharedStrings.xml").decode("utf-8", "replace") \
+                        if "xl/sharedStrings.xml" in names else ""
+                    inline = any(b"inlineStr" in z.read(n) for n in names
+                                 if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            except (zipfile.BadZipFile, OSError, KeyError):
+                shared, inline = "", True
+            self._legacy_text = inline or bool(_LEGACY_CHARS.search(shared))
+        return self._legacy_text
+
+    def rows(self, name: str, label: str) -> tuple[np.ndarray, list[Finding]]:
         """The rows of sheet ``name`` (``label``: the sheet as findings name it), legacy
         text converted, and the warning listing the converted cells."""
         try:
@@ -117,37 +152,35 @@ class Workbook:
                             v = fixed
                 values.append(v)
             rows.append(tuple(values))
-        return rows, _legacy_warning(converted, label, self.path.name)
+        return as_grid(rows), _legacy_warning(converted, label, self.path.name)
 
-    def _calamine_rows(self, ws, label: str) -> tuple[list[tuple], list[Finding]]:
-        rows = []
+    def _calamine_rows(self, ws, label: str) -> tuple[np.ndarray, list[Finding]]:
+        """The sheet as a 2-D object array, empty cells ``None``. Legacy text is looked for
+        in the whole sheet at once; only cells holding its characters are converted."""
+        grid = as_grid(ws.to_python(skip_empty_area=False))
+        grid[grid == ""] = None
         converted: list[str] = []
-        for r, raw in enumerate(ws.to_python(skip_empty_area=False), start=1):
-            row = tuple(None if v == "" else v for v in raw)
-            if any(isinstance(v, str) and not v.isascii() and suspect_legacy(v) for v in row):
-                values = list(row)
-                for j, v in enumerate(values):
-                    if isinstance(v, str) and suspect_legacy(v):
-                        fixed, enc = fix_legacy(v)
-                        if enc:
-                            converted.append(f"{column_letter(j + 1)}{r} ({enc})")
-                            values[j] = fixed
-                row = tuple(values)
-            rows.append(row)
-        return rows, _legacy_warning(converted, label, self.path.name)
+        if self.may_hold_legacy_text:
+            for (r, j), v in np.ndenumerate(grid):
+                if isinstance(v, str) and suspect_legacy(v):
+                    fixed, enc = fix_legacy(v)
+                    if enc:
+                        converted.append(f"{column_letter(j + 1)}{r + 1} ({enc})")
+                        grid[r, j] = fixed
+        return grid, _legacy_warning(converted, label, self.path.name)
 
     def close(self) -> None:
         getattr(self._wb, "close", lambda: None)()
 
 
 def read_sheets(path: Path | str, find: Callable[[list[str]], Iterable[tuple[str, str, str]]]
-                ) -> tuple[dict[str, list[tuple]], list[Finding]]:
+                ) -> tuple[dict[str, np.ndarray], list[Finding]]:
     """Rows of the sheets ``find(sheet_names)`` picks, as ``(key, name, label)`` triples:
     ``{key: rows}`` and the findings made while reading."""
     path = Path(path)
     check_file(path)
     wb = Workbook(path)
-    out: dict[str, list[tuple]] = {}
+    out: dict[str, np.ndarray] = {}
     findings: list[Finding] = []
     try:
         for key, name, label in find(wb.names):

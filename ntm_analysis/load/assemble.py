@@ -70,9 +70,10 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
     if "items" in tables:
         gaps, deps = read_items(ctx, tables["items"], index, level_of, plan_year, names)
     if "matrix" in tables:
-        listed = dict(zip((gaps["commune_id"].astype(str) + "|" + gaps["code"].astype(str)).tolist(),
+        listed = dict(zip((gaps["commune_id"] + "|" + gaps["code"]).tolist(),
                           gaps["row"].tolist())) if len(gaps["code"]) else {}
         gaps = concat_gaps(gaps, read_matrix(ctx, tables["matrix"], index, level_of, listed))
+    commune_due = _aligned(commune_due, ids)
     gap_frame = _gap_frame(gaps, cat, commune_due, names, ids)
     commune_frame = _commune_frame(communes, ids, info, gap_frame, commune_due)
     _count_warnings(ctx, tables["communes"], commune_frame, communes["_row"], cat)
@@ -101,15 +102,25 @@ def _completions(cols: dict) -> dict:
     return {**cols, "done": from_ordinals(cols["done"])} if len(cols["done"]) else cols
 
 
-def _gap_frame(g: dict[str, np.ndarray], cat: Catalogue, commune_due: dict, names: dict[str, str],
+def _aligned(commune_due: dict[str, tuple[int, bool, str]], ids: list[str]) -> dict[str, np.ndarray]:
+    """Each commune's own deadline as arrays aligned with ``ids``: ordinal, year only, words."""
+    at = pd.Index(ids).get_indexer(list(commune_due)) if commune_due else np.zeros(0, dtype=np.int64)
+    due, year_only, words = np.full(len(ids), NAT, dtype=np.int64), np.zeros(len(ids), bool), \
+        np.full(len(ids), "", dtype=object)
+    values = list(commune_due.values())
+    if values:
+        due[at] = [v[0] for v in values]
+        year_only[at] = [v[1] for v in values]
+        words[at] = [v[2] for v in values]
+    return {"due": due, "year_only": year_only, "words": words}
+
+
+def _gap_frame(g: dict[str, np.ndarray], cat: Catalogue, commune_due: dict[str, np.ndarray], names: dict[str, str],
                ids: list[str]) -> pd.DataFrame:
     """Gaps in plan order (commune, then catalogue order), the deadline rule applied."""
     n = len(g["code"])
     pos = pd.Index(ids).get_indexer(g["commune_id"]) if n else np.zeros(0, dtype=np.int64)
-    none = (NAT, False, "")
-    c_due = np.array([commune_due.get(i, none)[0] for i in ids], dtype=np.int64)[pos] if n else np.zeros(0, np.int64)
-    c_y = np.array([commune_due.get(i, none)[1] for i in ids], dtype=bool)[pos] if n else np.zeros(0, bool)
-    c_w = np.array([commune_due.get(i, none)[2] for i in ids], dtype=object)[pos] if n else np.zeros(0, object)
+    c_due, c_y, c_w = commune_due["due"][pos], commune_due["year_only"][pos], commune_due["words"][pos]
     own, own_y = g["due"], g["year_only"]
     has_own, has_c = own != NAT, c_due != NAT
     due = np.where(has_own, own, np.where(has_c, c_due, NAT))
@@ -121,7 +132,7 @@ def _gap_frame(g: dict[str, np.ndarray], cat: Catalogue, commune_due: dict, name
              cat.name(c, "en"), cat.department(c)) for c in ku]
     get = lambda j: np.array([r[j] for r in info], dtype=object)[kc] if n else []  # noqa: E731
     df = contract.frame("gaps", {
-        "gap_id": (g["commune_id"].astype(str) + "|" + g["code"].astype(str)) if n else [],
+        "gap_id": (g["commune_id"] + "|" + g["code"]) if n else [],
         "commune_id": g["commune_id"], "commune": np.array(list(names.values()), dtype=object)[pos] if n else [],
         "requirement": get(0), "criterion_code": g["code"], "criterion_order": get(1), "criterion": get(2),
         "criterion_en": get(3), "written_as": g["written_as"], "match_method": g["match_method"],
@@ -133,16 +144,15 @@ def _gap_frame(g: dict[str, np.ndarray], cat: Catalogue, commune_due: dict, name
 
 
 def _commune_frame(c: dict[str, Any], ids: list[str], info: dict, gaps: pd.DataFrame,
-                   commune_due: dict) -> pd.DataFrame:
+                   commune_due: dict[str, np.ndarray]) -> pd.DataFrame:
     crit = gaps.loc[gaps["requirement"] == Requirement.CRITERION, "commune_id"].value_counts()
-    none = (NAT, False, "")
     return contract.frame("communes", {
         **{k: v for k, v in c.items() if k != "_row"},
         "commune_id": ids, "unit": info.get("district") or info.get("province") or "",
         "listed_missing": crit.reindex(ids, fill_value=0).to_numpy(),
-        "commune_due": from_ordinals([commune_due.get(i, none)[0] for i in ids]),
-        "commune_due_written": [commune_due.get(i, none)[2] for i in ids],
-        "commune_due_year_only": [commune_due.get(i, none)[1] for i in ids],
+        "commune_due": from_ordinals(commune_due["due"]),
+        "commune_due_written": commune_due["words"],
+        "commune_due_year_only": commune_due["year_only"],
     }, len(ids))
 
 
@@ -186,7 +196,7 @@ def _model_requirements(cat: Catalogue, communes: pd.DataFrame, gaps: pd.DataFra
     k = len(codes)
     cid, code = np.repeat(ids, k), np.tile(np.array(codes, dtype=object), len(ids))
     listed = pd.Index(gaps["gap_id"].to_numpy(dtype=object))
-    has_gap = pd.Index(cid.astype(str) + "|" + code.astype(str) if len(cid) else []).isin(listed)
+    has_gap = pd.Index(cid + "|" + code if len(cid) else []).isin(listed)
     with_criteria = pd.Index(cid).isin(gaps.loc[gaps["requirement"] == Requirement.CRITERION, "commune_id"].unique())
     derived = np.isin(code, list(cat.derived_codes))
     missing = np.where(derived, with_criteria, has_gap)

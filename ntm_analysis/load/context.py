@@ -56,6 +56,10 @@ def objects(values: Sequence) -> np.ndarray:
 
 def distinct(values: Sequence) -> tuple[np.ndarray, list]:
     """Codes (row → distinct value) and the distinct values, missing ones included."""
+    from .sheets import Missing
+
+    if isinstance(values, Missing):  # a column the sheet lacks
+        return np.zeros(len(values), dtype=np.int64), [None] if len(values) else []
     arr = objects(values)
     try:
         codes, uniq = pd.factorize(arr, use_na_sentinel=False)

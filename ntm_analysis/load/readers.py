@@ -16,7 +16,7 @@ from ..core.quarters import NAT
 from ..core.vocab import Level, Requirement, RuleSource
 from ..tables.schema import INFO_KEYS, LEVEL_WORDS, OCOP_WORDS, REQUIREMENT_WORDS, SHEETS, status_word
 from .context import Context, distinct, objects, pair_codes, per_value, problem, take
-from .sheets import RawTable
+from .sheets import Missing, RawTable
 
 GAP_KEYS = ("commune_id", "code", "written_as", "match_method", "detail", "due", "year_only", "due_written",
             "waits_on", "sheet", "row")
@@ -24,6 +24,8 @@ GAP_KEYS = ("commune_id", "code", "written_as", "match_method", "detail", "due",
 
 def _text(values) -> np.ndarray:
     """NFC text of each value (once per distinct value)."""
+    if isinstance(values, Missing):
+        return np.full(len(values), "", dtype=object)
     codes, uniq = distinct(values)
     return take([nfc(u) for u in uniq], codes)
 
@@ -236,10 +238,12 @@ def _requirement_checks(ctx: Context, t: RawTable, at: np.ndarray, code: np.ndar
 def _unique_gaps(ctx: Context, t: RawTable, at, code, cid, written, names):
     """A commune × criterion listed twice: the later rows are errors naming the first."""
     rows = t.column("_row")
-    key = pd.Index((cid.astype(str) + "|" + code.astype(str)) if len(at) else np.empty(0, dtype=object))
+    cc, _ = pd.factorize(cid)
+    kc, ku = pd.factorize(code)
+    key = pd.Index(cc.astype(np.int64) * (len(ku) + 1) + kc)  # one integer per commune × code
     dup = key.duplicated()
     if dup.any():
-        first = dict(zip(key[~dup], rows[at[~dup]].tolist()))
+        first = dict(zip(key[~dup].tolist(), rows[at[~dup]].tolist()))
         for i in np.flatnonzero(dup).tolist():
             ctx.add("error", "duplicate_row", t.sheet, rows[at[i]], "criterion_written", written[at[i]],
                     "duplicate_gap", commune=names[cid[i]], label=Criterion(ctx.cat, code[i]), row=first[key[i]])
@@ -266,7 +270,7 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
                 listed: dict[str, int]) -> dict[str, np.ndarray]:
     """Gaps the matrix marks 'Chưa đạt' that the detail sheet does not list; a cell marked
     'Đạt' that the detail sheet lists as missing is an error. ``listed``: the detail
-    sheet's gaps (``commune_id|code`` → row)."""
+    sheet's gaps (``commune_id|code`` → row). All cells are read at once."""
     sheet, rows = t.sheet, t.column("_row")
     colcodes = _matrix_columns(ctx, t)
     cids = ctx.communes(sheet, t.column("commune"), rows, index)
@@ -274,34 +278,31 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
     for row, cid in zip(rows[seen].tolist(), cids[seen].tolist()):
         ctx.add("error", "duplicate_row", sheet, row, "commune", index.name(cid), "duplicate_matrix_commune")
     ok = (cids != None) & ~seen  # noqa: E711
-    model_level = ctx.cat.model_level or Level.MODEL
-    parts = []
-    for col, code in colcodes.items():
-        values = t.column(col)
-        vc, vu = distinct(values)
-        status = take([status_word(u) for u in vu], vc)
-        for i in np.flatnonzero(ok & (status == None)).tolist():  # noqa: E711
-            ctx.add("error", "bad_status", sheet, rows[i], col, values[i])
-        keys = np.array([f"{c}|{code}" for c in cids.tolist()], dtype=object)
-        has = np.array([k in listed for k in keys.tolist()], dtype=bool)
-        for i in np.flatnonzero(ok & (status == "met") & has).tolist():
-            ctx.add("error", "matrix_contradiction", sheet, rows[i], col, values[i], row=listed[keys[i]])
-        new = ok & (status == "missing") & ~has
-        if ctx.cat.is_model(code):
-            new &= np.array([level_of.get(c) == model_level for c in cids.tolist()], dtype=bool)
-        at = np.flatnonzero(new)
-        parts.append({"commune_id": cids[at], "code": np.full(len(at), code, dtype=object),
-                      "written_as": np.full(len(at), col, dtype=object),
-                      "match_method": np.full(len(at), "matrix", dtype=object),
-                      "detail": np.full(len(at), "", dtype=object), "due": np.full(len(at), NAT, dtype=np.int64),
-                      "year_only": np.zeros(len(at), dtype=bool), "due_written": np.full(len(at), "", dtype=object),
-                      "waits_on": objects([()] * len(at)) if len(at) else np.empty(0, dtype=object),
-                      "sheet": np.full(len(at), sheet.name, dtype=object), "row": rows[at].astype(np.int64)})
-    if not parts:
+    if not colcodes or not ok.any():
         return empty_gaps()
-    out = concat_gaps(*parts)
-    order = np.lexsort((np.array([list(colcodes.values()).index(c) for c in out["code"]]), out["row"]))
-    return {k: v[order] for k, v in out.items()}
+    cols, codes = list(colcodes), list(colcodes.values())
+    cells = np.column_stack([t.column(c) for c in cols])  # rows × criteria
+    vc, vu = distinct(cells.ravel())
+    status = take([status_word(u) for u in vu], vc).reshape(cells.shape)
+    bad = ok[:, None] & (status == None)  # noqa: E711
+    for i, j in zip(*np.nonzero(bad)):
+        ctx.add("error", "bad_status", sheet, rows[i], cols[j], cells[i, j])
+    ids = np.where(ok, cids, "")
+    keys = np.add.outer(ids + "|", np.array(codes, dtype=object))  # commune_id|code of every cell
+    has = pd.Index(keys.ravel()).isin(pd.Index(list(listed))).reshape(keys.shape)
+    for i, j in zip(*np.nonzero(ok[:, None] & (status == "met") & has)):
+        ctx.add("error", "matrix_contradiction", sheet, rows[i], cols[j], cells[i, j], row=listed[keys[i, j]])
+    model_level = ctx.cat.model_level or Level.MODEL
+    applies = ~np.array([ctx.cat.is_model(c) for c in codes], dtype=bool)[None, :] \
+        | np.array([level_of.get(c) == model_level for c in ids.tolist()], dtype=bool)[:, None]
+    i, j = np.nonzero(ok[:, None] & (status == "missing") & ~has & applies)  # row-major: row, then column
+    n = len(i)
+    return {"commune_id": cids[i], "code": np.array(codes, dtype=object)[j],
+            "written_as": np.array(cols, dtype=object)[j], "match_method": np.full(n, "matrix", dtype=object),
+            "detail": np.full(n, "", dtype=object), "due": np.full(n, NAT, dtype=np.int64),
+            "year_only": np.zeros(n, dtype=bool), "due_written": np.full(n, "", dtype=object),
+            "waits_on": objects([()] * n) if n else np.empty(0, dtype=object),
+            "sheet": np.full(n, sheet.name, dtype=object), "row": rows[i].astype(np.int64)}
 
 
 # -------------------------------------------------------------------- milestones

@@ -1,7 +1,7 @@
-"""A sheet's rows as a raw table: its header row found (below titles, over two or three
+"""A sheet's cells as a raw table: its header row found (below titles, over two or three
 merged levels), its columns keyed by the layout (:mod:`ntm_analysis.tables.schema`),
 blank and section rows skipped. Values stay as the cells hold them; the readers of
-:mod:`.readers` normalise them.
+:mod:`.readers` normalise them. The rows are handled as arrays, not one by one.
 
 >>> from ntm_analysis.tables.schema import SHEETS
 >>> rows = [("Kế hoạch 2024",), ("Xã", "Mục kế hoạch", "Mức phấn đấu", "Năm phấn đấu"), ("I",),
@@ -21,10 +21,19 @@ import pandas as pd
 
 from ..core.findings import Finding
 from ..core.names import fold, nfc
+from ..io.xlsx import as_grid
 from ..tables.schema import Sheet, column_key, status_word
 
 HEADER_SCAN_ROWS = 15
 _ROMAN_ROW = re.compile(r"^(?=[ivxlc]+$)m*(c[md]|d?c{0,3})(x[cl]|l?x{0,3})(i[xv]|v?i{0,3})$")
+
+
+class Missing(np.ndarray):
+    """The column of a sheet that lacks it: ``None`` in every row (readers skip its work)."""
+
+
+def missing_column(n: int) -> "Missing":
+    return np.full(n, None, dtype=object).view(Missing)
 
 
 @dataclass
@@ -43,7 +52,7 @@ class RawTable:
         f = self.frame
         if key in f.columns:
             return f[key].to_numpy(dtype=object)
-        return np.full(len(f), None, dtype=object)
+        return missing_column(len(f))
 
 
 def find_sheet(names: list[str], sheet: Sheet) -> str | None:
@@ -52,7 +61,7 @@ def find_sheet(names: list[str], sheet: Sheet) -> str | None:
     return next((name for name in names if fold(name) in wanted), None)
 
 
-def _is_header_row(row: tuple, sheet: Sheet) -> bool:
+def _is_header_row(row, sheet: Sheet) -> bool:
     keys = [column_key(sheet, v) for v in row]
     if "commune" in keys or (sheet.key in ("info", "departments") and any(keys)):
         return True
@@ -63,7 +72,7 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _skip(row: tuple) -> bool:
+def _skip(row) -> bool:
     """Blank rows, and section rows ("I", "II" with a title and nothing else)."""
     filled = [v for v in row if not _blank(v)]
     if not filled:
@@ -71,36 +80,54 @@ def _skip(row: tuple) -> bool:
     return len(filled) <= 2 and isinstance(filled[0], str) and bool(_ROMAN_ROW.match(fold(filled[0])))
 
 
-def _header(rows: list[tuple], at: int, sheet: Sheet) -> tuple[list[str | None], int]:
+def _header(grid: np.ndarray, at: int, sheet: Sheet) -> tuple[list[str | None], int]:
     """Column names (a column's lowest non-empty header cell) and the last header row.
 
     Two- or three-level merged headers: a row below the first header row belongs to the
     header when it is empty under every column that row already names (those cells are
     merged downwards) and has text elsewhere (under a merged span)."""
-    keyed = [j for j, v in enumerate(rows[at]) if column_key(sheet, v)]
+    keyed = [j for j, v in enumerate(grid[at]) if column_key(sheet, v)]
     last = at
-    while last + 1 < len(rows) and last - at < 2:
-        nxt = rows[last + 1]
-        if not any(isinstance(v, str) and v.strip() for v in nxt) or \
-                any(j < len(nxt) and nxt[j] is not None for j in keyed):
+    while last + 1 < len(grid) and last - at < 2:
+        nxt = grid[last + 1]
+        if not any(isinstance(v, str) and v.strip() for v in nxt) or any(nxt[j] is not None for j in keyed):
             break
         last += 1
-    width = max(len(r) for r in rows[at:last + 1])
     header = []
-    for j in range(width):
-        cells = [rows[i][j] if j < len(rows[i]) else None for i in range(at, last + 1)]
-        named = [nfc(c) for c in cells if c is not None and nfc(c)]
+    for j in range(grid.shape[1]):
+        named = [nfc(c) for c in grid[at:last + 1, j] if c is not None and nfc(c)]
         header.append(named[-1] if named else None)
     return header, last
 
 
-def raw_table(rows: list[tuple], sheet: Sheet, file: str) -> tuple[RawTable | None, list[Finding]]:
-    """The raw table of a sheet's rows; ``None`` (and an error) without a usable header."""
-    at = next((i for i, row in enumerate(rows[:HEADER_SCAN_ROWS]) if _is_header_row(row, sheet)), None)
+def _kept(body: np.ndarray) -> np.ndarray:
+    """The rows of the body that hold data: not blank, not a section row ("I", "II" with a
+    title and nothing else). Rows with three cells or more are kept at once; the others
+    are told apart by their first cell, looked at once per distinct value."""
+    filled = (body != None) & (body != "")  # noqa: E711
+    count = filled.sum(axis=1) if body.size else np.zeros(len(body), dtype=np.int64)
+    keep = count > 2
+    few = np.flatnonzero((count > 0) & (count <= 2))
+    if len(few):
+        first = body[few, filled[few].argmax(axis=1)]
+        codes, uniq = pd.factorize(first, use_na_sentinel=False)
+        roman = np.array([isinstance(u, str) and bool(_ROMAN_ROW.match(fold(u))) for u in uniq], dtype=bool)
+        blank = np.array([isinstance(u, str) and not u.strip() for u in uniq], dtype=bool)
+        keep[few] = ~roman[codes]
+        for i in few[blank[codes]].tolist():  # a whitespace cell first: look at the whole row
+            keep[i] = not _skip(body[i])
+    return keep
+
+
+def raw_table(rows, sheet: Sheet, file: str) -> tuple[RawTable | None, list[Finding]]:
+    """The raw table of a sheet's rows (a 2-D array, or rows of cells); ``None`` (and an
+    error) without a usable header."""
+    grid = rows if isinstance(rows, np.ndarray) and rows.ndim == 2 else as_grid(rows)
+    at = next((i for i in range(min(HEADER_SCAN_ROWS, len(grid))) if _is_header_row(grid[i], sheet)), None)
     if at is None:
         need = ", ".join(c.header for c in sheet.columns if c.required)
         return None, [Finding("error", "missing_header", params={"need": need}, file=file, sheet=sheet.name, row=1)]
-    header, last = _header(rows, at, sheet)
+    header, last = _header(grid, at, sheet)
     colmap: dict[int, str] = {}
     extra: dict[int, str] = {}
     for j, h in enumerate(header):
@@ -113,23 +140,27 @@ def raw_table(rows: list[tuple], sheet: Sheet, file: str) -> tuple[RawTable | No
     if missing:
         return None, [Finding("error", "missing_column", params={"header": c.header}, file=file, sheet=sheet.name,
                               row=at + 1, column=c.header) for c in missing]
-    body = [(i, row) for i, row in enumerate(rows[last + 1:], start=last + 2) if not _skip(row)]
+    body = grid[last + 1:]
+    numbers = np.arange(last + 2, last + 2 + len(body))
+    keep = _kept(body)
+    if sheet.key == "matrix" and extra:
+        keep &= ~_matrix_titles(body, list(extra), next(j for j, k in colmap.items() if k == "commune"))
+    body, numbers = body[keep], numbers[keep]
+    data = {key: body[:, j] for j, key in colmap.items()}
     if sheet.key == "matrix":
-        cj = next(j for j, key in colmap.items() if key == "commune")
-        body = [(i, row) for i, row in body if not _matrix_title(row, extra, cj)]
-    data = {key: [row[j] if j < len(row) else None for _, row in body] for j, key in colmap.items()}
-    if sheet.key == "matrix":
-        data.update({name: [row[j] if j < len(row) else None for _, row in body] for j, name in extra.items()})
-    data["_row"] = [i for i, _ in body]
-    frame = pd.DataFrame(data, dtype=object) if body else pd.DataFrame(columns=list(data), dtype=object)
+        data.update({name: body[:, j] for j, name in extra.items()})
+    data["_row"] = numbers.astype(object)
+    frame = pd.DataFrame(data, dtype=object) if len(body) else pd.DataFrame(columns=list(data), dtype=object)
     return RawTable(sheet, frame, list(extra.values()), at + 1), []
 
 
-def _matrix_title(row: tuple, extra: dict[int, str], commune: int) -> bool:
-    """A title row inside the matrix ("Các xã phấn đấu năm 2023"): a name, no status at all."""
-    if commune >= len(row) or fold(row[commune]) == "":
-        return False
-    cells = [row[j] if j < len(row) else None for j in extra]
-    if not all(status_word(nfc(v) if isinstance(v, str) else v) == "na" for v in cells):
-        return False
-    return not any(isinstance(v, (int, float)) for v in cells)
+def _matrix_titles(body: np.ndarray, extra: list[int], commune: int) -> np.ndarray:
+    """Title rows inside the matrix ("Các xã phấn đấu năm 2023"): a name, no status at all."""
+    cells = body[:, extra]
+    flat = cells.ravel()
+    codes, uniq = pd.factorize(flat, use_na_sentinel=False)
+    na = np.array([u is None or (isinstance(u, float) and u != u)
+                   or (isinstance(u, str) and status_word(nfc(u)) == "na") for u in uniq], dtype=bool)
+    none = na[codes].reshape(cells.shape).all(axis=1) if len(flat) else np.ones(len(body), dtype=bool)
+    named = np.array([fold(v) != "" for v in body[:, commune].tolist()], dtype=bool)
+    return none & named
