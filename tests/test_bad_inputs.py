@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -577,12 +576,12 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
-BIG_ITEMS = 100_000
+BIG_ITEMS = 4_000  # the scale itself is measured by benchmarks/bench.py, not here
 
 
 @pytest.fixture(scope="session")
 def big_workbook(tmp_path_factory):
-    """100,000 item rows: every criterion of 5,264 communes, deadlines over 2025 (once per session)."""
+    """4,000 item rows: every criterion of 211 communes, deadlines over 2025 (once per session)."""
     cat = load_catalogue()
     names = [cat.name(c) for c in cat.criterion_codes]
     n_communes = -(-BIG_ITEMS // len(names))
@@ -595,14 +594,10 @@ def big_workbook(tmp_path_factory):
     return path, n_communes
 
 
-def test_workbook_of_100000_item_rows_loads(big_workbook, tmp_path, capsys, record_property):
+def test_a_workbook_of_thousands_of_item_rows_builds(big_workbook, tmp_path, capsys):
     path, n_communes = big_workbook
     out_dir = tmp_path / "processed"
-    start = time.perf_counter()
     code, out, err = run(["build", "--data", path, "--out", out_dir], capsys)
-    seconds = time.perf_counter() - start
-    record_property("build_100k_seconds", round(seconds, 2))  # a figure, not a limit
-    print(f"ntm build on {BIG_ITEMS:,} item rows: {seconds:.1f} s")
     assert code == 0, err
     with open(out_dir / "gaps.csv", encoding="utf-8-sig", newline="") as f:
         gaps = list(csv.DictReader(f))
@@ -611,7 +606,7 @@ def test_workbook_of_100000_item_rows_loads(big_workbook, tmp_path, capsys, reco
     with open(out_dir / "communes.csv", encoding="utf-8-sig", newline="") as f:
         communes = list(csv.DictReader(f))
     assert len(communes) == n_communes
-    assert [c["listed_missing"] for c in communes[:2]] == ["19", "19"]  # 100,000 = 5,263 × 19 + 3
+    assert [c["listed_missing"] for c in communes[:2]] == ["19", "19"]  # 4,000 = 210 × 19 + 10
     assert communes[-1]["listed_missing"] == str(BIG_ITEMS - (n_communes - 1) * 19)
     assert not [p.name for p in out_dir.iterdir() if p.name.startswith(".")]
 
