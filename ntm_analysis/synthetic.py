@@ -40,26 +40,47 @@ def _names(n: int, rng: np.random.Generator) -> list[str]:
 
 
 def synthetic_tables(n_communes: int, seed: int = 0, year: int = 2023) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Workbook-shaped tables (schema keys) for ``n_communes`` communes."""
-    rng = np.random.default_rng(seed)
+    """Workbook-shaped tables (schema keys) for ``n_communes`` communes.
+
+    >>> tables, meta = synthetic_tables(20, seed=1)
+    >>> len(tables["communes"]), sorted(tables)
+    (20, ['communes', 'items', 'milestones', 'ocop'])
+    """
+    rng = np.random.default_rng(seed)  # one stream, drawn in a fixed order: same seed, same plan
     cat = load_catalogue()
-    names = _names(n_communes, rng)
-    model = rng.random(n_communes) < 0.15
+    communes, model = _communes(n_communes, rng, year)
+    names = np.array(communes["commune"], dtype=object)
+    items = _items(names, model, rng, year, cat)
+    milestones = _milestones(names, rng, year)
+    ocop = _ocop(items, rng, cat)
+    meta = {"district": f"Huyện tổng hợp ({n_communes} xã)", "province": "Tổng hợp", "plan_year": year,
+            "catalogue": cat.id, "plan_title": f"Kế hoạch tổng hợp {n_communes} xã (seed {seed})"}
+    return {"communes": communes, "items": items, "milestones": milestones, "ocop": ocop}, meta
+
+
+def _communes(n: int, rng: np.random.Generator, year: int) -> tuple[pd.DataFrame, np.ndarray]:
+    names = _names(n, rng)
+    model = rng.random(n) < 0.15
     communes = pd.DataFrame({
         "commune": names,
         "plan_section": np.where(model, "2.2", "2.1"),
         "target_level": np.where(model, "kiểu mẫu", "nâng cao"),
         "target_year": year,
-        "original_target_year": np.where(rng.random(n_communes) < 0.3, year - 1, year),
+        "original_target_year": np.where(rng.random(n) < 0.3, year - 1, year),
     })
+    return communes, model
+
+
+def _items(names: np.ndarray, model: np.ndarray, rng: np.random.Generator, year: int, cat) -> pd.DataFrame:
+    """0–6 distinct criteria per commune (weighted), in the plan's spellings, 55 % with a
+    quarter, 15 % with a year only; a model requirement for most model communes."""
+    n_communes = len(names)
     codes = np.array(list(WEIGHTS))
     p = np.array(list(WEIGHTS.values()), dtype=float)
     p /= p.sum()
     n_gaps = rng.integers(0, 7, n_communes)
-    rows_commune = np.repeat(np.arange(n_communes), n_gaps)
     picks = rng.choice(len(codes), size=(n_communes, 6), p=p)
-    # distinct criteria per commune: keep the first occurrence of each pick
-    chosen = []
+    chosen = []  # distinct criteria per commune: the first occurrence of each pick
     for i, k in enumerate(n_gaps):
         seen = list(dict.fromkeys(picks[i]))[:k]
         chosen.extend((i, codes[j]) for j in seen)
@@ -72,38 +93,38 @@ def synthetic_tables(n_communes: int, seed: int = 0, year: int = 2023) -> tuple[
     due = np.where(kind < 0.55, [f"{year}Q{q}" for q in quarter], "")
     due_written = np.where(kind < 0.55, [f"quý {'I' * q if q < 4 else 'IV'}/{year}" for q in quarter],
                            np.where(kind < 0.7, f"trong năm {year}", ""))
-    items = pd.DataFrame({
-        "commune": np.array(names, dtype=object)[idx],
-        "criterion_written": written,
-        "due_written": due_written,
-        "due": due,
-    })
-    # model requirement for some model communes
+    items = pd.DataFrame({"commune": names[idx], "criterion_written": written,
+                          "due_written": due_written, "due": due})
     km = np.flatnonzero(model & (rng.random(n_communes) < 0.7))
-    items = pd.concat([items, pd.DataFrame({
-        "commune": np.array(names, dtype=object)[km], "criterion_written": "Mô hình thôn thông minh",
+    return pd.concat([items, pd.DataFrame({
+        "commune": names[km], "criterion_written": "Mô hình thôn thông minh",
         "due_written": "", "due": "", "requirement": "kiểu mẫu"})], ignore_index=True)
-    has_milestone = rng.random(n_communes) < 0.5
-    mq = rng.integers(2, 5, n_communes)
-    milestones = pd.DataFrame({
-        "commune": np.array(names, dtype=object)[has_milestone],
+
+
+def _milestones(names: np.ndarray, rng: np.random.Generator, year: int) -> pd.DataFrame:
+    has_milestone = rng.random(len(names)) < 0.5
+    mq = rng.integers(2, 5, len(names))
+    return pd.DataFrame({
+        "commune": names[has_milestone],
         "milestone": "Hoàn thiện hồ sơ đề nghị thẩm tra, thẩm định",
         "due_written": [f"quý {'I' * q if q < 4 else 'IV'}/{year}" for q in mq[has_milestone]],
         "due": [f"{year}Q{q}" for q in mq[has_milestone]],
         "applies_to_items": "có",
     })
-    ocop_communes = items.loc[items["criterion_written"].map(lambda w: cat.match(w).codes == ("13",)), "commune"]
+
+
+def _ocop(items: pd.DataFrame, rng: np.random.Generator, cat) -> pd.DataFrame:
+    """A product chosen (60 %) or none for every commune missing the OCOP criterion."""
+    ocop_code = (cat.ocop_criterion,)
+    ocop_communes = items.loc[items["criterion_written"].map(lambda w: cat.match(w).codes == ocop_code), "commune"]
     ocop_communes = ocop_communes.drop_duplicates().to_numpy()
     chosen_product = rng.random(len(ocop_communes)) < 0.6
-    ocop = pd.DataFrame({
+    return pd.DataFrame({
         "commune": ocop_communes,
         "product": np.where(chosen_product, rng.choice(PRODUCTS, len(ocop_communes)), ""),
         "status": np.where(chosen_product, "đã chọn", "chưa có"),
         "target_stars": np.where(chosen_product, 3, None),
     })
-    meta = {"district": f"Huyện tổng hợp ({n_communes} xã)", "province": "Tổng hợp", "plan_year": year,
-            "catalogue": cat.id, "plan_title": f"Kế hoạch tổng hợp {n_communes} xã (seed {seed})"}
-    return {"communes": communes, "items": items, "milestones": milestones, "ocop": ocop}, meta
 
 
 def synthetic_plan(n_communes: int, seed: int = 0, year: int = 2023) -> Plan:

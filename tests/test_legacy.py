@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 from ntm_analysis.io.legacy import (
     VIETNAMESE_LOWER,
     VIETNAMESE_UPPER,
-    detect_legacy,
-    fix_legacy,
     font_encoding,
     is_upper_font,
     tcvn3_to_unicode,
@@ -25,6 +23,7 @@ from ntm_analysis.io.legacy import (
     unicode_to_vni,
     vni_to_unicode,
 )
+from ntm_analysis.io.legacy_detect import detect_legacy, fix_legacy
 
 # ---------------------------------------------------------------------------
 # Full tables, letter by letter, in the order public converters list them

@@ -38,6 +38,7 @@ from ..core.findings import Both, Criterion, Phrase, When
 from ..core.quarters import NAT, from_ordinals, quarter_of_year, to_ordinals, year_of
 from ..core.vocab import DueSource, Level, Requirement, Severity, Status
 from ..i18n import t
+from ..tables.plan import gap_id
 from . import kernels as K
 from .ocop import NO_PRODUCT
 from .run import AsOf, Analysis, run_of
@@ -193,7 +194,7 @@ def _conflicts(found: _Found, g: _Gaps) -> None:
         at += [i] * len(codes)
         other += list(codes)
     at = np.array(at, dtype=np.int64)
-    j = key.get_indexer([f"{c}|{o}" for c, o in zip(cid[at].tolist(), other)])
+    j = key.get_indexer([gap_id(c, o) for c, o in zip(cid[at].tolist(), other)])
     quarter = _when
     found.add(len(at), Severity.WARNING, "schedule_conflict",
               {"code": g.code[at], "due": quarter(g.due[at]), "other": other, "other_due": quarter(g.eff[j]),

@@ -288,6 +288,30 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
         if model_id not in files:
             raise CatalogueError(f"{path}: model_catalogue '{model_id}' không tồn tại")
         rows += _rows(_read_yaml(files[model_id]), files[model_id], "model", len(rows))
+    codes = {r["code"] for r in rows}
+    criteria = pd.DataFrame(rows).drop(columns="aliases")
+    criteria["alias_list"] = ["; ".join(r["aliases"]) for r in rows]
+    conditions = _conditions(data, path)
+    return Catalogue(
+        id=str(data.get("id", catalogue_id)),
+        title=nfc(data.get("title", catalogue_id)),
+        level=str(data.get("level", "")),
+        criteria=criteria,
+        aliases=_aliases(rows, path, catalogue_id, data, files),
+        dependencies=_dependencies(data, path, codes, conditions),
+        source=nfc(data.get("source", "")),
+        roles=_roles(data, path, codes),
+        conditions=conditions,
+        model_level=str(_read_yaml(files[model_id]).get("level", "")) if model_id else "",
+        total=int(data["total"]) if data.get("total") is not None else None,
+        version=stamp,
+    )
+
+
+def _aliases(rows: list[dict], path: Path, catalogue_id: str, data: dict,
+             files: dict[str, Path]) -> dict[str, str]:
+    """Folded name → code: the set's own names and aliases, then the names of other
+    levels' sets that map to it (``maps_to``, e.g. basic "Trường học" → 5)."""
     aliases: dict[str, str] = {}
     codes = {r["code"] for r in rows}
     for r in rows:
@@ -296,7 +320,6 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
             if aliases.get(key, r["code"]) != r["code"]:
                 raise CatalogueError(f"{path}: tên '{name}' trùng cho hai tiêu chí")
             aliases[key] = r["code"]
-    # basic-set names that map to this set (e.g. "Trường học" -> 5)
     for other_id, other_path in files.items():
         other = _read_yaml(other_path) if other_id != catalogue_id else None
         if not other or other.get("level") == data.get("level"):
@@ -306,8 +329,19 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
             if target in codes:
                 for name in [c["name"], *(c.get("aliases") or [])]:
                     aliases.setdefault(_strip_prefix(fold(name)), target)
-    criteria = pd.DataFrame(rows).drop(columns="aliases")
-    criteria["alias_list"] = ["; ".join(r["aliases"]) for r in rows]
+    return aliases
+
+
+def _conditions(data: dict, path: Path) -> dict[str, dict[str, tuple[str, ...]]]:
+    conditions = {}
+    for name, spec in (data.get("conditions") or {}).items():
+        if not isinstance(spec, dict) or not all(isinstance(v, list) for v in spec.values()):
+            raise CatalogueError(f"{path}: điều kiện '{name}' phải là bảng thuộc tính: [giá trị…]")
+        conditions[str(name)] = {str(k): tuple(str(x) for x in v) for k, v in spec.items()}
+    return conditions
+
+
+def _dependencies(data: dict, path: Path, codes: set[str], conditions: dict) -> pd.DataFrame:
     deps = pd.DataFrame(
         [
             {
@@ -325,30 +359,15 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
         bad = set(deps[col]) - codes
         if bad:
             raise CatalogueError(f"{path}: quy tắc phụ thuộc nêu mã không có: {sorted(bad)}")
+    unknown = sorted(set(deps["when"]) - {"always", *conditions})
+    if unknown:
+        raise CatalogueError(f"{path}: quy tắc phụ thuộc dùng điều kiện không khai báo: {unknown}")
+    return deps
+
+
+def _roles(data: dict, path: Path, codes: set[str]) -> dict[str, str]:
     roles = {str(k): str(v) for k, v in (data.get("roles") or {}).items()}
     bad = sorted(set(roles.values()) - codes)
     if bad:
         raise CatalogueError(f"{path}: vai trò 'roles' nêu mã không có: {bad}")
-    conditions = {}
-    for name, spec in (data.get("conditions") or {}).items():
-        if not isinstance(spec, dict) or not all(isinstance(v, list) for v in spec.values()):
-            raise CatalogueError(f"{path}: điều kiện '{name}' phải là bảng thuộc tính: [giá trị…]")
-        conditions[str(name)] = {str(k): tuple(str(x) for x in v) for k, v in spec.items()}
-    unknown = sorted(set(deps["when"]) - {"always", *conditions})
-    if unknown:
-        raise CatalogueError(f"{path}: quy tắc phụ thuộc dùng điều kiện không khai báo: {unknown}")
-    model_level = str(_read_yaml(files[model_id]).get("level", "")) if model_id else ""
-    return Catalogue(
-        id=str(data.get("id", catalogue_id)),
-        title=nfc(data.get("title", catalogue_id)),
-        level=str(data.get("level", "")),
-        criteria=criteria,
-        aliases=aliases,
-        dependencies=deps,
-        source=nfc(data.get("source", "")),
-        roles=roles,
-        conditions=conditions,
-        model_level=model_level,
-        total=int(data["total"]) if data.get("total") is not None else None,
-        version=stamp,
-    )
+    return roles

@@ -307,7 +307,13 @@ class CommuneReader:
                 list_end = self._tc_list(block, line.no, sent, start, key, spans)
         self._model_scan(block, line.no, sent, folded, key, spans)
         new_items = block.items[before:]
-        # dossier milestone after the items (or anywhere when there are none)
+        if not self._milestone(block, line, sent, folded, list_end, dues, new_items):
+            self._deadline(block, line, sent, folded, dues, new_items)
+
+    def _milestone(self, block: CommuneBlock, line: Line, sent: str, folded: str, list_end: int,
+                   dues: list, new_items: list) -> bool:
+        """A dossier milestone after the items (or anywhere when there are none); True when
+        the sentence names one (its deadline is then the milestone's)."""
         tail = folded[list_end:]
         ms = _MILESTONE.search(tail)
         if ms:
@@ -332,7 +338,12 @@ class CommuneReader:
                           "coi là hạn chung của xã cho các tiêu chí này")
                 for item in new_items:
                     item.notes.append(f"thời hạn chung với hồ sơ: {due.written}")
-            return
+            return True
+        return False
+
+    def _deadline(self, block: CommuneBlock, line: Line, sent: str, folded: str, dues: list,
+                  new_items: list) -> None:
+        """The sentence's last deadline: for its new items, else for the whole commune."""
         if not dues:
             return
         due = dues[-1]

@@ -45,6 +45,30 @@ _END = ("noi nhan", "tren day la")
 
 
 @dataclass
+class _Walk:
+    """Where the reader stands in the plan: its part (I, II…), section and commune."""
+
+    part: str = ""
+    section: "Section | None" = None
+    block: "CommuneBlock | None" = None
+    dept_section: str = ""
+    dept_title: str = ""
+    in_departments: bool = False
+
+    def enter_part(self, number: str, title: str) -> None:
+        folded = pfold(title)
+        self.part = number
+        self.in_departments = ("to chuc thuc hien" in folded
+                               and not any(w in folded for w in _SKIP_PARTS))
+        self.section, self.block = None, None
+        self.dept_section, self.dept_title = number, strip_trailing(title)
+
+    def enter_department(self, number: str, title: str) -> None:
+        self.dept_section = f"{self.part}.{number}" if self.part else number
+        self.dept_title = strip_trailing(title)
+
+
+@dataclass
 class Section:
     number: str
     title: str
@@ -98,69 +122,59 @@ class PlanReader:
     # ----------------------------------------------------------------- walk
     def read(self, lines: list[Line], source: str = "") -> None:
         self.meta = self._meta(lines, source)
-        part = ""
-        section: Section | None = None
-        block: CommuneBlock | None = None
-        dept_section, dept_title = "", ""
-        in_departments = False
+        walk = _Walk()
         for line in lines:
             f = pfold(line.text)
             if f.startswith(_END):
                 break
             m = _ROMAN.match(line.text) if not line.bullet else None
             if m and m.group("n"):
-                part = m.group("n")
-                pf = pfold(m.group("t"))
-                in_departments = "to chuc thuc hien" in pf
-                skip = any(w in pf for w in _SKIP_PARTS)
-                section, block = None, None
-                dept_section, dept_title = part, strip_trailing(m.group("t"))
-                if skip:
-                    in_departments = False
+                walk.enter_part(m.group("n"), m.group("t"))
                 continue
             h = _is_heading(line)
-            if in_departments:
+            if walk.in_departments:
                 if h:
-                    dept_section = f"{part}.{h.group('n')}" if part else h.group("n")
-                    dept_title = strip_trailing(h.group("t"))
-                    continue
-                self.departments.append(department_row(line.text, dept_title, dept_section, self.cat))
+                    walk.enter_department(h.group("n"), h.group("t"))
+                else:
+                    self.departments.append(department_row(line.text, walk.dept_title,
+                                                           walk.dept_section, self.cat))
                 continue
             if h:
-                number, title = h.group("n"), strip_trailing(h.group("t"))
-                found = _section(number, title, line.no)
-                block = None
-                if found:
-                    section = found
-                    if pfold(title).startswith("xa "):
-                        name = capitalized_run(title[3:].strip())
-                        if name:
-                            block = self._new_block(name, line, section, header=line.text)
-                else:
-                    section = None
-                continue
-            if section is None:
-                continue
-            cm = _COMMUNE.match(f)
-            if cm:
-                rest = line.text[cm.start("rest"):]
-                name = capitalized_run(rest)
-                after = rest[len(name):].lstrip(" *")
-                if name and after[:1] in (":", "-", "–", ""):
-                    block = self._new_block(name, line, section, header=line.text)
-                    lead = after[1:].strip()
-                    if lead:
-                        block.lines.append(Line(line.no, lead, "", line.style))
-                    continue
-            if block is None:
-                self.findings.append(Finding(line.no, "unplaced_line", line.text,
-                                             "Dòng nằm trong mục kế hoạch nhưng không thuộc xã nào", "", "info"))
-                continue
-            block.lines.append(line)
+                self._heading(walk, line, h.group("n"), strip_trailing(h.group("t")))
+            elif walk.section is not None:
+                self._body_line(walk, line, f)
         reader = CommuneReader(self.cat, self.findings)
         for b in self.blocks:
             reader.read(b)
             self._check_counts(b)
+
+    def _heading(self, walk: "_Walk", line: Line, number: str, title: str) -> None:
+        """A numbered heading: a plan section (perhaps "Xã X" itself) or the end of one."""
+        walk.section = _section(number, title, line.no)
+        walk.block = None
+        if walk.section and pfold(title).startswith("xa "):
+            name = capitalized_run(title[3:].strip())
+            if name:
+                walk.block = self._new_block(name, line, walk.section, header=line.text)
+
+    def _body_line(self, walk: "_Walk", line: Line, folded: str) -> None:
+        """A line inside a plan section: "a) Xã X: …" opens a commune, others belong to it."""
+        cm = _COMMUNE.match(folded)
+        if cm:
+            rest = line.text[cm.start("rest"):]
+            name = capitalized_run(rest)
+            after = rest[len(name):].lstrip(" *")
+            if name and after[:1] in (":", "-", "–", ""):
+                walk.block = self._new_block(name, line, walk.section, header=line.text)
+                lead = after[1:].strip()
+                if lead:
+                    walk.block.lines.append(Line(line.no, lead, "", line.style))
+                return
+        if walk.block is None:
+            self.findings.append(Finding(line.no, "unplaced_line", line.text,
+                                         "Dòng nằm trong mục kế hoạch nhưng không thuộc xã nào", "", "info"))
+        else:
+            walk.block.lines.append(line)
 
     def _new_block(self, name: str, line: Line, section: Section, header: str) -> CommuneBlock:
         for b in self.blocks:
@@ -242,76 +256,96 @@ class PlanReader:
         plan_year = self.meta.get("plan_year")
         communes, items, milestones, ocop, quantities = [], [], [], [], []
         for b in self.blocks:
-            sec = b.section
-            level = sec["level"]
-            if level == "both":
-                level = Level.MODEL if any(it.is_model for it in b.items) or "kieu mau" in pfold(b.header) \
-                    else Level.ADVANCED
-            original = max(sec["years"]) if sec["years"] else None
-            target = max(original or 0, plan_year or 0, sec["moved_to"]) or None
-            communes.append({
-                "commune": b.name, "plan_section": sec["number"], "section_title": sec["title"],
-                "target_level": LEVEL_VI[level], "target_year": target,
-                "original_target_year": original, "original_target_written": sec["years_written"],
-                "stated_met_written": b.met_written, "stated_missing_written": b.missing_written,
-                "source_text": "\n".join([b.header] + [ln.text for ln in b.lines if ln.no != b.line]),
-                "note": "; ".join(sec.get("notes", [])),
-            })
-            ocop_code = self.cat.ocop_criterion
-            has_ocop = ocop_code is not None and any(ocop_code in it.match.codes for it in b.items)
-            for it in b.items:
-                names = "; ".join(self.cat.name(c) for c in it.match.codes)
-                waits = ""
-                if has_ocop and ocop_code not in it.match.codes and it.sentence_key[1] == -1 \
-                        and "ocop" in pfold(it.detail):
-                    waits = ocop_code
-                items.append({
-                    "item_no": str(len(items) + 1), "commune": b.name,
-                    "requirement": REQUIREMENT_TEXT[Requirement.MODEL if it.is_model else Requirement.CRITERION],
-                    "criterion_written": it.written, "criterion": names, "detail": it.detail,
-                    "due_written": it.due.written if it.due else "",
-                    "due": str(it.due.due) if it.due else "",
-                    "waits_on": waits, "note": "; ".join(it.notes),
-                })
-                own = it.detail if it.sentence_key[1] == -1 else "; ".join(
-                    n.strip("()") for n in it.notes if n.startswith("("))
-                quantities.extend(quantity_rows(b.name, names, own))
-            undated = any(it.due is None for it in b.items) or not b.items
-            applied = False
-            for ms in sorted(b.milestones, key=lambda m: (not m.generic, m.due is None,
-                                                          -(m.due.due.ordinal if m.due else 0))):
-                applies = bool(ms.due) and undated and not applied
-                applied = applied or applies
-                ms.applies = applies
-            if not applied:
-                undated_items = [it for it in b.items if it.due is None]
-                if undated_items:
-                    self.findings.append(Finding(
-                        undated_items[0].line, "no_deadline", ", ".join(it.written for it in undated_items),
-                        f"{len(undated_items)} mục của xã {b.name} không có thời hạn, kể cả hạn chung của xã",
-                        b.name, "info"))
-            for ms in b.milestones:
-                milestones.append({
-                    "commune": b.name, "milestone": ms.name, "written_as": ms.written_as,
-                    "due_written": ms.due.written if ms.due else "",
-                    "due": str(ms.due.due) if ms.due else "",
-                    "applies_to_items": ms.applies,
-                })
-            text = " ".join(ln.text.rstrip(". ") + "." for ln in b.lines)
-            rows = ocop_rows(b.name, text)
-            if not rows and ocop_code is not None and any(
-                    "ocop" in pfold(n) for it in b.items if ocop_code in it.match.codes for n in it.notes):
-                item = next(it for it in b.items if ocop_code in it.match.codes)
-                rows = [{"commune": b.name, "product": "", "status": OCOP_TEXT[OcopStatus.NONE], "target_stars": None,
-                         "written_as": item.detail,
-                         "note": f"suy ra từ ghi chú '(sản phẩm OCOP)' của tiêu chí {ocop_code}"}]
-            ocop.extend(rows)
+            communes.append(self._commune_row(b, plan_year))
+            for row, qty in self._item_rows(b, first_no=len(items) + 1):
+                items.append(row)
+                quantities.extend(qty)
+            self._apply_milestones(b)
+            milestones.extend(self._milestone_rows(b))
+            ocop.extend(self._ocop_rows(b))
         info = [{"item": k, "value": "" if self.meta.get(k) is None else str(self.meta[k])}
                 for k in ("district", "province", "plan_title", "plan_year", "catalogue", "source")]
         data = {"info": info, "communes": communes, "items": items, "milestones": milestones,
                 "ocop": ocop, "quantities": quantities, "departments": self.departments}
         return {k: _frame(v, COLUMNS[k]) for k, v in data.items()}
 
+    def _commune_row(self, b: CommuneBlock, plan_year: int | None) -> dict:
+        sec = b.section
+        level = sec["level"]
+        if level == "both":
+            level = Level.MODEL if any(it.is_model for it in b.items) or "kieu mau" in pfold(b.header) \
+                else Level.ADVANCED
+        original = max(sec["years"]) if sec["years"] else None
+        target = max(original or 0, plan_year or 0, sec["moved_to"]) or None
+        return {
+            "commune": b.name, "plan_section": sec["number"], "section_title": sec["title"],
+            "target_level": LEVEL_VI[level], "target_year": target,
+            "original_target_year": original, "original_target_written": sec["years_written"],
+            "stated_met_written": b.met_written, "stated_missing_written": b.missing_written,
+            "source_text": "\n".join([b.header] + [ln.text for ln in b.lines if ln.no != b.line]),
+            "note": "; ".join(sec.get("notes", [])),
+        }
+
+    def _item_rows(self, b: CommuneBlock, first_no: int) -> list[tuple[dict, list[dict]]]:
+        """Each item's row with the quantities its own words hold."""
+        ocop_code = self.cat.ocop_criterion
+        has_ocop = ocop_code is not None and any(ocop_code in it.match.codes for it in b.items)
+        out = []
+        for no, it in enumerate(b.items, start=first_no):
+            names = "; ".join(self.cat.name(c) for c in it.match.codes)
+            waits = ""
+            if has_ocop and ocop_code not in it.match.codes and it.sentence_key[1] == -1 \
+                    and "ocop" in pfold(it.detail):
+                waits = ocop_code
+            row = {
+                "item_no": str(no), "commune": b.name,
+                "requirement": REQUIREMENT_TEXT[Requirement.MODEL if it.is_model else Requirement.CRITERION],
+                "criterion_written": it.written, "criterion": names, "detail": it.detail,
+                "due_written": it.due.written if it.due else "",
+                "due": str(it.due.due) if it.due else "",
+                "waits_on": waits, "note": "; ".join(it.notes),
+            }
+            own = it.detail if it.sentence_key[1] == -1 else "; ".join(
+                n.strip("()") for n in it.notes if n.startswith("("))
+            out.append((row, quantity_rows(b.name, names, own)))
+        return out
+
+    def _apply_milestones(self, b: CommuneBlock) -> None:
+        """The commune's general deadline (one dated milestone) covers its undated items."""
+        undated = any(it.due is None for it in b.items) or not b.items
+        applied = False
+        for ms in sorted(b.milestones, key=lambda m: (not m.generic, m.due is None,
+                                                      -(m.due.due.ordinal if m.due else 0))):
+            applies = bool(ms.due) and undated and not applied
+            applied = applied or applies
+            ms.applies = applies
+        if not applied:
+            undated_items = [it for it in b.items if it.due is None]
+            if undated_items:
+                self.findings.append(Finding(
+                    undated_items[0].line, "no_deadline", ", ".join(it.written for it in undated_items),
+                    f"{len(undated_items)} mục của xã {b.name} không có thời hạn, kể cả hạn chung của xã",
+                    b.name, "info"))
+
+    @staticmethod
+    def _milestone_rows(b: CommuneBlock) -> list[dict]:
+        return [{"commune": b.name, "milestone": ms.name, "written_as": ms.written_as,
+                 "due_written": ms.due.written if ms.due else "",
+                 "due": str(ms.due.due) if ms.due else "",
+                 "applies_to_items": ms.applies} for ms in b.milestones]
+
+    def _ocop_rows(self, b: CommuneBlock) -> list[dict]:
+        """OCOP products written in the commune's text; else the OCOP criterion's note."""
+        ocop_code = self.cat.ocop_criterion
+        text = " ".join(ln.text.rstrip(". ") + "." for ln in b.lines)
+        rows = ocop_rows(b.name, text)
+        if not rows and ocop_code is not None and any(
+                "ocop" in pfold(n) for it in b.items if ocop_code in it.match.codes for n in it.notes):
+            item = next(it for it in b.items if ocop_code in it.match.codes)
+            rows = [{"commune": b.name, "product": "", "status": OCOP_TEXT[OcopStatus.NONE], "target_stars": None,
+                     "written_as": item.detail,
+                     "note": f"suy ra từ ghi chú '(sản phẩm OCOP)' của tiêu chí {ocop_code}"}]
+        return rows
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=columns)

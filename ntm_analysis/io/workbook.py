@@ -188,6 +188,29 @@ class _Writer:
         ws.hide()
 
 
+# sheet → (list, column, hint) of the drop-downs that guide typing
+_DROP_DOWNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "communes": (("levels", "target_level", "nâng cao / kiểu mẫu"),),
+    "items": (("criteria", "criterion", "tên tiêu chí chuẩn"), ("quarters", "due", "quý, vd. 2023Q2"),
+              ("requirement", "requirement", "tiêu chí / kiểu mẫu")),
+    "milestones": (("quarters", "due", "quý, vd. 2023Q2"), ("yesno", "applies_to_items", "có / không")),
+    "ocop": (("ocop", "status", "chưa có / đã chọn / đã chứng nhận"),),
+    "completions": (("criteria", "criterion", "tên tiêu chí chuẩn"),),
+}
+
+
+def _matrix_sheet(w: "_Writer", ws, sheet, matrix: pd.DataFrame, catalogue, refs: dict[str, str],
+                  commune_ref: str) -> None:
+    headers = matrix_headers(catalogue)
+    fills = {MET: w.fmt.fill(MET_FILL), MISSING: w.fmt.fill(MISSING_FILL)}
+    w.table(ws, sheet, matrix, headers, cell_format=fills.get)
+    for col in range(2, len(headers) + 2):
+        w.validate(ws, refs["status"], col, "Đạt / Chưa đạt / -")
+    set_width(ws, 1, 12, len(headers))
+    ws.set_row(0, 60)
+    w.validate(ws, commune_ref, 1, "xã trong trang Xã")
+
+
 def write_workbook(
     path: Path | str,
     tables: Mapping[str, pd.DataFrame],
@@ -221,34 +244,15 @@ def write_workbook(
             if key == "info":
                 w.table(ws, sheet, pd.DataFrame(
                     {"item": list(INFO_KEYS.values()), "value": [meta.get(k) for k in INFO_KEYS]}, dtype=object))
-                continue
-            if key == "matrix":
-                headers = matrix_headers(catalogue)
-                fills = {MET: w.fmt.fill(MET_FILL), MISSING: w.fmt.fill(MISSING_FILL)}
-                w.table(ws, sheet, matrix, headers, cell_format=fills.get)
-                for col in range(2, len(headers) + 2):
-                    w.validate(ws, refs["status"], col, "Đạt / Chưa đạt / -")
-                set_width(ws, 1, 12, len(headers))
-                ws.set_row(0, 60)
-                w.validate(ws, commune_ref, 1, "xã trong trang Xã")
-                continue
-            w.table(ws, sheet, tables.get(key))
-            cols = {c.key: i for i, c in enumerate(sheet.columns, start=1)}
-            if key != "communes" and "commune" in cols:
-                w.validate(ws, commune_ref, cols["commune"], "xã trong trang Xã")
-            if key == "communes":
-                w.validate(ws, refs["levels"], cols["target_level"], "nâng cao / kiểu mẫu")
-            if key == "items":
-                w.validate(ws, refs["criteria"], cols["criterion"], "tên tiêu chí chuẩn")
-                w.validate(ws, refs["quarters"], cols["due"], "quý, vd. 2023Q2")
-                w.validate(ws, refs["requirement"], cols["requirement"], "tiêu chí / kiểu mẫu")
-            if key == "milestones":
-                w.validate(ws, refs["quarters"], cols["due"], "quý, vd. 2023Q2")
-                w.validate(ws, refs["yesno"], cols["applies_to_items"], "có / không")
-            if key == "ocop":
-                w.validate(ws, refs["ocop"], cols["status"], "chưa có / đã chọn / đã chứng nhận")
-            if key == "completions":
-                w.validate(ws, refs["criteria"], cols["criterion"], "tên tiêu chí chuẩn")
+            elif key == "matrix":
+                _matrix_sheet(w, ws, sheet, matrix, catalogue, refs, commune_ref)
+            else:
+                w.table(ws, sheet, tables.get(key))
+                cols = {c.key: i for i, c in enumerate(sheet.columns, start=1)}
+                if key != "communes" and "commune" in cols:
+                    w.validate(ws, commune_ref, cols["commune"], "xã trong trang Xã")
+                for list_key, column, hint in _DROP_DOWNS.get(key, ()):
+                    w.validate(ws, refs[list_key], cols[column], hint)
         w.lists_sheet(lists)
         w.wb.close()
     return path

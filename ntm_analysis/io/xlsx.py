@@ -16,7 +16,8 @@ import numpy as np
 
 from ..core.errors import UserError
 from ..core.findings import Finding, Word, Words
-from .legacy import fix_legacy, font_encoding
+from .legacy import font_encoding
+from .legacy_detect import fix_legacy
 
 # Latin-1 letters that Vietnamese Unicode text uses; others (¬ µ ß ö ø …) hint at TCVN3/VNI
 _VIET_LATIN1 = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")

@@ -19,7 +19,7 @@ from ..core.quarters import NAT, from_ordinals
 from ..core.vocab import DueSource, ModelStatus, Requirement, RuleSource
 from ..criteria.catalogue import Catalogue, CatalogueError, load_catalogue
 from ..tables import contract
-from ..tables.plan import Plan, commune_id, unit_key
+from ..tables.plan import Plan, commune_id, gap_id, unit_key
 from ..tables.schema import INFO_KEYS, SHEETS
 from .context import Context
 from .readers import (concat_gaps, empty_gaps, read_communes, read_completions, read_departments, read_info,
@@ -132,7 +132,7 @@ def _gap_frame(g: dict[str, np.ndarray], cat: Catalogue, commune_due: dict[str, 
              cat.name(c, "en"), cat.department(c)) for c in ku]
     get = lambda j: np.array([r[j] for r in info], dtype=object)[kc] if n else []  # noqa: E731
     df = contract.frame("gaps", {
-        "gap_id": (g["commune_id"] + "|" + g["code"]) if n else [],
+        "gap_id": gap_id(g["commune_id"], g["code"]) if n else [],
         "commune_id": g["commune_id"], "commune": np.array(list(names.values()), dtype=object)[pos] if n else [],
         "requirement": get(0), "criterion_code": g["code"], "criterion_order": get(1), "criterion": get(2),
         "criterion_en": get(3), "written_as": g["written_as"], "match_method": g["match_method"],

@@ -2,8 +2,15 @@
 comparison table, the chart, save and load. It only wires ``observe`` callbacks to
 the plain functions of :mod:`.whatif`, so a test drives it by setting ``.value``.
 
->>> # app = WhatIf(load_plan()); app  (in a notebook)
->>> # app.commune.value = "Minh Đức"; app.due["13"].value = "2024Q1"; app.table.value
+>>> from ntm_analysis import load_plan
+>>> app = WhatIf(load_plan(), chart=False)
+>>> app.commune.value = "Minh Đức"
+>>> app.due["13"].value = "2024Q1"
+>>> app.edits
+[{'commune': 'Minh Đức', 'criterion': 13, 'due': '2024Q1'}]
+>>> row = app.result["comparison"].set_index("commune").loc["Minh Đức"]
+>>> str(row["finish_scenario"]), bool(row["changed"])
+('2024Q1', True)
 """
 from __future__ import annotations
 
@@ -34,16 +41,12 @@ def _tr(key: str, lang: str, **fmt: object) -> str:
 
 class WhatIf:
     """The what-if panel: commune, per-gap done/quarter, OCOP delay, review lag, the
-    comparison table, the chart, save and load.
-
-    >>> # app = WhatIf(load_plan()); app  (in a notebook)
-    >>> # app.commune.value = "Minh Đức"; app.due["13"].value = "2024Q1"; app.table.value
+    comparison table, the chart, save and load (see the module's example). In a
+    notebook, ``WhatIf(load_plan())`` as the last line of a cell shows it.
     """
 
     def __init__(self, plan: Plan | None = None, lang: str = "vi", review_lag: int = 0,
                  scenario_dir: Path | str | None = None, chart: bool = True, as_of: object = None):
-        import ipywidgets as W
-
         if plan is None:
             from ..load.api import load_plan
 
@@ -63,7 +66,15 @@ class WhatIf:
         self._quiet = False
         self.baseline = analyse(plan, None if as_of is None else pd.Timestamp(as_of)).projection(self.base_review_lag)
 
-        names = plan.commune_names
+        self._controls(plan.commune_names)
+        self._wire()
+        self._build_gap_controls()
+        self.refresh()
+
+    def _controls(self, names: list[str]) -> None:
+        import ipywidgets as W
+
+        lang = self.lang
         self.commune = W.Dropdown(options=names, value=names[0] if names else None,
                                   description=_tr("commune", lang), style={"description_width": "initial"})
         self.ocop_delay = W.IntSlider(value=0, min=-2, max=8, description=_tr("ocop_delay", lang),
@@ -88,6 +99,10 @@ class WhatIf:
         self.table = W.HTML()
         self.chart = W.Output()
 
+    def _wire(self) -> None:
+        """Classes for the page's style and the browser test, observers, the layout."""
+        import ipywidgets as W
+
         for w, cls in ((self.commune, "ntm-commune"), (self.ocop_delay, "ntm-ocop-delay"),
                        (self.review_lag, "ntm-review-lag"), (self.table, "ntm-table"), (self.chart, "ntm-chart"),
                        (self.message, "ntm-message"), (self.gaps_box, "ntm-gaps")):
@@ -107,8 +122,6 @@ class WhatIf:
             self.table,
             self.chart,
         ])
-        self._build_gap_controls()
-        self.refresh()
 
     # ------------------------------------------------------------ display
     def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end

@@ -34,6 +34,15 @@ def commune_id(name: object, unit: str = "") -> str:
     return f"{unit}/{key}" if unit else key
 
 
+def gap_id(commune: Any, code: Any) -> Any:
+    """The id of a commune's gap on a criterion; scalars, or Series element-wise.
+
+    >>> gap_id("hai-duong/tu-ky/minh-duc", "13")
+    'hai-duong/tu-ky/minh-duc|13'
+    """
+    return commune + "|" + code
+
+
 @dataclass(frozen=True, eq=False)
 class Plan:
     """A plan: meta data, catalogue and the tables of :data:`.contract.CONTRACT`.

@@ -43,28 +43,42 @@ def status_matrix(plan, as_of: object = None, ax: Axes | None = None, lang: str 
     ci = {c: i for i, c in enumerate(codes)}
     ri = {c: i for i, c in enumerate(ids)}
     for r in cells.itertuples(index=False):
-        x, y = ci[r.criterion_code], ri[r.commune_id]
-        text, hatch = "", None
-        if r.status == Cell.MET:
-            face = MET_COLOUR
-        elif r.status == Cell.NA:
-            face = NA_COLOUR
-        elif r.status == Cell.DONE:
-            face, text = DONE_COLOUR, "✓"
-        elif r.status == Cell.UNDATED:
-            face, text = UNDATED_COLOUR, "?"
-        else:
-            face = qcol[r.due]
-            text = quarter_label(r.due, lang, short=True, with_year=not one_year)
-            hatch = None if r.firm else INFERRED_HATCH
-        ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor=face, edgecolor="white", linewidth=0, hatch=hatch))
-        ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor="none",
-                               edgecolor=OKABE_ITO["black"] if r.overdue else "white",
-                               linewidth=2.5 if r.overdue else 1.5))
-        if text:
-            ax.text(x, y, text, ha="center", va="center", fontsize=11, color=text_colour(face),
-                    fontweight="bold" if r.status == Cell.DUE else "normal",
-                    bbox=dict(boxstyle="round,pad=0.12", facecolor=face, edgecolor="none") if hatch else None)
+        _cell(ax, ci[r.criterion_code], ri[r.commune_id], r, qcol, lang, one_year)
+    _axes(ax, run, codes, ids, [names[i] for i in ids], lang)
+    _legend(ax, cells, qcol, lang)
+    _notes(ax, cat, codes, cells, lang)
+    ax.set_title(t("chart.matrix_title", lang), loc="left", pad=12)
+    return ax
+
+
+def _cell(ax: Axes, x: int, y: int, r, qcol: dict, lang: str, one_year: bool) -> None:
+    """One commune × criterion square, its overdue frame and its text."""
+    text, hatch = "", None
+    if r.status == Cell.MET:
+        face = MET_COLOUR
+    elif r.status == Cell.NA:
+        face = NA_COLOUR
+    elif r.status == Cell.DONE:
+        face, text = DONE_COLOUR, "✓"
+    elif r.status == Cell.UNDATED:
+        face, text = UNDATED_COLOUR, "?"
+    else:
+        face = qcol[r.due]
+        text = quarter_label(r.due, lang, short=True, with_year=not one_year)
+        hatch = None if r.firm else INFERRED_HATCH
+    ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor=face, edgecolor="white", linewidth=0, hatch=hatch))
+    ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor="none",
+                           edgecolor=OKABE_ITO["black"] if r.overdue else "white",
+                           linewidth=2.5 if r.overdue else 1.5))
+    if text:
+        ax.text(x, y, text, ha="center", va="center", fontsize=11, color=text_colour(face),
+                fontweight="bold" if r.status == Cell.DUE else "normal",
+                bbox=dict(boxstyle="round,pad=0.12", facecolor=face, edgecolor="none") if hatch else None)
+
+
+def _axes(ax: Axes, run, codes: list[str], ids: list[str], names: list[str], lang: str) -> None:
+    """Criteria along the top, communes down the side (model communes in bold), no frame."""
+    cat = run.catalogue
     ax.set_xlim(-0.5, len(codes) - 0.5)
     ax.set_ylim(len(ids) - 0.5, -0.5)
     ax.set_xticks(range(len(codes)))
@@ -72,7 +86,7 @@ def status_matrix(plan, as_of: object = None, ax: Axes | None = None, lang: str 
                        linespacing=1.0)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(ids)))
-    ax.set_yticklabels([names[i] for i in ids])
+    ax.set_yticklabels(names)
     level = dict(zip(run.plan.communes["commune_id"], run.plan.communes["target_level"]))
     for lbl, cid in zip(ax.get_yticklabels(), ids):
         if level.get(cid) == cat.model_level:
@@ -80,10 +94,6 @@ def status_matrix(plan, as_of: object = None, ax: Axes | None = None, lang: str 
     ax.tick_params(length=0)
     for side in ("left", "bottom", "top", "right"):
         ax.spines[side].set_visible(False)
-    _legend(ax, cells, qcol, lang)
-    _notes(ax, cat, codes, cells, lang)
-    ax.set_title(t("chart.matrix_title", lang), loc="left", pad=12)
-    return ax
 
 
 def _legend(ax: Axes, cells: pd.DataFrame, qcol: dict, lang: str) -> None:

@@ -9,6 +9,7 @@ from matplotlib.patches import FancyArrowPatch
 from ...analysis.run import run_of
 from ...core.vocab import DueSource
 from ...i18n import t
+from ...tables.plan import gap_id
 from .style import OKABE_ITO, QuarterAxis, new_ax, styled, wrap
 
 
@@ -27,15 +28,8 @@ def ocop_dependencies(ocop: pd.DataFrame, plan, ax: Axes | None = None, lang: st
     shown = ocop["ocop_gap"] | ocop["waiting"].map(len).gt(0)
     rows = ocop.loc[shown].reset_index(drop=True)
     others = ocop.loc[~shown, "commune"].tolist()
-    g = run.plan.gaps
-    source = dict(zip(g["gap_id"], g["due_source"]))
+    items = _waiting_items(rows, run.plan.gaps)
     firm_sources = set(DueSource.firm())
-    items = []  # (row, code, due, firm, conflict)
-    for i, r in rows.iterrows():
-        for code, due in zip(r["waiting"], r["waiting_due"]):
-            firm = source.get(f"{r['commune_id']}|{code}", DueSource.ITEM) in firm_sources
-            conflict = bool(r["conflict"]) and not pd.isna(due) and not pd.isna(r["ocop_due"]) and due < r["ocop_due"]
-            items.append((i, code, due, firm, conflict))
     if not len(rows):
         ax.text(0.5, 0.5, t("chart.no_ocop_rows", lang), ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
@@ -55,24 +49,53 @@ def ocop_dependencies(ocop: pd.DataFrame, plan, ax: Axes | None = None, lang: st
                     markeredgewidth=2.2, zorder=3, linestyle="none")
             ax.text(x, i - dy, code13, ha="center", va="center", fontsize=9, zorder=4,
                     color="black" if firm else ocol, fontweight="bold")
-    for (i, code, due, firm, conflict) in items:
-        r = rows.loc[i]
-        x0, x1 = axis.x(r["ocop_due"]), axis.x(due)
-        if x1 == x0:  # same quarter: the waiting item sits just after it
-            x1 = x0 + 0.3
-        colour = ccol if conflict else wcol
-        ax.plot(x1, i + dy, marker="o", markersize=18, color=colour, markerfacecolor=colour if firm else "white",
-                markeredgewidth=2.2, zorder=3, linestyle="none")
-        ax.text(x1, i + dy, code, ha="center", va="center", fontsize=9, zorder=4, fontweight="bold",
-                color="white" if firm else colour)
-        if r["ocop_gap"]:
-            ax.add_patch(FancyArrowPatch((x0, i - dy), (x1, i + dy), arrowstyle="-|>", mutation_scale=12,
-                                         color=colour, linewidth=1.6, shrinkA=9, shrinkB=11, zorder=2))
-        if conflict:
-            ax.text(max(x0, x1) + 0.25, i + dy, "⚠ " + t("chart.conflict_short", lang), color=ccol, va="center",
-                    ha="left", fontsize=10, fontweight="bold", zorder=4)
+    for item in items:
+        _waiting(ax, axis, rows, item, dy, wcol, ccol, lang)
     axis.decorate(ax, lang, undated=has_undated)
     _rows(ax, rows, lang)
+    _legend(ax, code13, ocol, wcol, ccol, lang)
+    if others:
+        ax.text(0.0, 1.0, t("chart.ocop_note", lang, code=code13, names=", ".join(others)), transform=ax.transAxes,
+                ha="left", va="bottom", fontsize=9.5, color="#444444")
+    ax.set_title(t("chart.ocop_title", lang), loc="left", pad=18 if others else 6)
+    return ax
+
+
+def _waiting_items(rows: pd.DataFrame, gaps: pd.DataFrame) -> list[tuple]:
+    """(row, code, due, firm, conflict) of every item waiting on a commune's OCOP item."""
+    source = dict(zip(gaps["gap_id"], gaps["due_source"]))
+    firm_sources = set(DueSource.firm())
+    items = []
+    for i, r in rows.iterrows():
+        for code, due in zip(r["waiting"], r["waiting_due"]):
+            firm = source.get(gap_id(r["commune_id"], code), DueSource.ITEM) in firm_sources
+            conflict = bool(r["conflict"]) and not pd.isna(due) and not pd.isna(r["ocop_due"]) and due < r["ocop_due"]
+            items.append((i, code, due, firm, conflict))
+    return items
+
+
+def _waiting(ax: Axes, axis: QuarterAxis, rows: pd.DataFrame, item: tuple, dy: float, wcol: str, ccol: str,
+             lang: str) -> None:
+    """A waiting item (circle), its arrow from the OCOP item and its conflict mark."""
+    i, code, due, firm, conflict = item
+    r = rows.loc[i]
+    x0, x1 = axis.x(r["ocop_due"]), axis.x(due)
+    if x1 == x0:  # same quarter: the waiting item sits just after it
+        x1 = x0 + 0.3
+    colour = ccol if conflict else wcol
+    ax.plot(x1, i + dy, marker="o", markersize=18, color=colour, markerfacecolor=colour if firm else "white",
+            markeredgewidth=2.2, zorder=3, linestyle="none")
+    ax.text(x1, i + dy, code, ha="center", va="center", fontsize=9, zorder=4, fontweight="bold",
+            color="white" if firm else colour)
+    if r["ocop_gap"]:
+        ax.add_patch(FancyArrowPatch((x0, i - dy), (x1, i + dy), arrowstyle="-|>", mutation_scale=12,
+                                     color=colour, linewidth=1.6, shrinkA=9, shrinkB=11, zorder=2))
+    if conflict:
+        ax.text(max(x0, x1) + 0.25, i + dy, "⚠ " + t("chart.conflict_short", lang), color=ccol, va="center",
+                ha="left", fontsize=10, fontweight="bold", zorder=4)
+
+
+def _legend(ax: Axes, code13: str, ocol: str, wcol: str, ccol: str, lang: str) -> None:
     handles = [
         Line2D([], [], marker="s", color=ocol, linestyle="none", markersize=11,
                label=t("chart.ocop_item", lang, code=code13)),
@@ -82,11 +105,6 @@ def ocop_dependencies(ocop: pd.DataFrame, plan, ax: Axes | None = None, lang: st
                linestyle="none", markersize=11, label=t("chart.inferred", lang)),
     ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
-    if others:
-        ax.text(0.0, 1.0, t("chart.ocop_note", lang, code=code13, names=", ".join(others)), transform=ax.transAxes,
-                ha="left", va="bottom", fontsize=9.5, color="#444444")
-    ax.set_title(t("chart.ocop_title", lang), loc="left", pad=18 if others else 6)
-    return ax
 
 
 def _rows(ax: Axes, rows: pd.DataFrame, lang: str) -> None:

@@ -43,17 +43,7 @@ def scenario_comparison(baseline: pd.DataFrame, scenario: pd.DataFrame, ax: Axes
         sb, ss = status(b, c), status(s, c)
         if xb != xs or sb != ss:
             changed.append(c)
-        colour = STATUS_COLOURS.get(ss, "#777777")
-        if xb != xs:
-            ax.add_patch(FancyArrowPatch((xb, i), (xs, i), arrowstyle="-|>", mutation_scale=14, color=colour,
-                                         linewidth=1.8, shrinkA=8, shrinkB=8, zorder=2))
-        ax.plot(xb, i - (0.0 if xb != xs else 0.17), marker="o", markersize=12, color="#777777",
-                markerfacecolor="white", markeredgewidth=2.2, zorder=3, linestyle="none")
-        ax.plot(xs, i + (0.0 if xb != xs else 0.17), marker="o", markersize=12, color=colour, zorder=4,
-                linestyle="none")
-        if sb != ss:
-            ax.text(axis.undated + 0.6, i, f"{status_label(sb, lang)} → {status_label(ss, lang)}",
-                    va="center", fontsize=9.5, color=colour)
+        _row(ax, axis, i, xb, xs, sb, ss, lang)
     target_year_lines(ax, axis, years, lang)
     axis.decorate(ax, lang, undated=True, label_undated="?")
     moved_status = any(status(b, c) != status(s, c) for c in ids)
@@ -66,6 +56,27 @@ def scenario_comparison(baseline: pd.DataFrame, scenario: pd.DataFrame, ax: Axes
     ax.set_ylim(len(ids) - 0.5, -1.4)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
+    _legend(ax, scenario, lang)
+    ax.set_title(wrap(t("chart.scenario_title", lang) + (f" — {name}" if name else ""), 90), loc="left")
+    return ax
+
+
+def _row(ax: Axes, axis: QuarterAxis, i: int, xb: float, xs: float, sb: str, ss: str, lang: str) -> None:
+    """One commune: baseline (hollow), scenario (filled), the arrow between, a status change."""
+    colour = STATUS_COLOURS.get(ss, "#777777")
+    if xb != xs:
+        ax.add_patch(FancyArrowPatch((xb, i), (xs, i), arrowstyle="-|>", mutation_scale=14, color=colour,
+                                     linewidth=1.8, shrinkA=8, shrinkB=8, zorder=2))
+    ax.plot(xb, i - (0.0 if xb != xs else 0.17), marker="o", markersize=12, color="#777777",
+            markerfacecolor="white", markeredgewidth=2.2, zorder=3, linestyle="none")
+    ax.plot(xs, i + (0.0 if xb != xs else 0.17), marker="o", markersize=12, color=colour, zorder=4,
+            linestyle="none")
+    if sb != ss:
+        ax.text(axis.undated + 0.6, i, f"{status_label(sb, lang)} → {status_label(ss, lang)}",
+                va="center", fontsize=9.5, color=colour)
+
+
+def _legend(ax: Axes, scenario: pd.DataFrame, lang: str) -> None:
     handles = [Line2D([], [], marker="o", color="#777777", markerfacecolor="white", markeredgewidth=2,
                       linestyle="none", markersize=10, label=t("chart.baseline", lang))]
     handles += [Line2D([], [], marker="o", color=STATUS_COLOURS[k], linestyle="none", markersize=10,
@@ -73,5 +84,3 @@ def scenario_comparison(baseline: pd.DataFrame, scenario: pd.DataFrame, ax: Axes
                 for k in STATUS_COLOURS if (scenario["status"] == k).any()]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=min(len(handles), 3),
               frameon=False)
-    ax.set_title(wrap(t("chart.scenario_title", lang) + (f" — {name}" if name else ""), 90), loc="left")
-    return ax

@@ -21,16 +21,7 @@ def workload_by_department(workload_df: pd.DataFrame, ax: Axes | None = None, la
     ``by="department"``; the largest ``max_departments`` departments get a colour,
     the others are grouped.
     """
-    df = workload_df.copy()
-    totals = df.groupby("department", sort=False)["gaps"].sum()
-    order = sorted(totals.index, key=lambda d: (-totals[d], d))
-    keep = order[:max_departments] if len(order) > max_departments + 1 else order
-    rest = [d for d in order if d not in keep]
-    other = t("chart.other_departments", lang, n=len(rest))
-    df["_dep"] = df["department"].where(df["department"].isin(keep), other)
-    deps = keep + ([other] if rest else [])
-    colours = department_colours(keep)
-    colours[other] = OTHER_GREY
+    df, deps, colours = _grouped(workload_df, max_departments, lang)
     undated = df["quarter"].isna()
     axis = QuarterAxis(df.loc[~undated, "quarter"].unique())
     has_undated = bool(undated.any())
@@ -41,22 +32,7 @@ def workload_by_department(workload_df: pd.DataFrame, ax: Axes | None = None, la
     xs = {str(q): axis.x(q) for q in axis.quarters}
     xs[none] = axis.undated
     g = df.groupby(["_dep", "_slot"], sort=False)[["gaps", "firm", "inferred"]].sum()
-    bottom = {s: 0.0 for s in slots}
-    for dep in deps:
-        for s in slots:
-            if (dep, s) not in g.index:
-                continue
-            row = g.loc[(dep, s)]
-            firm = float(row["firm"]) if s != none else float(row["gaps"])
-            inferred = float(row["inferred"]) if s != none else 0.0
-            solid = firm + max(float(row["gaps"]) - firm - inferred, 0.0)
-            if solid:
-                ax.bar(xs[s], solid, bottom=bottom[s], width=0.7, color=colours[dep], edgecolor="white", linewidth=0.8)
-                bottom[s] += solid
-            if inferred:
-                ax.bar(xs[s], inferred, bottom=bottom[s], width=0.7, color=colours[dep], edgecolor="white",
-                       linewidth=0.8, hatch=INFERRED_HATCH, alpha=0.75)
-                bottom[s] += inferred
+    bottom = _stack(ax, g, deps, slots, xs, colours, none)
     for s in slots:
         ax.text(xs[s], bottom[s] + 0.15, str(int(bottom[s])), ha="center", va="bottom", fontsize=12,
                 fontweight="bold")
@@ -75,3 +51,39 @@ def workload_by_department(workload_df: pd.DataFrame, ax: Axes | None = None, la
               borderaxespad=0, labelspacing=0.7)
     ax.set_title(t("chart.workload_title", lang), loc="left")
     return ax
+
+
+def _grouped(workload_df: pd.DataFrame, max_departments: int, lang: str) -> tuple[pd.DataFrame, list[str], dict]:
+    """The rows with the smaller departments grouped, the departments in order, their colours."""
+    df = workload_df.copy()
+    totals = df.groupby("department", sort=False)["gaps"].sum()
+    order = sorted(totals.index, key=lambda d: (-totals[d], d))
+    keep = order[:max_departments] if len(order) > max_departments + 1 else order
+    rest = [d for d in order if d not in keep]
+    other = t("chart.other_departments", lang, n=len(rest))
+    df["_dep"] = df["department"].where(df["department"].isin(keep), other)
+    colours = department_colours(keep)
+    colours[other] = OTHER_GREY
+    return df, keep + ([other] if rest else []), colours
+
+
+def _stack(ax: Axes, g: pd.DataFrame, deps: list[str], slots: list[str], xs: dict, colours: dict,
+           none: str) -> dict[str, float]:
+    """Stacked bars per slot (firm solid, inferred hatched); the height of every slot."""
+    bottom = {s: 0.0 for s in slots}
+    for dep in deps:
+        for s in slots:
+            if (dep, s) not in g.index:
+                continue
+            row = g.loc[(dep, s)]
+            firm = float(row["firm"]) if s != none else float(row["gaps"])
+            inferred = float(row["inferred"]) if s != none else 0.0
+            solid = firm + max(float(row["gaps"]) - firm - inferred, 0.0)
+            if solid:
+                ax.bar(xs[s], solid, bottom=bottom[s], width=0.7, color=colours[dep], edgecolor="white", linewidth=0.8)
+                bottom[s] += solid
+            if inferred:
+                ax.bar(xs[s], inferred, bottom=bottom[s], width=0.7, color=colours[dep], edgecolor="white",
+                       linewidth=0.8, hatch=INFERRED_HATCH, alpha=0.75)
+                bottom[s] += inferred
+    return bottom
