@@ -70,7 +70,8 @@ def test_ocop_conflicts_and_propagation(embedded_plan):
 
 def test_workload_by_quarter(embedded_plan):
     df = workload(embedded_plan).assign(quarter=lambda d: d["quarter"].map(str)).set_index("quarter")
-    assert df["gaps"].to_dict() == {"2023Q2": 9, "2023Q3": 6, "2023Q4": 19, "NaT": 10}
+    assert df["items"].to_dict() == {"2023Q2": 9, "2023Q3": 6, "2023Q4": 19, "NaT": 10}
+    assert df["model"].to_dict() == {"2023Q2": 0, "2023Q3": 0, "2023Q4": 1, "NaT": 1}  # Tân Kỳ, Quảng Nghiệp KM3
     assert df.loc["2023Q4", "firm"] == 4 and df.loc["2023Q4", "inferred"] == 15
     late = overdue_gaps(embedded_plan, "2023-07-01")
     assert len(late) == 9 and set(late["due"].astype(str)) == {"2023Q2"}

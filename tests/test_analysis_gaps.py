@@ -28,7 +28,7 @@ def test_by_commune_met_missing(make_plan):
     df = gaps_by_commune(_plan(make_plan)).set_index("commune")
     assert df.loc["A", "missing"] == 2 and df.loc["A", "met"] == 17
     assert df.loc["C", "missing"] == 1 and df.loc["C", "model_missing"] == 1
-    assert df.loc["D", "missing"] == 0 and df.loc["D", "share_done"] == 1.0
+    assert df.loc["D", "missing"] == 0 and df.loc["D", "share_met"] == 1.0
     assert df.loc["A", "missing_codes"] == ("8", "13")
     assert list(df.index) == ["A", "B", "C", "D"]  # plan order, every commune
 
@@ -47,9 +47,9 @@ def test_completions_close_gaps(make_plan):
 
 def test_by_department(make_plan):
     df = gaps_by_department(_plan(make_plan)).set_index("department")
-    assert df.loc["Phòng Nông nghiệp và PTNT", "gaps"] == 2
+    assert df.loc["Phòng Nông nghiệp và PTNT", "items"] == 2
     assert df.loc["Phòng Nông nghiệp và PTNT", "communes"] == 2
-    assert df["gaps"].sum() == 5
+    assert df["items"].sum() == 5
 
 
 def test_empty_department_falls_back_to_catalogue(make_plan):
@@ -60,8 +60,8 @@ def test_empty_department_falls_back_to_catalogue(make_plan):
 def test_by_section(make_plan):
     df = gaps_by_section(_plan(make_plan)).set_index("plan_section")
     assert df.loc["2.1", "communes"] == 3 and df.loc["2.1", "ready"] == 1  # D
-    assert df.loc["2.1", "gaps"] == 3
-    assert df.loc["2.2", "gaps"] == 1 and df.loc["2.2", "model_gaps"] == 1
+    assert df.loc["2.1", "missing"] == 3
+    assert df.loc["2.2", "missing"] == 1 and df.loc["2.2", "model_missing"] == 1
 
 
 def test_unlocks(make_plan):

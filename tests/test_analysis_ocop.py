@@ -31,8 +31,9 @@ def test_summary(make_plan):
 
 def test_totals(make_plan):
     t = ocop_totals(_plan(make_plan)).set_index("measure")["value"]
-    assert t["communes_without_ocop_product"] == 3
-    assert t["communes_ocop_product_chosen"] == 1
+    assert t["communes_chua_co"] == 2 and t["communes_da_chon"] == 1  # A, C none; B chosen
+    assert t["communes_da_chung_nhan"] == 0 and t["communes_co_san_pham"] == 1  # D meets criterion 13
+    assert sum(t[f"communes_{s}"] for s in ("chua_co", "da_chon", "da_chung_nhan", "co_san_pham")) == t["communes"]
     assert t["ocop_gaps"] == 3 and t["ocop_gaps_undated"] == 1
     assert t["gaps_waiting_on_ocop"] == 3
     assert t["schedule_conflicts"] == 1

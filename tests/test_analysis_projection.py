@@ -34,7 +34,7 @@ def test_statuses(make_plan):
     assert p.loc["E", "finish"] == Q("2023Q3") and p.loc["E", "status"] == "on_track"  # model gap counts
     # F lists no gap for KM3 although it is missing: an unlisted, undated requirement
     assert p.loc["F", "unlisted_model"] == ("KM3",) and p.loc["F", "status"] == "unscheduled"
-    assert p.loc["F", "gaps"] == 2
+    assert p.loc["F", "missing"] == 1 and p.loc["F", "model_missing"] == 1  # one criterion; KM3
 
 
 def test_review_lag(make_plan):
@@ -50,6 +50,6 @@ def test_as_of_pushes_open_work(make_plan):
     p = projection(plan, as_of="2023-10-05").set_index("commune")
     assert p.loc["E", "status"] == "ready"
     assert p.loc["B", "overdue"] == 1                              # 8 due Q2, open in Q4
-    assert p.loc["E", "gaps"] == 0
+    assert p.loc["E", "missing"] == 0 and p.loc["E", "model_missing"] == 0
     p = projection(plan, as_of="2024-04-01").set_index("commune")
     assert p.loc["B", "finish"] == Q("2024Q2") and p.loc["B", "status"] == "at_risk"

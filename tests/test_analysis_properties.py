@@ -42,9 +42,9 @@ def test_gap_totals_agree(make_plan, spec):
     by_commune = gaps_by_commune(plan, as_of)
     assert gaps_by_criterion(plan, as_of)["communes"].sum() == n
     assert (by_commune["missing"] + by_commune["model_missing"]).sum() == n
-    assert gaps_by_department(plan, as_of)["gaps"].sum() == n
+    assert gaps_by_department(plan, as_of)["items"].sum() == n
     w = workload(plan, as_of=as_of)
-    assert w["gaps"].sum() == len(gaps) and (w["done"] + w["open"]).sum() == len(gaps)
+    assert w["items"].sum() == len(gaps) and (w["done"] + w["open"]).sum() == len(gaps)
     assert w["open"].sum() == n
 
 
@@ -74,7 +74,7 @@ def test_projection_status(make_plan, spec):
     plan = make_plan(levels, gaps, ocop=ocop, completions=completions)
     p = projection(plan, as_of=as_of)
     assert set(p["status"]) <= set(STATUSES)
-    assert ((p["status"] == "ready") == (p["gaps"] == 0)).all()
+    assert ((p["status"] == "ready") == ((p["missing"] + p["model_missing"]) == 0)).all()
     assert ((p["status"] == "unscheduled") == (p["undated"] > 0)).all()
     later = projection(plan, review_lag=2, as_of=as_of)
     worse = {"ready": 0, "on_track": 1, "at_risk": 2, "unscheduled": 3}

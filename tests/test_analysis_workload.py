@@ -18,7 +18,7 @@ def _plan(make_plan, **kw):
 def test_by_quarter(make_plan):
     df = workload(_plan(make_plan))
     assert [str(q) for q in df["quarter"]] == ["2023Q2", "2023Q3", "2023Q4", "NaT"]  # no date last
-    assert df["gaps"].tolist() == [2, 1, 1, 1]
+    assert df["items"].tolist() == [2, 1, 1, 1]
     assert df["firm"].tolist() == [2, 1, 0, 0]
     assert df["inferred"].tolist() == [0, 0, 1, 0]
     assert "overdue" not in df
@@ -27,7 +27,7 @@ def test_by_quarter(make_plan):
 def test_effective_moves_waiting_gap(make_plan):
     df = workload(_plan(make_plan), effective=True).set_index("quarter")
     # A's 8 (Q2) waits on A's 13 (Q3)
-    assert df.loc["2023Q2", "gaps"] == 1 and df.loc["2023Q3", "gaps"] == 2
+    assert df.loc["2023Q2", "items"] == 1 and df.loc["2023Q3", "items"] == 2
 
 
 def test_as_of_overdue_and_progress(make_plan):
@@ -46,7 +46,7 @@ def test_as_of_overdue_and_progress(make_plan):
 def test_by_department_and_criterion(make_plan):
     plan = _plan(make_plan)
     dep = workload(plan, by="department")
-    assert dep["gaps"].sum() == 5
+    assert dep["items"].sum() == 5
     assert set(dep.columns[:2]) == {"department", "quarter"}
     crit = workload(plan, by="criterion")
     assert crit["criterion_code"].tolist() == ["2", "5", "8", "13", "14"]

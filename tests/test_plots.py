@@ -208,7 +208,7 @@ def test_communes_chart_adds_model_requirements_and_marks_ready(plan, charts_vi)
 def test_workload_totals_and_undated_apart(plan, charts_vi):
     ax = charts_vi["workload"]
     by_quarter = workload(plan, by="quarter")
-    assert [t.get_text() for t in ax.texts] == [str(n) for n in by_quarter["gaps"]]
+    assert [t.get_text() for t in ax.texts] == [str(n) for n in by_quarter["items"]]
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks[-1] == tt("chart.undated_apart") and ticks[:-1] == ["quý II/2023", "quý III/2023", "quý IV/2023"]
     hatched = sum(p.get_height() for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch())
@@ -217,7 +217,7 @@ def test_workload_totals_and_undated_apart(plan, charts_vi):
 
 def test_workload_groups_small_departments():
     df = pd.DataFrame({"department": [f"Phòng {i}" for i in range(12)], "quarter": "2023Q2",
-                       "gaps": range(12, 0, -1), "firm": range(12, 0, -1), "inferred": 0})
+                       "items": range(12, 0, -1), "firm": range(12, 0, -1), "inferred": 0})
     ax = plots.workload_by_department(df, max_departments=8)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:8] == [f"Phòng {i}" for i in range(8)] and labels[8] == "Cơ quan khác (4)"

@@ -115,7 +115,7 @@ def test_the_briefing_propagates_and_reads_ocop_once(monkeypatch, plan):
 def test_effective_workload_of_a_plan_with_nothing_open(make_plan):
     plan = make_plan(["A"], gaps=[("A", "8", "2023Q2")], completions=[("A", "8", "2023Q1")])
     w = workload(plan, effective=True)
-    assert w["gaps"].tolist() == [1] and w["done"].tolist() == [1]
+    assert w["items"].tolist() == [1] and w["done"].tolist() == [1]
 
 
 # ----------------------------------------------------------------- catalogue roles are data

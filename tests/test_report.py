@@ -150,19 +150,21 @@ def test_out_must_be_a_directory(tmp_path, capsys):
 # embedded plan, hence "Đã xong", and a scenario, hence the two "Kịch bản" sheets).
 SHEET_HEADERS = {
     "gaps_by_criterion": ["Mã tiêu chí", "Tiêu chí", "Loại", "Cơ quan chủ trì", "Số xã", "Các xã"],
-    "gaps_by_commune": ["Xã", "Mức phấn đấu", "Số tiêu chí đạt", "Còn thiếu", "Tổng số tiêu chí", "Tỷ lệ đạt",
-                        "Điều kiện kiểu mẫu còn thiếu", "Đã xong", "Mã tiêu chí còn thiếu"],
+    "gaps_by_commune": ["Xã", "Mức phấn đấu", "Số tiêu chí đạt", "Tiêu chí còn thiếu", "Tổng số tiêu chí",
+                        "Tỷ lệ tiêu chí đạt", "Yêu cầu kiểu mẫu còn thiếu", "Đã xong",
+                        "Mã tiêu chí, yêu cầu còn thiếu"],
     "ocop": ["Xã", "Tình trạng OCOP", "Sản phẩm OCOP", "Số sao mục tiêu", "Thiếu tiêu chí OCOP", "Hạn OCOP",
              "Nguồn hạn OCOP", "Tiêu chí chờ OCOP", "Hạn tiêu chí chờ", "Hạn thực tế tiêu chí chờ", "Vênh lịch"],
-    "workload_quarter": ["Quý", "Số tiêu chí còn thiếu", "Hạn cụ thể", "Hạn suy ra (chỉ ghi năm)", "Đã xong",
-                         "Chưa xong", "Tỷ lệ đạt"],
-    "workload_department": ["Cơ quan chủ trì", "Quý", "Số tiêu chí còn thiếu", "Hạn cụ thể",
-                            "Hạn suy ra (chỉ ghi năm)", "Đã xong", "Chưa xong", "Tỷ lệ đạt"],
+    "workload_quarter": ["Quý", "Số việc (tiêu chí và yêu cầu kiểu mẫu)", "Trong đó yêu cầu kiểu mẫu", "Hạn cụ thể",
+                         "Hạn suy ra", "Đã xong", "Chưa xong", "Tỷ lệ đã xong"],
+    "workload_department": ["Cơ quan chủ trì", "Quý", "Số việc (tiêu chí và yêu cầu kiểu mẫu)",
+                            "Trong đó yêu cầu kiểu mẫu", "Hạn cụ thể", "Hạn suy ra", "Đã xong", "Chưa xong",
+                            "Tỷ lệ đã xong"],
     "projection": ["Xã", "Mục kế hoạch", "Mức phấn đấu", "Năm phấn đấu", "Năm phấn đấu ban đầu", "Số năm lùi",
-                   "Số tiêu chí còn thiếu", "Chưa có hạn", "Quá hạn", "Quý xong tiêu chí cuối",
-                   "Quý công nhận dự kiến", "Tình trạng", "Điều kiện kiểu mẫu chưa liệt kê"],
+                   "Tiêu chí còn thiếu", "Yêu cầu kiểu mẫu còn thiếu", "Chưa có hạn", "Quá hạn",
+                   "Quý xong việc cuối", "Quý công nhận dự kiến", "Tình trạng", "Yêu cầu kiểu mẫu chưa liệt kê"],
     "quality": ["Mức độ", "Loại phát hiện", "Xã", "Mã tiêu chí", "Nội dung", "Nguyên văn", "Trang", "Dòng"],
-    "scenario_comparison": ["Xã", "Tiêu chí thiếu (gốc)", "Tiêu chí thiếu (kịch bản)", "Xong (gốc)",
+    "scenario_comparison": ["Xã", "Việc còn lại (gốc)", "Việc còn lại (kịch bản)", "Xong (gốc)",
                             "Xong (kịch bản)", "Công nhận (gốc)", "Công nhận (kịch bản)", "Tình trạng (gốc)",
                             "Tình trạng (kịch bản)", "Thay đổi"],
     "scenario_changes": ["Xã", "Mã tiêu chí", "Tiêu chí", "Thay đổi", "Kế hoạch gốc", "Kịch bản"],
@@ -201,7 +203,7 @@ def test_workbook_values_match_the_analyses(wb, plan):
         else:  # a real date: the last day of the quarter
             assert r[i_fin] == dt.datetime.combine(p["finish"].end_time.date(), dt.time())
         assert r[i_status] == {"ready": "đủ tiêu chí", "on_track": "kịp năm phấn đấu",
-                               "at_risk": "có nguy cơ lùi", "unscheduled": "chưa đủ thời hạn"}[p["status"]]
+                               "at_risk": "có nguy cơ lùi", "unscheduled": "còn mục chưa có hạn"}[p["status"]]
     ws = wb["Dự kiến hoàn thành"]
     assert ws.cell(row=3, column=i_fin + 1).number_format == "DD/MM/YYYY"
     o = ocop_summary(plan)
@@ -218,7 +220,7 @@ def test_workbook_values_match_the_analyses(wb, plan):
 def test_percentages_are_real_numbers(wb, plan):
     ws = wb["Theo xã"]
     head = [c.value for c in ws[1]]
-    j = head.index(header("share_done")) + 1
+    j = head.index(header("share_met")) + 1
     cell = ws.cell(row=2, column=j)  # Quang Phục: every criterion met
     assert cell.value == 1.0 and cell.number_format == "0%"
     assert isinstance(ws.cell(row=3, column=j).value, float)

@@ -328,7 +328,7 @@ def test_compare_and_diff(district):
     c = r["comparison"].set_index("commune")
     assert list(r["comparison"]["commune"]) == district.commune_names
     assert c.loc["Hưng Đạo", "changed"] and c["changed"].sum() == 1
-    assert c.loc["Hưng Đạo", "gaps_scenario"] == c.loc["Hưng Đạo", "gaps_baseline"] - 1
+    assert c.loc["Hưng Đạo", "open_scenario"] == c.loc["Hưng Đạo", "open_baseline"] - 1
     assert c.loc["Hưng Đạo", "finish_scenario"] == Q("2024Q2") and c.loc["Hưng Đạo", "status_scenario"] == "at_risk"
     d = diff_edits(district, r["plan"], r["baseline_params"], r["params"])
     assert set(zip(d["criterion_code"], d["change"])) == {("6", "done"), ("15", "due")}

@@ -70,7 +70,7 @@ def test_commune_gaps_and_options(plan):
     opts = due_options(plan, Q("2023Q3"))
     assert opts[0] == ("theo kế hoạch (quý III/2023)", "")
     assert ("quý IV/2024", "2024Q4") in opts
-    assert due_options(plan, pd.NaT, "en")[0][0] == "as planned (undated)"
+    assert due_options(plan, pd.NaT, "en")[0][0] == "as planned (no deadline)"
 
 
 def test_owned_edits(plan):
@@ -137,7 +137,7 @@ def test_done_checkbox_and_sliders(app):
     app.commune.value = "Hưng Đạo"
     app.done["6"].value = True
     r = row(app, "Hưng Đạo")
-    assert r["gaps_scenario"] == r["gaps_baseline"] - 1
+    assert r["open_scenario"] == r["open_baseline"] - 1
     app.review_lag.value = 1
     assert app.parameters == {"review_lag": 1}
     assert row(app, "Quang Phục")["recognition_scenario"] == row(app, "Quang Phục")["recognition_baseline"] + 1

@@ -342,8 +342,8 @@ def test_report_dates_percentages_and_booleans(report_wb, briefing):
                 assert cell.value == dt.datetime(p.year, *q_end)
     ws = wb["Theo xã"]
     head = [c.value for c in ws[1]]
-    j = head.index(header("share_done")) + 1
-    shares = briefing.tables["gaps_by_commune"]["share_done"]
+    j = head.index(header("share_met")) + 1
+    shares = briefing.tables["gaps_by_commune"]["share_met"]
     for i, s in enumerate(shares, start=2):
         assert ws.cell(i, j).number_format == "0%" and ws.cell(i, j).value == pytest.approx(s)
     ws = wb["OCOP"]

@@ -14,9 +14,9 @@ from __future__ import annotations
 from .dependencies import applicable_rules, dependency_edges, ocop_status, propagate_deadlines
 from .gaps import (GAP_VIEWS, gaps_by_commune, gaps_by_criterion, gaps_by_department, gaps_by_section,
                    open_gaps, unlocks)
-from .matrix import matrix_cells, status_counts
+from .matrix import matrix_cells, status_counts, totals, unlisted_model_requirements
 from .ocop import ocop_summary, ocop_totals
-from .projection import STATUSES, projection, unlisted_model_requirements
+from .projection import STATUSES, projection
 from .quality import quality
 from .run import Analysis, analyse
 from .workload import BY as WORKLOAD_BY
@@ -25,6 +25,6 @@ from .workload import overdue_gaps, workload
 __all__ = [
     "Analysis", "analyse", "applicable_rules", "dependency_edges", "ocop_status", "propagate_deadlines",
     "GAP_VIEWS", "gaps_by_commune", "gaps_by_criterion", "gaps_by_department", "gaps_by_section", "open_gaps",
-    "unlocks", "matrix_cells", "status_counts", "ocop_summary", "ocop_totals", "STATUSES", "projection",
+    "unlocks", "matrix_cells", "status_counts", "totals", "ocop_summary", "ocop_totals", "STATUSES", "projection",
     "unlisted_model_requirements", "quality", "WORKLOAD_BY", "overdue_gaps", "workload",
 ]

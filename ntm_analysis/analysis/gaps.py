@@ -60,7 +60,7 @@ def gaps_by_criterion(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
 
 def gaps_by_commune(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     """Per commune (plan order): criteria that apply (``total``), ``met``, ``missing``,
-    ``share_done = met / total``, ``model_missing``, ``done`` (gaps the completion log
+    ``share_met = met / total``, ``model_missing``, ``done`` (gaps the completion log
     closes) and ``missing_codes`` (open criteria and model requirements, catalogue
     order)."""
     run = run_of(plan_or_run, as_of)
@@ -75,7 +75,7 @@ def gaps_by_commune(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
         "commune_id": c["commune_id"].array, "commune": c["commune"].array,
         "target_level": c["target_level"].array,
         "met": met, "missing": k["missing"].to_numpy(), "total": total,
-        "share_done": np.round(np.divide(met, total, out=np.zeros(len(c)), where=total > 0), 3),
+        "share_met": np.round(np.divide(met, total, out=np.zeros(len(c)), where=total > 0), 3),
         "model_missing": k["model_missing"].to_numpy(), "done": k["done"].to_numpy(),
         "missing_codes": codes,
     })
@@ -87,8 +87,8 @@ def departments(run, open_only: bool = False) -> np.ndarray:
 
 
 def gaps_by_department(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
-    """Open gaps per lead department: ``department, gaps, communes, criteria``, most
-    gaps first."""
+    """Open items per lead department: ``department, items, communes, criteria``, most
+    items first."""
     run = run_of(plan_or_run, as_of)
     g = run.open_gaps
     order = np.argsort(g["criterion_order"].to_numpy(), kind="stable")
@@ -100,16 +100,17 @@ def gaps_by_department(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     pairs = pd.unique(ids * width + (cc + 1))
     out = pd.DataFrame({
         "department": K.text(names),
-        "gaps": K.count(ids, k),
+        "items": K.count(ids, k),
         "communes": np.bincount(pairs // width, minlength=k).astype(np.int64),
         "criteria": K.lists(ids, g["criterion_code"].to_numpy(dtype=object)[order], k, unique=True),
     })
-    return out.sort_values(["gaps", "department"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return out.sort_values(["items", "department"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def gaps_by_section(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     """Per plan section and target level (plan order): ``plan_section, section_title,
-    target_level, communes, ready, gaps, model_gaps, commune_names``."""
+    target_level, communes, ready, missing`` (open criteria), ``model_missing`` (open model
+    requirements), ``commune_names``."""
     run = run_of(plan_or_run, as_of)
     c = run.plan.communes
     k = status_counts(run)
@@ -123,8 +124,8 @@ def gaps_by_section(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
         "target_level": c["target_level"].array.take(first),
         "communes": K.count(ids, m),
         "ready": K.count(ids, m, (missing + model) == 0),
-        "gaps": np.bincount(ids, weights=missing, minlength=m).astype(np.int64),
-        "model_gaps": np.bincount(ids, weights=model, minlength=m).astype(np.int64),
+        "missing": np.bincount(ids, weights=missing, minlength=m).astype(np.int64),
+        "model_missing": np.bincount(ids, weights=model, minlength=m).astype(np.int64),
         "commune_names": K.lists(ids, c["commune"], m, unique=True),
     })
 

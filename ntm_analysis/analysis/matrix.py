@@ -1,4 +1,5 @@
-"""The commune × criterion status matrix: the one place that says what a cell is.
+"""The commune × criterion status matrix: the one place that says what a cell is, and
+what a commune has left.
 
 A cell is ``na`` where the criterion does not apply (a model requirement for a commune
 not aiming at the model level), ``done`` where the completion log closes the gap,
@@ -14,6 +15,10 @@ template's matrix sheet all read these cells.
 >>> counts = status_counts(load_plan()).set_index("commune").loc["Hưng Đạo"]
 >>> int(counts["total"]), int(counts["met"]), int(counts["missing"])
 (19, 17, 2)
+
+What is left is counted one way on every surface: ``missing`` is the number of
+*criteria* still open, ``model_missing`` the number of *model requirements* still open
+(listed, or marked missing with no item listed), and an *item* is either.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import pandas as pd
 from ..core.quarters import NAT, from_ordinals, to_ordinals
 from ..core.vocab import Cell, DueSource, ModelStatus, Requirement
 from ..criteria.catalogue import Catalogue
+from ..tables.plan import gap_id
 from . import kernels as K
 from .run import AsOf, run_of
 
@@ -109,10 +115,25 @@ def matrix_cells(plan_or_run, as_of: AsOf = None, codes: Sequence[str] | None = 
                        run.done, missing, run.as_of)
 
 
+def unlisted_model_requirements(plan_or_run) -> pd.DataFrame:
+    """Model requirements marked missing for which ``plan.gaps`` has no row (derived
+    ones, such as "meets the advanced set", are left out: the gaps stand for them):
+    ``commune_id, commune, criterion_code, requirement``."""
+    plan = run_of(plan_or_run).plan
+    m = plan.model_requirements
+    model = set(plan.catalogue.model_codes)
+    listed = pd.Index(plan.gaps["gap_id"].to_numpy(dtype=object))
+    key = pd.Index(gap_id(m["commune_id"], m["criterion_code"]).to_numpy(dtype=object))
+    pick = (m["status"] == ModelStatus.MISSING).to_numpy() & m["criterion_code"].isin(model).to_numpy() \
+        & ~key.isin(listed)
+    return m.loc[pick, ["commune_id", "commune", "criterion_code", "requirement"]].reset_index(drop=True)
+
+
 def status_counts(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     """Per commune (plan order), counted from the cells without drawing them: ``total``
     (criteria that apply), ``met`` (met or done), ``missing`` (open criteria),
-    ``model_missing`` (open model requirements), ``done`` (gaps the log closes)."""
+    ``model_missing`` (open model requirements, the unlisted ones included), ``done``
+    (items the log closes)."""
     run = run_of(plan_or_run, as_of)
     return run.memo("status_counts", lambda: _counts(run))
 
@@ -128,8 +149,41 @@ def _counts(run) -> pd.DataFrame:
     total = sum((applies(run.catalogue, c["target_level"], code).astype(np.int64)
                  for code in run.catalogue.criterion_codes), np.zeros(n, dtype=np.int64))
     missing = K.count(pos, n, open_ & crit)
+    unlisted = K.count(K.positions(unlisted_model_requirements(run)["commune_id"], run.commune_index), n)
     return pd.DataFrame({
         "commune_id": c["commune_id"].array, "commune": c["commune"].array,
         "total": total, "met": total - missing, "missing": missing,
-        "model_missing": K.count(pos, n, open_ & ~crit), "done": K.count(pos, n, run.done),
+        "model_missing": K.count(pos, n, open_ & ~crit) + unlisted, "done": K.count(pos, n, run.done),
     })
+
+
+def totals(plan_or_run, as_of: AsOf = None) -> dict[str, int]:
+    """What the plan has left, counted once for every surface (summary, slides, workbook,
+    notebooks): ``communes``, ``communes_open`` (with anything left), ``missing`` (open
+    criteria), ``model_missing`` (open model requirements), ``items`` (both), ``undated``
+    and ``inferred`` (open items without a deadline, or with a year only), ``overdue``.
+
+    >>> from ntm_analysis import load_plan
+    >>> tot = totals(load_plan())
+    >>> tot["missing"], tot["model_missing"], tot["items"], tot["communes_open"]
+    (42, 2, 44, 12)
+    """
+    run = run_of(plan_or_run, as_of)
+    return run.memo("totals", lambda: _totals(run))
+
+
+def _totals(run) -> dict[str, int]:
+    k = status_counts(run)
+    cells = matrix_cells(run)
+    open_ = cells["status"].isin([Cell.DUE, Cell.UNDATED])
+    left = k["missing"] + k["model_missing"]
+    return {
+        "communes": len(k),
+        "communes_open": int((left > 0).sum()),
+        "missing": int(k["missing"].sum()),
+        "model_missing": int(k["model_missing"].sum()),
+        "items": int(left.sum()),
+        "undated": int((cells["status"] == Cell.UNDATED).sum()),
+        "inferred": int((open_ & (cells["status"] == Cell.DUE) & ~cells["firm"]).sum()),
+        "overdue": int(cells["overdue"].sum()),
+    }

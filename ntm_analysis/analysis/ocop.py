@@ -74,15 +74,20 @@ def _summary(run) -> pd.DataFrame:
 
 
 def ocop_totals(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
-    """Totals as ``measure, value`` rows: communes without a certified product (and of
-    them with a product chosen), open OCOP gaps, gaps waiting on OCOP (directly),
-    undated OCOP gaps, and schedule conflicts."""
+    """Totals as ``measure, value`` rows: the communes, then the communes of each OCOP
+    status of the table (``communes_<status>``, in :class:`~ntm_analysis.core.vocab.OcopStatus`
+    order: they add up to the communes), the communes missing the OCOP criterion, of them
+    without a deadline, the items waiting on OCOP (directly) and the schedule conflicts.
+
+    >>> from ntm_analysis import load_plan
+    >>> tot = ocop_totals(load_plan()).set_index("measure")["value"]
+    >>> [int(tot[f"communes_{s}"]) for s in OcopStatus], int(tot["ocop_gaps"])
+    ([5, 4, 0, 4], 9)
+    """
     s = ocop_summary(plan_or_run, as_of)
-    rows = [
-        ("communes", len(s)),
-        ("communes_without_ocop_product", int(s["ocop_status"].isin(NO_PRODUCT).sum())),
-        ("communes_ocop_product_chosen", int((s["ocop_status"] == OcopStatus.CHOSEN).sum())),
-        ("communes_ocop_certified", int((s["ocop_status"] == OcopStatus.CERTIFIED).sum())),
+    rows = [("communes", len(s))]
+    rows += [(f"communes_{status}", int((s["ocop_status"] == status).sum())) for status in OcopStatus]
+    rows += [
         ("ocop_gaps", int(s["ocop_gap"].sum())),
         ("ocop_gaps_undated", int((s["ocop_gap"] & s["ocop_due"].isna()).sum())),
         ("gaps_waiting_on_ocop", int(sum(len(w) for w in s["waiting"]))),

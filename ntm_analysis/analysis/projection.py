@@ -27,33 +27,22 @@ import pandas as pd
 from ..core.quarters import NAT, from_ordinals, to_ordinals, year_of
 from ..core.vocab import ModelStatus, Status
 from . import kernels as K
+from .matrix import status_counts, unlisted_model_requirements
 from .run import AsOf, Analysis, run_of
 
 STATUSES = tuple(Status)
 COLUMNS = ["commune_id", "commune", "plan_section", "target_level", "target_year", "original_target_year",
-           "slip_years", "gaps", "undated", "overdue", "finish", "recognition", "status", "unlisted_model"]
-
-
-def unlisted_model_requirements(plan_or_run) -> pd.DataFrame:
-    """Model requirements marked missing for which ``plan.gaps`` has no row (derived
-    ones, such as "meets the advanced set", are left out: the gaps stand for them):
-    ``commune_id, commune, criterion_code, requirement``."""
-    plan = run_of(plan_or_run).plan
-    m = plan.model_requirements
-    model = set(plan.catalogue.model_codes)
-    listed = pd.Index(plan.gaps["gap_id"].to_numpy(dtype=object))
-    key = pd.Index((m["commune_id"] + "|" + m["criterion_code"]).to_numpy(dtype=object))
-    pick = (m["status"] == ModelStatus.MISSING).to_numpy() & m["criterion_code"].isin(model).to_numpy() \
-        & ~key.isin(listed)
-    return m.loc[pick, ["commune_id", "commune", "criterion_code", "requirement"]].reset_index(drop=True)
+           "slip_years", "missing", "model_missing", "undated", "overdue", "finish", "recognition", "status",
+           "unlisted_model"]
 
 
 def projection(plan_or_run, review_lag: int = 0, as_of: AsOf = None) -> pd.DataFrame:
     """One row per commune (plan order) with ``finish``, ``recognition`` and ``status``.
 
     Columns: ``commune_id, commune, plan_section, target_level, target_year,
-    original_target_year, slip_years, gaps`` (open), ``undated`` (open gaps with no
-    effective deadline), ``overdue`` (open, due before the as-of quarter),
+    original_target_year, slip_years, missing`` (open criteria), ``model_missing`` (open
+    model requirements; both as :func:`~.matrix.status_counts` counts them), ``undated``
+    (open items with no effective deadline), ``overdue`` (open, due before the as-of quarter),
     ``finish, recognition, status, unlisted_model``.
     """
     if review_lag < 0:
@@ -71,6 +60,7 @@ def project(run: Analysis, review_lag: int) -> pd.DataFrame:
     eff = to_ordinals(prop["effective_due"])
     undated = eff == NAT
     gaps = K.count(pc, n) + K.count(xc, n)
+    counts = status_counts(run)
     n_undated = K.count(pc, n, undated) + K.count(xc, n)
     if run.as_of is not None:
         due = to_ordinals(prop["due"])
@@ -96,7 +86,8 @@ def project(run: Analysis, review_lag: int) -> pd.DataFrame:
         "plan_section": c["plan_section"].array, "target_level": c["target_level"].array,
         "target_year": c["target_year"].array, "original_target_year": c["original_target_year"].array,
         "slip_years": (c["target_year"] - c["original_target_year"]).astype("Int64").array,
-        "gaps": gaps, "undated": n_undated, "overdue": overdue,
+        "missing": counts["missing"].to_numpy(), "model_missing": counts["model_missing"].to_numpy(),
+        "undated": n_undated, "overdue": overdue,
         "finish": from_ordinals(last), "recognition": from_ordinals(rec),
         "status": K.text(status),
         "unlisted_model": K.lists(xc, extra["criterion_code"].to_numpy(dtype=object), n),

@@ -1,15 +1,16 @@
-"""Quarterly workload: gaps due per quarter, by lead department, criterion or commune.
+"""Quarterly workload: items due per quarter, by lead department, criterion or commune.
 
-Every listed gap is counted in the quarter it is due (no quarter when it has no
-deadline), split into ``firm`` deadlines (the item's or the commune's own quarter)
-and ``inferred`` ones (year only: the year's fourth quarter). ``done`` counts gaps
-the completion log closes (by the as-of quarter when one is given), ``open`` the
-rest; with an as-of date, ``overdue`` counts open gaps due before the as-of quarter.
+Every listed item (a criterion or a model requirement still to meet) is counted in the
+quarter it is due (no quarter when it has no deadline): ``items``, of which ``model``
+are model requirements; split into ``firm`` deadlines (the item's or the commune's own
+quarter) and ``inferred`` ones (year only: the year's fourth quarter). ``done`` counts
+items the completion log closes (by the as-of quarter when one is given), ``open`` the
+rest; with an as-of date, ``overdue`` counts open items due before the as-of quarter.
 
 >>> from ntm_analysis import load_plan
 >>> w = workload(load_plan())
->>> [str(q) for q in w["quarter"]], int(w["gaps"].sum())   # the plan's 44 gaps, undated last
-(['2023Q2', '2023Q3', '2023Q4', 'NaT'], 44)
+>>> [str(q) for q in w["quarter"]], int(w["items"].sum()), int(w["model"].sum())  # 42 criteria + 2 model
+(['2023Q2', '2023Q3', '2023Q4', 'NaT'], 44, 2)
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.quarters import NAT, from_ordinals, to_ordinals
-from ..core.vocab import DueSource
+from ..core.vocab import DueSource, Requirement
 from . import kernels as K
 from .gaps import departments
 from .run import AsOf, run_of
@@ -39,7 +40,7 @@ def workload(plan_or_run, by: str = "quarter", as_of: AsOf = None, effective: bo
     """Gaps due per quarter, optionally per ``department``, ``criterion`` or ``commune``.
 
     Columns: the ``by`` keys (none for ``quarter``), ``quarter`` (a quarter; no date
-    last), ``gaps, firm, inferred, done, open, share_done`` and, with an as-of date,
+    last), ``items, model, firm, inferred, done, open, share_done`` and, with an as-of date,
     ``overdue``. ``effective=True`` counts open gaps in the quarter their
     dependencies allow instead of the plan's quarter.
     """
@@ -63,7 +64,8 @@ def workload(plan_or_run, by: str = "quarter", as_of: AsOf = None, effective: bo
     done = run.done
     firm = np.isin(source, list(DueSource.firm())) & dated
     inferred = (source == DueSource.YEAR_ONLY) & dated
-    counts = {"gaps": K.count(ids, k), "firm": K.count(ids, k, firm), "inferred": K.count(ids, k, inferred),
+    model = (g["requirement"] == Requirement.MODEL).to_numpy()
+    counts = {"items": K.count(ids, k), "model": K.count(ids, k, model), "firm": K.count(ids, k, firm), "inferred": K.count(ids, k, inferred),
               "done": K.count(ids, k, done), "open": K.count(ids, k, ~done)}
     if run.as_of is not None:
         counts["overdue"] = K.count(ids, k, ~done & dated & (ords < run.as_of.ordinal))
@@ -82,8 +84,8 @@ def workload(plan_or_run, by: str = "quarter", as_of: AsOf = None, effective: bo
         name = "department" if by == "department" else "commune"
         order = np.lexsort((last, K.rank_of(out[name])))
     out = out.take(order).reset_index(drop=True)
-    out["share_done"] = (out["done"] / out["gaps"]).round(3)
-    cols = BY[by] + ["quarter", "gaps", "firm", "inferred", "done", "open", "share_done"]
+    out["share_done"] = (out["done"] / out["items"]).round(3)
+    cols = BY[by] + ["quarter", "items", "model", "firm", "inferred", "done", "open", "share_done"]
     return out[cols + (["overdue"] if run.as_of is not None else [])]
 
 

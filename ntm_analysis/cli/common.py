@@ -48,7 +48,11 @@ def load_plan_for(args: argparse.Namespace):
 
 def print_frame(df: Any, args: argparse.Namespace, plan=None) -> int:
     """Print an analysis result in the format and language asked for."""
-    from ..present.table import printable, render
+    from ..present.table import for_people, printable, render
 
-    sys.stdout.write(render(printable(df, plan), args.format, args.lang) + "\n")
+    if args.format == "table":  # for people: words, not codes
+        text = render(for_people(df, args.lang, plan), "table", args.lang)
+    else:  # csv, json: machine column names and codes
+        text = render(printable(df, plan), args.format, args.lang)
+    sys.stdout.write(text + "\n")
     return 0

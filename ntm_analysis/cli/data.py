@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("summary", help="tóm tắt kế hoạch")
     add_data_option(p)
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ")
     p.set_defaults(func=cmd_summary)
 
 
@@ -80,15 +81,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    plan = load_plan_for(args)
-    s = plan.summary()
-    m = plan.meta
-    sys.stdout.write(
-        f"{m.get('plan_title') or 'Kế hoạch'}\n"
-        f"Huyện {m.get('district', '')}, tỉnh {m.get('province', '')}; bộ tiêu chí {plan.catalogue.title}\n"
-        f"{s['communes']} xã; {s['gaps']} tiêu chí còn thiếu, {s['model_gaps']} yêu cầu kiểu mẫu còn thiếu; "
-        f"{s['undated']} mục chưa có thời hạn; {s['ocop_products']} sản phẩm OCOP dự kiến.\n"
-    )
-    for w in plan.warnings:
-        sys.stdout.write(w.text() + "\n")
+    from ..present.summary import summary_text
+
+    sys.stdout.write(summary_text(load_plan_for(args), args.lang) + "\n")
     return 0

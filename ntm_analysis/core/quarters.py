@@ -12,7 +12,7 @@ True
 >>> code_text(ords[0]), code_text(ords[1]), int(year_of(ords)[0])
 ('2023Q2', 'undated', 2023)
 >>> format_quarter(from_ordinals(ords)[0]), format_quarter(None, "en")
-('quý II/2023', 'undated')
+('quý II/2023', 'no deadline')
 """
 from __future__ import annotations
 

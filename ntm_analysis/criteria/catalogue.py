@@ -76,6 +76,11 @@ class Catalogue:
     model_level: str = ""  # the target level the model requirements apply to
     total: int | None = None
     version: tuple = field(default=(), repr=False)  # the files it was read from, as they were
+    title_en: str = ""
+
+    def title_in(self, lang: str = "vi") -> str:
+        """The set's title in ``lang`` (the Vietnamese one when no English title is given)."""
+        return self.title_en if lang == "en" and self.title_en else self.title
 
     # ------------------------------------------------------------------- roles
     @property
@@ -295,6 +300,7 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
     return Catalogue(
         id=str(data.get("id", catalogue_id)),
         title=nfc(data.get("title", catalogue_id)),
+        title_en=nfc(data.get("title_en", "")),
         level=str(data.get("level", "")),
         criteria=criteria,
         aliases=_aliases(rows, path, catalogue_id, data, files),

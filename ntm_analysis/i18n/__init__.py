@@ -21,7 +21,7 @@ COLUMN_VOCAB = {
     "target_level": "level", "due_source": "due_source", "ocop_due_source": "due_source",
     "requirement": "requirement", "severity": "severity", "ocop_status": "ocop_status",
     "status": "status", "status_baseline": "status", "status_scenario": "status",
-    "effective_reason": "reason", "change": "change",
+    "effective_reason": "reason", "change": "change", "code": "kind", "measure": "measure",
 }
 
 
@@ -42,13 +42,25 @@ def header(column: str, lang: str = "vi") -> str:
     return t(key, lang) if key in TEXTS else column
 
 
+#: Vocabularies a coded column may hold when its own has no such code (a plan's OCOP
+#: rows and model requirements have a ``status`` column of their own vocabulary).
+FALLBACK_VOCAB = ("ocop_status", "model_status")
+
+
 def label(column: str, value: object, lang: str = "vi") -> object:
-    """The label of a coded value of ``column`` (``value`` itself when it is not a code)."""
+    """The label of a coded value of ``column`` (``value`` itself when it is not a code).
+
+    >>> label("status", "chua_co"), label("status", "missing", "en")
+    ('chưa có', 'missing')
+    """
     vocab = COLUMN_VOCAB.get(column)
     if vocab is None or not isinstance(value, str):
         return value
-    key = f"{vocab}.{value}"
-    return t(key, lang) if key in TEXTS else value
+    for family in (vocab, *FALLBACK_VOCAB):
+        key = f"{family}.{value}"
+        if key in TEXTS:
+            return t(key, lang)
+    return value
 
 
 def join_names(names: list[str], lang: str = "vi", most: int = 4) -> str:

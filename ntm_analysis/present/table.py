@@ -7,11 +7,11 @@ column is added when the plan spans several districts), quarters become ``2023Q2
 lists are joined with ", ", nullable integers become plain ones.
 
 >>> import pandas as pd
->>> df = pd.DataFrame({"commune_id": ["x/a"], "commune": ["Hưng Đạo"], "gaps": [2], "codes": [("6", "15")]})
+>>> df = pd.DataFrame({"commune_id": ["x/a"], "commune": ["Hưng Đạo"], "missing": [2], "codes": [("6", "15")]})
 >>> print(render(printable(df), "table"))
-Xã       Số tiêu chí còn thiếu codes
--------- --------------------- -----
-Hưng Đạo                     2 6, 15
+Xã       Tiêu chí còn thiếu codes
+-------- ------------------ -----
+Hưng Đạo                  2 6, 15
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from ..core.quarters import NO_DATE, code_text
+from ..core.quarters import NO_DATE, code_text, format_quarter
 from ..i18n import header, label, t
 from ..io.files import safe_frame
 
@@ -29,6 +29,8 @@ FORMATS = ("table", "csv", "json")
 ID_COLUMNS = ("commune_id", "gap_id")
 #: quarter columns whose "no date" is a row of its own (a group), printed as a word
 QUARTER_KEYS = ("quarter",)
+#: list columns of quarters, where a missing one is printed as a word
+QUARTER_LIST_KEYS = ("waiting_due",)
 LIST_SEP = ", "
 
 
@@ -36,15 +38,21 @@ def _join(values: tuple) -> str:
     return LIST_SEP.join(code_text(v) if isinstance(v, pd.Period) or v is pd.NaT else str(v) for v in values)
 
 
-def printable(df: pd.DataFrame, plan=None) -> pd.DataFrame:
-    """``df`` ready to print (see the module docstring). With ``plan``, a ``unit`` column
-    names each commune's district when the plan has more than one."""
+def _named(df: pd.DataFrame, plan=None) -> pd.DataFrame:
+    """A copy of ``df`` without ids; with a ``unit`` column beside the commune when the
+    plan spans several districts (the displays keep names, the ids stay in the data)."""
     out = df.copy()
     if plan is not None and "commune_id" in out.columns and len(plan.units) > 1:
         units = dict(zip(plan.communes["commune_id"], plan.communes["unit"]))
         at = list(out.columns).index("commune") + 1 if "commune" in out.columns else 0
         out.insert(at, "unit", out["commune_id"].map(units).astype("str"))
-    out = out.drop(columns=[c for c in ID_COLUMNS if c in out.columns])
+    return out.drop(columns=[c for c in ID_COLUMNS if c in out.columns])
+
+
+def printable(df: pd.DataFrame, plan=None) -> pd.DataFrame:
+    """``df`` ready to print (see the module docstring). With ``plan``, a ``unit`` column
+    names each commune's district when the plan has more than one."""
+    out = _named(df, plan)
     for col in out.columns:
         s = out[col]
         dtype = s.dtype
@@ -60,15 +68,76 @@ def printable(df: pd.DataFrame, plan=None) -> pd.DataFrame:
     return out
 
 
+#: columns holding a share (0–1), shown as a percentage
+SHARE_COLUMNS = ("share_met", "share_done")
+
+
 def for_people(df: pd.DataFrame, lang: str = "vi", plan=None) -> pd.DataFrame:
-    """``df`` for a notebook: printable, coded values and headers in words."""
-    out = printable(df, plan)
+    """``df`` in words, for every surface people read (terminal tables, notebooks, the
+    dashboard): headers and coded values in ``lang``, quarters as "quý II/2023", no
+    deadline as "chưa có hạn", flags as có/không, shares as percentages, empty cells
+    empty; in English the criterion names are the catalogue's English names. The
+    machine formats (CSV, JSON) keep codes: see :func:`printable`.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"commune": ["Minh Đức"], "status": ["unscheduled"], "conflict": [True],
+    ...                    "finish": pd.array([pd.NaT], dtype="period[Q-DEC]"), "share_done": [0.735]})
+    >>> for_people(df).iloc[0].tolist()
+    ['Minh Đức', 'còn mục chưa có hạn', 'có', '', '73,5%']
+    >>> list(for_people(df, "en").columns)
+    ['Commune', 'Status', 'Schedule conflict', 'Finish quarter', 'Share done']
+    """
+    out = _named(df, plan)
+    if lang == "en" and "criterion" in out.columns and "criterion_code" in out.columns:
+        cat = plan.catalogue if plan is not None else _default_catalogue()
+        out["criterion"] = [cat.name(c, "en") if c in cat.codes else n
+                            for c, n in zip(out["criterion_code"], out["criterion"])]
     for col in out.columns:
-        if out[col].dtype == "str" or out[col].dtype == object:
-            out[col] = out[col].map(lambda v, c=col: label(c, v, lang))
-        elif out[col].dtype == bool:
-            out[col] = out[col].map(lambda v: t("word.yes" if v else "word.no", lang))
+        out[col] = _words(col, out[col], lang)
     return out.rename(columns=lambda c: header(c, lang))
+
+
+def _default_catalogue():
+    from ..criteria.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+def _words(col: str, s: pd.Series, lang: str) -> pd.Series:
+    """One column in words (see :func:`for_people`)."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.PeriodDtype):
+        empty = t("word.no_deadline", lang) if col in QUARTER_KEYS else ""
+        return pd.Series([empty if pd.isna(v) else format_quarter(v, lang) for v in s], index=s.index, dtype=object)
+    if dtype == bool:
+        return s.map(lambda v: t("word.yes" if v else "word.no", lang))
+    if isinstance(dtype, pd.Int64Dtype):
+        return s.astype("int64") if s.notna().all() else \
+            pd.Series([None if pd.isna(v) else int(v) for v in s], index=s.index, dtype=object)
+    if col in SHARE_COLUMNS:
+        return pd.Series([_percent(v, lang) for v in s], index=s.index, dtype=object)
+    if dtype == "str" or dtype == object:
+        return pd.Series([_word(col, v, lang) for v in s], index=s.index, dtype=object)
+    return s
+
+
+def _word(col: str, v: object, lang: str) -> object:
+    if isinstance(v, tuple):
+        return LIST_SEP.join(str(_word(col, x, lang)) for x in v)
+    if v is None or v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA:
+        return t("word.no_deadline", lang) if col in QUARTER_LIST_KEYS else ""
+    if isinstance(v, pd.Period):
+        return format_quarter(v, lang)
+    if isinstance(v, bool):
+        return t("word.yes" if v else "word.no", lang)
+    return label(col, v, lang)
+
+
+def _percent(v: object, lang: str) -> str:
+    if v is None or pd.isna(v):
+        return ""
+    text = f"{float(v) * 100:.1f}".rstrip("0").rstrip(".") + "%"
+    return text.replace(".", ",") if lang != "en" else text
 
 
 def _cell(v: object) -> str:

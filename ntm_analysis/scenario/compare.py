@@ -24,17 +24,19 @@ from ..tables.plan import Plan
 from .apply import apply_scenario
 from .model import PARAMETERS, Scenario
 
-COMPARE_FIELDS = ("gaps", "finish", "recognition", "status")
+COMPARE_FIELDS = ("open", "finish", "recognition", "status")
 COMPARE_COLUMNS = ["commune_id", "commune", *[f"{f}_{side}" for f in COMPARE_FIELDS
                                                for side in ("baseline", "scenario")], "changed"]
 CHANGE_COLUMNS = ["commune_id", "commune", "criterion_code", "criterion", "change", "baseline", "scenario"]
 
 
 def compare(baseline_projection: pd.DataFrame, scenario_projection: pd.DataFrame) -> pd.DataFrame:
-    """Per commune, baseline beside scenario: gaps, finish, recognition, status, and
-    ``changed``. Rows follow the baseline (communes only in the scenario come last)."""
+    """Per commune, baseline beside scenario: ``open`` (items left: criteria and model
+    requirements), finish, recognition, status, and ``changed``. Rows follow the
+    baseline (communes only in the scenario come last)."""
     cols = ["commune_id", "commune", *COMPARE_FIELDS]
-    b, s = baseline_projection[cols], scenario_projection[cols]
+    b, s = (p.assign(open=p["missing"] + p["model_missing"])[cols]
+            for p in (baseline_projection, scenario_projection))
     if b["commune_id"].tolist() == s["commune_id"].tolist():  # the usual case: same communes, same order
         data: dict[str, Any] = {"commune_id": b["commune_id"].array, "commune": b["commune"].array}
         for f in COMPARE_FIELDS:
@@ -56,7 +58,7 @@ def compare(baseline_projection: pd.DataFrame, scenario_projection: pd.DataFrame
         changed |= ~((eq & ~xn & ~yn) | (xn & yn))
     out["changed"] = changed
     for side in ("baseline", "scenario"):
-        out[f"gaps_{side}"] = out[f"gaps_{side}"].astype("Int64")
+        out[f"open_{side}"] = out[f"open_{side}"].astype("Int64")
     return out[COMPARE_COLUMNS]
 
 

@@ -100,17 +100,6 @@ class Plan:
         years = self.communes["target_year"].dropna()
         return int(years.max()) if len(years) else pd.Timestamp.today().year
 
-    def summary(self) -> dict[str, Any]:
-        """A few headline numbers, for the command line and tests."""
-        g = self.gaps
-        return {
-            "communes": len(self.communes),
-            "gaps": int((g["requirement"] == "criterion").sum()),
-            "model_gaps": int((g["requirement"] == "model").sum()),
-            "undated": int((g["due_source"] == "none").sum()),
-            "ocop_products": int(self.ocop["product"].ne("").sum()),
-        }
-
 
 def concat_plans(plans: Iterable[Plan]) -> Plan:
     """One plan of several (a province of district workbooks): tables put together,

@@ -122,7 +122,7 @@ def quarter_label(period: pd.Period | None, lang: str = "vi", short: bool = Fals
     """A quarter on a chart (see :func:`~ntm_analysis.core.quarters.format_quarter`).
 
     >>> quarter_label(pd.Period("2023Q2", freq="Q"), short=True), quarter_label(None, "en")
-    ('II/23', 'undated')
+    ('II/23', 'no deadline')
     """
     if period is None or pd.isna(period):
         return t("word.no_deadline", lang)

@@ -31,7 +31,7 @@ def workload_by_department(workload_df: pd.DataFrame, ax: Axes | None = None, la
     slots = [str(q) for q in axis.quarters] + ([none] if has_undated else [])
     xs = {str(q): axis.x(q) for q in axis.quarters}
     xs[none] = axis.undated
-    g = df.groupby(["_dep", "_slot"], sort=False)[["gaps", "firm", "inferred"]].sum()
+    g = df.groupby(["_dep", "_slot"], sort=False)[["items", "firm", "inferred"]].sum()
     bottom = _stack(ax, g, deps, slots, xs, colours, none)
     for s in slots:
         ax.text(xs[s], bottom[s] + 0.15, str(int(bottom[s])), ha="center", va="bottom", fontsize=12,
@@ -56,7 +56,7 @@ def workload_by_department(workload_df: pd.DataFrame, ax: Axes | None = None, la
 def _grouped(workload_df: pd.DataFrame, max_departments: int, lang: str) -> tuple[pd.DataFrame, list[str], dict]:
     """The rows with the smaller departments grouped, the departments in order, their colours."""
     df = workload_df.copy()
-    totals = df.groupby("department", sort=False)["gaps"].sum()
+    totals = df.groupby("department", sort=False)["items"].sum()
     order = sorted(totals.index, key=lambda d: (-totals[d], d))
     keep = order[:max_departments] if len(order) > max_departments + 1 else order
     rest = [d for d in order if d not in keep]
@@ -76,9 +76,9 @@ def _stack(ax: Axes, g: pd.DataFrame, deps: list[str], slots: list[str], xs: dic
             if (dep, s) not in g.index:
                 continue
             row = g.loc[(dep, s)]
-            firm = float(row["firm"]) if s != none else float(row["gaps"])
+            firm = float(row["firm"]) if s != none else float(row["items"])
             inferred = float(row["inferred"]) if s != none else 0.0
-            solid = firm + max(float(row["gaps"]) - firm - inferred, 0.0)
+            solid = firm + max(float(row["items"]) - firm - inferred, 0.0)
             if solid:
                 ax.bar(xs[s], solid, bottom=bottom[s], width=0.7, color=colours[dep], edgecolor="white", linewidth=0.8)
                 bottom[s] += solid

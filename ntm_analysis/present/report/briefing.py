@@ -17,10 +17,10 @@ from typing import Any, Callable
 import pandas as pd
 
 from ...analysis import (gaps_by_commune, gaps_by_criterion, matrix_cells, ocop_summary, ocop_totals, quality,
-                         workload)
+                         totals, workload)
 from ...analysis.run import Analysis, analyse
 from ...core.quarters import format_quarter
-from ...core.vocab import Cell, Severity, Status
+from ...core.vocab import OcopStatus, Severity, Status
 from ...i18n import check_lang, has, join_names, t
 from ...scenario.compare import diff_edits, run_scenario
 from ...scenario.model import Scenario
@@ -30,18 +30,19 @@ CHARTS = ("matrix", "blocking", "communes", "ocop", "workload", "projection")
 #: table key -> the columns the workbook and the summary show, in order
 COLUMNS: dict[str, list[str]] = {
     "gaps_by_criterion": ["criterion_code", "criterion", "requirement", "department", "communes", "commune_names"],
-    "gaps_by_commune": ["commune", "target_level", "met", "missing", "total", "share_done", "model_missing",
+    "gaps_by_commune": ["commune", "target_level", "met", "missing", "total", "share_met", "model_missing",
                         "done", "missing_codes"],
     "ocop": ["commune", "ocop_status", "products", "target_stars", "ocop_gap", "ocop_due", "ocop_due_source",
              "waiting", "waiting_due", "waiting_effective_due", "conflict"],
-    "workload_quarter": ["quarter", "gaps", "firm", "inferred", "done", "open", "share_done", "overdue"],
-    "workload_department": ["department", "quarter", "gaps", "firm", "inferred", "done", "open", "share_done",
+    "workload_quarter": ["quarter", "items", "model", "firm", "inferred", "done", "open", "share_done", "overdue"],
+    "workload_department": ["department", "quarter", "items", "model", "firm", "inferred", "done", "open",
+                            "share_done",
                             "overdue"],
     "projection": ["commune", "plan_section", "target_level", "target_year", "original_target_year",
-                   "slip_years", "gaps", "undated", "overdue", "finish", "recognition", "status",
+                   "slip_years", "missing", "model_missing", "undated", "overdue", "finish", "recognition", "status",
                    "unlisted_model"],
     "quality": ["severity", "code", "commune", "criterion_code", "message", "written_as", "sheet", "row"],
-    "scenario_comparison": ["commune", "gaps_baseline", "gaps_scenario", "finish_baseline", "finish_scenario",
+    "scenario_comparison": ["commune", "open_baseline", "open_scenario", "finish_baseline", "finish_scenario",
                             "recognition_baseline", "recognition_scenario", "status_baseline",
                             "status_scenario", "changed"],
     "scenario_changes": ["commune", "criterion_code", "criterion", "change", "baseline", "scenario"],
@@ -114,13 +115,11 @@ def _date(b: Briefing) -> str:
 
 
 def _matrix(b: Briefing) -> str:
-    cells = b.tables["matrix"]
-    open_ = cells.loc[cells["status"].isin([Cell.DUE, Cell.UNDATED])]
-    text = t("finding.matrix", b.lang, n=open_["commune_id"].nunique(), total=len(b.plan.communes), open=len(open_),
-             undated=int((open_["status"] == Cell.UNDATED).sum()),
-             inferred=int(((open_["status"] == Cell.DUE) & ~open_["firm"]).sum()))
+    tot = totals(b.run)
+    text = t("finding.matrix", b.lang, n=tot["communes_open"], total=tot["communes"], missing=tot["missing"],
+             model=tot["model_missing"], undated=tot["undated"], inferred=tot["inferred"])
     if b.as_of is not None:
-        return text + t("finding.matrix_overdue", b.lang, late=int(cells["overdue"].sum()), date=_date(b))
+        return text + t("finding.matrix_overdue", b.lang, late=tot["overdue"], date=_date(b))
     return text + t("word.period", b.lang)
 
 
@@ -142,8 +141,14 @@ def _communes(b: Briefing) -> str:
     text = t("finding.ready", b.lang, n=len(ready)) + (t("finding.ready_names", b.lang, names=_names(b, ready))
                                                         if ready else "")
     if left.max() > 0:
-        most = df.loc[left == left.max(), "commune"].tolist()
-        return text + t("finding.most_missing", b.lang, names=_names(b, most), n=int(left.max()))
+        top = df.loc[left == left.max()]
+        splits = set(zip(top["missing"], top["model_missing"]))
+        if len(splits) == 1:
+            missing, model = splits.pop()
+            what = t("finding.left_split" if model else "finding.left_criteria", b.lang, n=int(missing), m=int(model))
+        else:
+            what = t("finding.left_items", b.lang, n=int(left.max()))
+        return text + t("finding.most_missing", b.lang, names=_names(b, top["commune"].tolist()), what=what)
     return text + t("word.period", b.lang)
 
 
@@ -151,8 +156,9 @@ def _ocop(b: Briefing) -> str:
     tot = b.tables["ocop_totals"].set_index("measure")["value"]
     s = b.tables["ocop"]
     conflicts = s.loc[s["conflict"], "commune"].tolist()
-    text = t("finding.ocop", b.lang, n=int(tot["communes_without_ocop_product"]),
-             waiting=int(tot["gaps_waiting_on_ocop"]), communes=int(s["waiting"].map(len).gt(0).sum()))
+    text = t("finding.ocop", b.lang, n=int(tot["ocop_gaps"]), none=int(tot[f"communes_{OcopStatus.NONE}"]),
+             chosen=int(tot[f"communes_{OcopStatus.CHOSEN}"]), waiting=int(tot["gaps_waiting_on_ocop"]),
+             communes=int(s["waiting"].map(len).gt(0).sum()))
     return text + (t("finding.ocop_conflict", b.lang, names=_names(b, conflicts)) if conflicts
                    else t("word.period", b.lang))
 
@@ -160,16 +166,16 @@ def _ocop(b: Briefing) -> str:
 def _workload(b: Briefing) -> str:
     q = b.tables["workload_quarter"]
     dated = q.loc[q["quarter"].notna()]
-    undated = int(q.loc[q["quarter"].isna(), "gaps"].sum())
+    undated = int(q.loc[q["quarter"].isna(), "items"].sum())
     if dated.empty:
         return t("finding.no_deadlines", b.lang, n=undated)
-    peak = dated.loc[dated["gaps"].idxmax()]
+    peak = dated.loc[dated["items"].idxmax()]
     d = b.tables["workload_department"]
-    dq = d.loc[d["quarter"] == peak["quarter"]].sort_values(["gaps", "department"], ascending=[False, True],
+    dq = d.loc[d["quarter"] == peak["quarter"]].sort_values(["items", "department"], ascending=[False, True],
                                                            kind="stable")
     lead = dq.iloc[0]
-    return t("finding.workload", b.lang, quarter=format_quarter(peak["quarter"], b.lang), n=int(peak["gaps"]),
-             inferred=int(peak["inferred"]), department=lead["department"], m=int(lead["gaps"]), undated=undated)
+    return t("finding.workload", b.lang, quarter=format_quarter(peak["quarter"], b.lang), n=int(peak["items"]),
+             inferred=int(peak["inferred"]), department=lead["department"], m=int(lead["items"]), undated=undated)
 
 
 def _projection(b: Briefing) -> str:
@@ -230,13 +236,13 @@ def quality_kinds(b: Briefing) -> pd.DataFrame:
 
 
 def headline(b: Briefing) -> list[tuple[str, int]]:
-    """A few headline numbers (label, value), computed from the tables."""
-    by_commune = b.tables["gaps_by_commune"]
+    """A few headline numbers (label, value): :func:`~ntm_analysis.analysis.matrix.totals`."""
+    tot = totals(b.run)
     return [
-        (t("report.communes", b.lang), len(b.plan.communes)),
-        (t("report.open_gaps", b.lang), int(by_commune["missing"].sum())),
-        (t("report.model_gaps", b.lang), int(by_commune["model_missing"].sum())),
-        (t("report.undated", b.lang), int((b.tables["matrix"]["status"] == Cell.UNDATED).sum())),
+        (t("report.communes", b.lang), tot["communes"]),
+        (t("report.open_gaps", b.lang), tot["missing"]),
+        (t("report.model_gaps", b.lang), tot["model_missing"]),
+        (t("report.undated", b.lang), tot["undated"]),
         (t("report.quality_count", b.lang), len(b.tables["quality"])),
     ]
 

@@ -50,7 +50,7 @@ def summary_markdown(b: Briefing, charts: dict[str, list[Path]] | None = None) -
     out += ["", f"## {t('report.headline', lang)}", ""]
     out += [f"- {name}: {value}" for name, value in headline(b)]
     out += ["", f"## {t('chart.projection_title', lang)}", ""]
-    out.append(md_table(b.tables["projection"], ["commune", "target_level", "target_year", "gaps", "finish",
+    out.append(md_table(b.tables["projection"], ["commune", "target_level", "target_year", "missing", "model_missing", "finish",
                                                  "recognition", "status"], lang))
     kinds = quality_kinds(b)
     if len(kinds):

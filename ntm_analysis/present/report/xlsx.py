@@ -34,7 +34,7 @@ FONT = "Arial"
 #: the workbook's sheets in this order (after the summary)
 SHEETS = ["matrix", "gaps_by_criterion", "gaps_by_commune", "ocop", "workload_quarter", "workload_department",
           "projection", "quality", "scenario_comparison", "scenario_changes"]
-PERCENT_COLUMNS = {"share_done"}
+PERCENT_COLUMNS = {"share_met", "share_done"}
 
 
 def _excel_value(column: str, value: Any, lang: str) -> Any:
