@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-SCENARIO = "data/scenarios/ocop_cham_minh_duc.yaml"
+SCENARIO = "tests/data/scenarios/nhieu_thay_doi.yaml"
 SCENARIO_LAG = "data/scenarios/tinh_them_mot_quy_tham_dinh.yaml"
 
 # (name, argv): each runs as --format json, and as a table in vi and in en

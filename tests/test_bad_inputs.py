@@ -520,7 +520,7 @@ def test_empty_scenario_file_is_the_baseline(tmp_path, capsys):
     before = _tree(tmp_path)
     code, out, err = run(["scenario", path], capsys)
     assert code == 0, err
-    assert "Kịch bản: rong" in out and "(không có thay đổi)" in out and "\n0/13 xã thay đổi." in out
+    assert "Kịch bản: rong" in out and "(không có thay đổi)" in out and "\n0/13 xã thay đổi dự kiến:" in out
     assert _tree(tmp_path) == before
 
 

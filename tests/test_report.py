@@ -30,7 +30,7 @@ from ntm_analysis.i18n import has, header, t  # noqa: E402
 from ntm_analysis.io.scenario_files import load_scenario  # noqa: E402
 from ntm_analysis.load.api import load_plan  # noqa: E402
 
-SCENARIO = config.SCENARIOS_DIR / "ocop_cham_minh_duc.yaml"
+SCENARIO = Path(__file__).parent / "data" / "scenarios" / "nhieu_thay_doi.yaml"  # many kinds of edit
 VI_LETTERS = re.compile("[ăâđêôơưạảãàáấầẩẫậắằẳẵặẹẻẽèéếềểễệỉịìíĩọỏõòóốồổỗộớờởỡợụủũùúứừửữựỳỷỹýỵ]", re.I)
 T1 = dt.datetime(2024, 3, 1, 8, 30, 0)
 T2 = dt.datetime(2024, 3, 2, 9, 45, 0)
@@ -252,7 +252,7 @@ def test_summary_sheet(wb, pack):
     assert rows["Kịch bản"] == "OCOP chậm ở Minh Đức"
     b = pack["briefing"]
     for key in b.chart_keys:
-        assert rows[b.titles[key]] == b.findings[key]
+        assert rows[b.titles[key]] == b.findings[key] + (f"\n{b.notes[key]}" if key in b.notes else "")
 
 
 # ------------------------------------------------------------------ deck

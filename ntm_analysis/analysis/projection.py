@@ -36,7 +36,7 @@ COLUMNS = ["commune_id", "commune", "plan_section", "target_level", "target_year
            "unlisted_model"]
 
 
-def projection(plan_or_run, review_lag: int = 0, as_of: AsOf = None) -> pd.DataFrame:
+def projection(plan_or_run, review_lag: int | None = None, as_of: AsOf = None) -> pd.DataFrame:
     """One row per commune (plan order) with ``finish``, ``recognition`` and ``status``.
 
     Columns: ``commune_id, commune, plan_section, target_level, target_year,
@@ -45,6 +45,7 @@ def projection(plan_or_run, review_lag: int = 0, as_of: AsOf = None) -> pd.DataF
     (open items with no effective deadline), ``overdue`` (open, due before the as-of quarter),
     ``finish, recognition, status, unlisted_model``.
     """
+    review_lag = DEFAULT_REVIEW_LAG if review_lag is None else review_lag
     if review_lag < 0:
         raise ValueError("review_lag must be >= 0")
     return run_of(plan_or_run, as_of).projection(int(review_lag))
@@ -92,3 +93,28 @@ def project(run: Analysis, review_lag: int) -> pd.DataFrame:
         "status": K.text(status),
         "unlisted_model": K.lists(xc, extra["criterion_code"].to_numpy(dtype=object), n),
     }, columns=COLUMNS)
+
+
+#: The default review lag, in quarters: recognition in the quarter the last item is done.
+#: The plan schedules the dossier, the district's verification and the province's
+#: appraisal in the same quarter as the last criteria (Ngọc Kỳ: "… và hoàn thiện hồ sơ
+#: đề nghị huyện thẩm tra, tỉnh thẩm định trong quý II/2023"), no statutory duration is
+#: known, and Hải Dương signs its recognitions at the end of the year (29/12/2022). The
+#: assumption is printed on every projection, with what one more quarter would change.
+DEFAULT_REVIEW_LAG = 0
+
+
+def lag_effect(plan_or_run, review_lag: int = DEFAULT_REVIEW_LAG, as_of: AsOf = None) -> dict[str, int]:
+    """How much rests on the review lag: ``lag``, ``on_track`` (communes recognised within
+    their target year with it) and ``at_risk_next`` (of them, those at risk with one
+    more quarter).
+
+    >>> from ntm_analysis import load_plan
+    >>> lag_effect(load_plan())
+    {'lag': 0, 'on_track': 9, 'at_risk_next': 7}
+    """
+    run = run_of(plan_or_run, as_of)
+    now = run.projection(int(review_lag))["status"].to_numpy(dtype=object)
+    nxt = run.projection(int(review_lag) + 1)["status"].to_numpy(dtype=object)
+    on = now == Status.ON_TRACK
+    return {"lag": int(review_lag), "on_track": int(on.sum()), "at_risk_next": int((on & (nxt == Status.AT_RISK)).sum())}

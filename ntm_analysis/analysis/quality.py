@@ -42,6 +42,7 @@ from ..tables.plan import gap_id
 from . import kernels as K
 from .ocop import NO_PRODUCT
 from .run import AsOf, Analysis, run_of
+from .projection import DEFAULT_REVIEW_LAG
 
 COLUMNS = ["severity", "code", "commune_id", "commune", "criterion_code", "message", "written_as", "sheet", "row"]
 KIND_ORDER = {k: i for i, k in enumerate([
@@ -154,7 +155,7 @@ class _Gaps:
                 "sheet": p["sheet"].to_numpy(dtype=object)[rows], "row": p["row"].to_numpy()[rows]}
 
 
-def quality(plan_or_run, as_of: AsOf = None, review_lag: int = 0, lang: str = "vi") -> pd.DataFrame:
+def quality(plan_or_run, as_of: AsOf = None, review_lag: int = DEFAULT_REVIEW_LAG, lang: str = "vi") -> pd.DataFrame:
     """Every finding (see the module docstring), messages in ``lang``."""
     run = run_of(plan_or_run, as_of)
     found = _Found()

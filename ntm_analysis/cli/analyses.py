@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("projection", help="dự báo quý hoàn thành và công nhận của từng xã")
     add_analysis_options(p)
     p.add_argument("--review-lag", type=int, default=None, metavar="QUÝ",
-                   help="số quý từ khi xong tiêu chí đến khi công nhận (mặc định 0)")
+                   help="số quý từ khi xong việc cuối đến khi được công nhận (mặc định 0: cùng quý, "
+                        "như kế hoạch ghi)")
     p.set_defaults(func=cmd_projection)
 
     p = sub.add_parser("quality", help="các điểm cần kiểm tra trong kế hoạch")
@@ -49,13 +50,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load_for_args(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     """The plan the options name (a scenario applied), and the parameters it sets."""
+    from ..scenario.apply import apply_scenario, assume_undated
+
     plan = load_plan_for(args)
     params: dict[str, Any] = {}
+    undated = getattr(args, "undated_as", None)
+    if undated:
+        plan = assume_undated(plan, undated)
+        params["undated_as"] = undated
     if getattr(args, "scenario", None):
         from ..io.scenario_files import load_scenario
-        from ..scenario.apply import apply_scenario
 
-        plan, params = apply_scenario(plan, load_scenario(args.scenario))
+        plan, scenario_params = apply_scenario(plan, load_scenario(args.scenario))
+        params = {**scenario_params, **params}
     return plan, dict(params)
 
 
@@ -70,7 +77,10 @@ def _as_of(args: argparse.Namespace, params: dict[str, Any]):
 def _review_lag(args: argparse.Namespace, params: dict[str, Any]) -> int:
     from ..core.errors import UserError
 
-    lag = args.review_lag if getattr(args, "review_lag", None) is not None else params.get("review_lag", 0)
+    from ..analysis.projection import DEFAULT_REVIEW_LAG
+
+    lag = args.review_lag if getattr(args, "review_lag", None) is not None \
+        else params.get("review_lag", DEFAULT_REVIEW_LAG)
     try:
         lag = int(lag)
     except (TypeError, ValueError):
@@ -110,10 +120,19 @@ def cmd_workload(args: argparse.Namespace) -> int:
 
 def cmd_projection(args: argparse.Namespace) -> int:
     from ..analysis import projection
+    from ..analysis.run import analyse
+
+    from ..present.summary import lag_note, undated_note
 
     plan, params = load_for_args(args)
     lag = _review_lag(args, params)
-    return print_frame(projection(plan, review_lag=lag, as_of=_as_of(args, params)), args, plan)
+    as_of = _as_of(args, params)
+    note = ""
+    if args.format == "table":  # the assumptions the projection rests on, in sight
+        note = lag_note(analyse(plan, as_of), lag, args.lang)
+        if params.get("undated_as"):
+            note = undated_note(params["undated_as"], args.lang) + "\n" + note
+    return print_frame(projection(plan, review_lag=lag, as_of=as_of), args, plan, note=note)
 
 
 def cmd_quality(args: argparse.Namespace) -> int:

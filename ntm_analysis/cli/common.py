@@ -16,13 +16,31 @@ def add_data_option(p: argparse.ArgumentParser) -> None:
 
 
 def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
-    """--data, --as-of, --scenario, --format, --lang."""
+    """--data, --as-of, --scenario, --format, --lang, --undated-as."""
     add_data_option(p)
     p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét (vd. 2023-07-01)")
     p.add_argument("--scenario", metavar="FILE", type=Path, default=None,
                    help="tệp kịch bản YAML (data/scenarios/…)")
     p.add_argument("--format", choices=formats, default=formats[0], help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")
+    add_undated_option(p)
+
+
+def add_undated_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--undated-as", metavar="QUÝ", default=None, type=quarter_option,
+                   help="coi các việc chưa có hạn là hạn quý này (giả định, vd. 2023Q4)")
+
+
+def quarter_option(value: str) -> str:
+    """A quarter given on the command line, checked (kept as written)."""
+    from ..core.quarters import DeadlineError, parse_deadline
+
+    try:
+        if parse_deadline(value) is None:
+            raise DeadlineError("unreadable_deadline", written=value)
+    except DeadlineError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def parse_as_of(text: str | None):
@@ -46,12 +64,14 @@ def load_plan_for(args: argparse.Namespace):
     return load_plan(getattr(args, "data", None))
 
 
-def print_frame(df: Any, args: argparse.Namespace, plan=None) -> int:
-    """Print an analysis result in the format and language asked for."""
+def print_frame(df: Any, args: argparse.Namespace, plan=None, note: str = "") -> int:
+    """Print an analysis result in the format and language asked for; ``note`` (an
+    assumption the table rests on) heads the table format."""
     from ..present.table import for_people, printable, render
 
     if args.format == "table":  # for people: words, not codes
         text = render(for_people(df, args.lang, plan), "table", args.lang)
+        text = f"{note}\n\n{text}" if note else text
     else:  # csv, json: machine column names and codes
         text = render(printable(df, plan), args.format, args.lang)
     sys.stdout.write(text + "\n")

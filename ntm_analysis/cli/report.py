@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from .. import config
-from .common import add_data_option, load_plan_for, parse_as_of
+from .common import add_data_option, add_undated_option, load_plan_for, parse_as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="tệp kịch bản YAML: thêm biểu đồ và trang so sánh với kịch bản")
     p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét (vd. 2023-07-01)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của báo cáo")
+    p.add_argument("--review-lag", type=int, default=None, metavar="QUÝ",
+                   help="số quý từ khi xong việc cuối đến khi công nhận (mặc định 0: cùng quý, như kế hoạch ghi)")
+    add_undated_option(p)
     p.set_defaults(func=cmd_report)
 
 
@@ -32,7 +35,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         from ..io.scenario_files import load_scenario
 
         scenario = load_scenario(args.scenario)
-    result = build_report(load_plan_for(args), out_dir=args.out, scenario=scenario, as_of=as_of, lang=args.lang)
+    from ..analysis.projection import DEFAULT_REVIEW_LAG
+    from ..core.errors import UserError
+
+    lag = DEFAULT_REVIEW_LAG if args.review_lag is None else args.review_lag
+    if lag < 0:
+        raise UserError(f"--review-lag {lag}: phải ≥ 0", 2)
+    result = build_report(load_plan_for(args), out_dir=args.out, scenario=scenario, as_of=as_of, lang=args.lang,
+                          review_lag=lag, undated_as=args.undated_as)
     for path in result["files"]:
         print(path)
     return 0

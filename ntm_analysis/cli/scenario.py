@@ -1,11 +1,13 @@
 """``ntm scenario FILE``: baseline beside scenario per commune, and what changed.
 
-    ntm scenario data/scenarios/ocop_cham_minh_duc.yaml
-    ntm scenario data/scenarios/ocop_cham_minh_duc.yaml --format json
+    ntm scenario data/scenarios/ocop_minh_duc_cham_mot_quy.yaml
+    ntm scenario data/scenarios/ocop_minh_duc_cham_mot_quy.yaml --format json
     ntm scenario FILE --part changes --format csv
 
 ``--review-lag`` and ``--as-of`` set the baseline's parameters; the scenario side
-uses them too unless the scenario sets its own.
+uses them too unless the scenario sets its own. ``--undated-as QUARTER`` gives the
+items without a deadline that quarter on both sides (assumed). The table format
+states each changed commune's effect in one sentence.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import argparse
 import json
 import sys
 
-from .common import FORMATS, add_data_option, load_plan_for, parse_as_of
+from .common import FORMATS, add_data_option, add_undated_option, load_plan_for, parse_as_of
 
 PARTS = ("all", "communes", "changes")
 
@@ -24,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_option(p)
     p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét của kế hoạch gốc (vd. 2023-07-01)")
     p.add_argument("--review-lag", type=int, default=0, metavar="QUÝ",
-                   help="số quý từ khi xong tiêu chí đến khi công nhận, cho kế hoạch gốc (mặc định 0)")
+                   help="số quý từ khi xong việc cuối đến khi công nhận, cho kế hoạch gốc (mặc định 0)")
+    add_undated_option(p)
     p.add_argument("--part", choices=PARTS, default="all",
                    help="in bảng nào: all (cả hai; với csv chỉ in bảng xã), communes, changes")
     p.add_argument("--format", choices=FORMATS, default="table", help="dạng kết quả")
@@ -43,43 +46,54 @@ def scenario_tables(args: argparse.Namespace) -> dict:
         raise UserError(f"--review-lag {args.review_lag}: phải ≥ 0", 2)
     scenario = load_scenario(args.file)
     plan = load_plan_for(args)
-    result = run_scenario(plan, scenario, review_lag=args.review_lag, as_of=parse_as_of(args.as_of))
-    result["changes"] = diff_edits(plan, result["plan"], result["baseline_params"], result["params"])
+    result = run_scenario(plan, scenario, review_lag=args.review_lag, as_of=parse_as_of(args.as_of),
+                          undated_as=args.undated_as)
+    result["changes"] = diff_edits(result["baseline_plan"], result["plan"], result["baseline_params"],
+                                   result["params"])
     result["scenario"] = scenario
     result["base_plan"] = plan
     return result
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from ..i18n import t
-    from ..present.table import printable, render
+    from ..present.summary import scenario_lines
+    from ..present.table import for_people, printable, render
 
     r = scenario_tables(args)
-    communes, changes = printable(r["comparison"], r["base_plan"]), printable(r["changes"], r["base_plan"])
-    out, lang = sys.stdout, args.lang
+    out, lang, plan = sys.stdout, args.lang, r["base_plan"]
     if args.format == "json":
         payload = {"scenario": r["scenario"].name, "note": r["scenario"].note,
-                   "parameters": {k: (None if v is None else str(v) if isinstance(v, pd.Timestamp) else v)
-                                  for k, v in r["params"].items()}}
+                   "parameters": {k: _plain(v) for k, v in r["params"].items()}}
         if args.part in ("all", "communes"):
-            payload["communes"] = json.loads(render(communes, "json"))
+            payload["communes"] = json.loads(render(printable(r["comparison"], plan), "json"))
+            payload["effects"] = [text for _cid, text in scenario_effects(r, lang)]
         if args.part in ("all", "changes"):
-            payload["changes"] = json.loads(render(changes, "json"))
+            payload["changes"] = json.loads(render(printable(r["changes"], plan), "json"))
         out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return 0
     if args.format == "csv":
-        out.write(render(changes if args.part == "changes" else communes, "csv", lang) + "\n")
+        table = r["changes"] if args.part == "changes" else r["comparison"]
+        out.write(render(printable(table, plan), "csv", lang) + "\n")
         return 0
     if args.part in ("all", "communes"):
-        out.write(f"{t('cli.scenario', lang)}: {r['scenario'].name}\n")
-        if r["scenario"].note:
-            out.write(r["scenario"].note + "\n")
-        out.write("\n" + render(communes, "table", lang) + "\n")
-        out.write("\n" + t("cli.changed", lang, n=int(r["comparison"]["changed"].sum()), t=len(communes)) + "\n")
+        out.write("\n".join(scenario_lines(r, lang)) + "\n")
+        out.write("\n" + render(for_people(r["comparison"], lang, plan), "table", lang) + "\n")
     if args.part in ("all", "changes"):
         if args.part == "all":
             out.write("\n" + t("cli.changes", lang) + "\n")
-        out.write((t("cli.no_changes", lang) if changes.empty else render(changes, "table", lang)) + "\n")
+        out.write((t("cli.no_changes", lang) if r["changes"].empty
+                   else render(for_people(r["changes"], lang, plan), "table", lang)) + "\n")
     return 0
+
+
+def scenario_effects(r: dict, lang: str) -> list[tuple[str, str]]:
+    from ..scenario.compare import effects
+
+    return effects(r, lang)
+
+
+def _plain(v: object) -> object:
+    import pandas as pd
+
+    return None if v is None else str(v) if isinstance(v, pd.Timestamp) else v

@@ -39,6 +39,7 @@ class DueSource(StrEnum):
     ITEM = "item"            # the item's own quarter
     COMMUNE = "commune"      # the commune's dossier deadline
     YEAR_ONLY = "year-only"  # "trong năm 2023": the fourth quarter, inferred
+    ASSUMED = "assumed"      # no deadline in the plan; a what-if assumes one (undated_as)
     NONE = "none"            # no deadline
 
     @classmethod
@@ -122,6 +123,7 @@ class Change(StrEnum):
     DEPENDENCY_ADDED = "dependency_added"
     DEPENDENCY_REMOVED = "dependency_removed"
     COMMUNE_DUE = "commune_due"
+    KNOCK_ON = "knock_on"    # not edited, moved by what it waits on
     PARAMETER = "parameter"
 
 

@@ -119,6 +119,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "due_source.item": ("hạn riêng của tiêu chí", "item deadline"),
     "due_source.commune": ("hạn chung của xã", "commune deadline"),
     "due_source.year-only": ("chỉ ghi năm (suy ra quý IV)", "year only (Q4 inferred)"),
+    "due_source.assumed": ("giả định (kế hoạch chưa ghi hạn)", "assumed (the plan gives none)"),
     "due_source.none": ("chưa có hạn", "no deadline"),
     "requirement.criterion": ("tiêu chí", "criterion"),
     "requirement.model": ("kiểu mẫu", "model"),
@@ -146,6 +147,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "change.dependency_removed": ("bỏ phụ thuộc", "dependency removed"),
     "change.commune_due": ("đổi hạn hồ sơ của xã", "commune dossier deadline changed"),
     "change.parameter": ("đổi tham số", "parameter changed"),
+    "col.via": ("Do chờ tiêu chí", "Because it waits on"),
     "cell.met": ("Đạt", "Met"),
     "cell.done": ("Đã xong", "Done"),
     "cell.due": ("Còn thiếu, hạn", "Missing, due"),
@@ -224,6 +226,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.as_of_label": ("Ngày xét", "As of"),
     "report.generated_label": ("Thời điểm tạo", "Generated"),
     "report.scenario_label": ("Kịch bản", "Scenario"),
+    "report.undated_as": ("Việc chưa có hạn được giả định xong trong quý", "Undated items assumed due in"),
     "report.review_lag": ("Độ trễ thẩm định (quý)", "Review lag (quarters)"),
     "report.headline": ("Số liệu chính", "Headline numbers"),
     "report.communes": ("Số xã trong kế hoạch", "Communes in the plan"),
@@ -274,10 +277,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "finding.at_risk": ("; {n} xã có nguy cơ lùi ({names})", "; {n} at risk ({names})"),
     "finding.unscheduled": ("; {n} xã chưa dự kiến được vì còn việc chưa có hạn ({names})",
                             "; {n} cannot be projected, some item has no deadline ({names})"),
-    "finding.scenario": ("Kịch bản '{name}': {n}/{total} xã thay đổi dự kiến",
-                         "Scenario '{name}': {n} of {total} communes change"),
-    "finding.scenario_worse": ("; {n} xã chuyển sang có nguy cơ lùi hoặc chưa dự kiến được ({names}).",
-                               "; {n} fall behind ({names})."),
+    "finding.scenario": ("Kịch bản “{name}”:", "Scenario “{name}”:"),
+    "finding.scenario_none": (" không xã nào thay đổi dự kiến.", " no commune's projection changes."),
+    "finding.scenario_more": (" Và {n} xã khác thay đổi (xem bảng).", " And {n} more communes change (see the table)."),
     "word.period": (".", "."),
     # ------------------------------------------------------------ the plan in a few lines
     "summary.plan": ("Kế hoạch", "Plan"),
@@ -285,10 +287,47 @@ TEXTS: dict[str, tuple[str, str]] = {
     "summary.province": ("tỉnh {name}", "{name} province"),
     "summary.units": ("{n} huyện", "{n} districts"),
     "summary.catalogue": ("bộ tiêu chí {name}", "criteria set: {name}"),
+    "summary.undated_as": ("Giả định: các việc kế hoạch chưa ghi hạn được tính là hạn {q}.",
+                           "Assumed: the items the plan gives no deadline are taken as due in {q}."),
+    "summary.undated_as_both": ("Giả định: các việc kế hoạch chưa ghi hạn được tính là hạn {q}, ở cả kế hoạch gốc và "
+                                "kịch bản.", "Assumed: the items the plan gives no deadline are taken as due in {q}, "
+                                "in the baseline and the scenario alike."),
     "summary.left": ("{communes} xã; còn {missing} tiêu chí và {model} yêu cầu kiểu mẫu chưa đạt ({items} việc); "
                      "{undated} việc chưa có hạn; {products} sản phẩm OCOP dự kiến.",
                      "{communes} communes; {missing} criteria and {model} model requirements not yet met "
                      "({items} items); {undated} items without a deadline; {products} OCOP products planned."),
+    # ------------------------------------------------------------ the review lag a projection assumes
+    "projection.assumption_0": ("Giả định: công nhận ngay trong quý xong việc cuối (thẩm tra, thẩm định, quyết định "
+                                "trong cùng quý, như kế hoạch ghi)",
+                                "Assumed: recognition in the quarter the last item is done (verification, appraisal "
+                                "and decision in that quarter, as the plan writes)"),
+    "projection.assumption": ("Giả định: công nhận {lag} quý sau khi xong việc cuối (thẩm tra, thẩm định, quyết định)",
+                              "Assumed: recognition {lag} quarter(s) after the last item (verification, appraisal, "
+                              "decision)"),
+    "projection.sensitivity": ("; nếu mất thêm 1 quý, {n}/{m} xã đang kịp năm sẽ có nguy cơ lùi.",
+                               "; one more quarter would put {n} of the {m} communes on track at risk."),
+    # ------------------------------------------------------------ a scenario's effect, one sentence a commune
+    "effect.moved": ("công nhận {before} → {after}", "recognition {before} → {after}"),
+    "effect.now_unscheduled": ("chưa dự kiến được công nhận (còn việc chưa có hạn; trước: {before})",
+                               "can no longer be projected (some item has no deadline; was {before})"),
+    "effect.now_scheduled": ("nay dự kiến công nhận {after}", "now projected for recognition in {after}"),
+    "effect.still_unscheduled": ("vẫn chưa dự kiến được (còn {left} việc, có việc chưa có hạn)",
+                                 "still cannot be projected ({left} items left, some without a deadline)"),
+    "effect.same_recognition": ("còn {after} việc (trước: {before}), công nhận vẫn {q}",
+                                "{after} items left (was {before}), recognition still {q}"),
+    "effect.year_still_in": (", vẫn trong năm {year}", ", still within {year}"),
+    "effect.year_missed": (", lỡ năm {year}", ", missing {year}"),
+    "effect.year_made": (", nay kịp năm {year}", ", now within {year}"),
+    "effect.year_still_late": (", vẫn sau năm {year}", ", still after {year}"),
+    "effect.year_in": (", trong năm {year}", ", within {year}"),
+    "effect.year_late": (", sau năm {year}", ", after {year}"),
+    "effect.why_undated": ("{name} vẫn chưa dự kiến được: còn {what} chưa có hạn.",
+                           "{name} still cannot be projected: {what} has no deadline."),
+    "effect.why_last": ("Dự kiến của {name} không đổi: {what} vẫn là việc cuối, hạn {q}.",
+                        "{name}'s projection does not change: {what} is still the last item, due {q}."),
+    "effect.why_nothing_left": ("{name} không còn việc nào: không có gì để đổi.",
+                                "{name} has nothing left: there is nothing to change."),
+    "change.knock_on": ("kéo theo (chờ tiêu chí khác)", "knock-on (waits on another)"),
     # ------------------------------------------------------------ OCOP totals (measure column)
     "measure.communes": ("Số xã", "Communes"),
     "measure.communes_chua_co": ("Xã chưa có sản phẩm OCOP", "Communes with no OCOP product"),
@@ -338,7 +377,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      " (showing {k}: the changed communes and the chosen one)"),
     # ------------------------------------------------------------ command line
     "cli.scenario": ("Kịch bản", "Scenario"),
-    "cli.changed": ("{n}/{t} xã thay đổi.", "{n}/{t} communes changed."),
+    "cli.changed": ("{n}/{t} xã thay đổi dự kiến:", "{n} of {t} communes change:"),
     "cli.changes": ("Các thay đổi:", "Changes:"),
     "cli.no_changes": ("(không có thay đổi)", "(no changes)"),
     # ------------------------------------------------------------ messages: reading workbooks

@@ -11,6 +11,7 @@ Tứ Kỳ district, Hải Dương province; criteria set: Advanced new-rural-com
 from __future__ import annotations
 
 from ..analysis.matrix import totals
+from ..analysis.projection import DEFAULT_REVIEW_LAG, lag_effect
 from ..analysis.run import run_of
 from ..i18n import t
 
@@ -82,3 +83,53 @@ def show_findings(briefing) -> _Findings:
     """
     rows = [(briefing.titles[k], briefing.findings[k]) for k in briefing.chart_keys]
     return _Findings(rows + [(t("report.quality_title", briefing.lang), briefing.findings["quality"])])
+
+
+def lag_note(plan_or_run, review_lag: int = DEFAULT_REVIEW_LAG, lang: str = "vi") -> str:
+    """The review lag a projection assumes, and how many communes on track one more
+    quarter would put at risk: printed beside every projection.
+
+    >>> from ntm_analysis import load_plan
+    >>> print(lag_note(load_plan()))
+    Giả định: công nhận ngay trong quý xong việc cuối (thẩm tra, thẩm định, quyết định trong cùng quý, như kế hoạch ghi); nếu mất thêm 1 quý, 7/9 xã đang kịp năm sẽ có nguy cơ lùi.
+    """
+    e = lag_effect(plan_or_run, review_lag)
+    head = t("projection.assumption_0" if e["lag"] == 0 else "projection.assumption", lang, lag=e["lag"])
+    if e["on_track"]:
+        return head + t("projection.sensitivity", lang, n=e["at_risk_next"], m=e["on_track"])
+    return head + t("word.period", lang)
+
+
+def scenario_lines(result, lang: str = "vi") -> list[str]:
+    """What a scenario run says first: its name and note, the assumptions both sides
+    share (undated items, review lag), then each changed commune's effect in one
+    sentence (or that nothing changed). ``result`` is
+    :func:`~ntm_analysis.scenario.compare.run_scenario`'s, with its ``scenario``.
+    """
+    from ..scenario.compare import effects
+
+    sc = result.get("scenario")
+    lines = [f"{t('cli.scenario', lang)}: {sc.name}"] if sc is not None else []
+    if sc is not None and sc.note:
+        lines.append(sc.note)
+    undated = result["params"].get("undated_as")
+    if undated:
+        lines.append(undated_note(undated, lang, both=True))
+    lines.append(lag_note(result["baseline_plan"], int(result["baseline_params"]["review_lag"]), lang))
+    said = effects(result, lang)
+    comp = result["comparison"]
+    lines.append(t("cli.changed", lang, n=len(said), t=len(comp)))
+    lines += [f"- {text}" for _cid, text in said]
+    return lines
+
+
+def undated_note(quarter: object, lang: str = "vi", both: bool = False) -> str:
+    """The assumption ``undated_as`` makes, in words (``both``: in a scenario's comparison).
+
+    >>> undated_note("2023Q3", "en")
+    'Assumed: the items the plan gives no deadline are taken as due in Q3 2023.'
+    """
+    from ..core.quarters import format_quarter, parse_deadline
+
+    key = "summary.undated_as_both" if both else "summary.undated_as"
+    return t(key, lang, q=format_quarter(parse_deadline(quarter).quarter, lang))

@@ -40,6 +40,7 @@ from ..i18n import t
 from ..scenario.compare import run_scenario
 from ..scenario.model import Scenario, scenario_from_dict
 from ..tables.plan import Plan
+from ..analysis.projection import DEFAULT_REVIEW_LAG
 
 
 # ----------------------------------------------------------------- edit lists
@@ -214,7 +215,7 @@ def make_scenario(edits: Sequence[Mapping], parameters: Mapping | None = None, n
 
 
 def evaluate(plan: Plan, scenario: Scenario, baseline_projection: pd.DataFrame | None = None,
-             review_lag: int = 0, as_of: object = None) -> dict[str, Any]:
+             review_lag: int = DEFAULT_REVIEW_LAG, as_of: object = None) -> dict[str, Any]:
     """Apply and project: ``plan, params, baseline, projection, comparison`` (see
     :func:`ntm_analysis.scenario.compare.run_scenario`); the baseline side comes from
     the plan's shared analysis, so only the scenario side is computed again."""

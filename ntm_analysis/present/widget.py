@@ -33,6 +33,7 @@ from ..tables.plan import Plan
 from .whatif import (commune_gaps, district_shift, done_state, due_options, due_override, evaluate, make_scenario,
                      set_district_shift, set_done, set_due)
 from .whatif_view import chart_png, comparison_html, edits_html
+from ..analysis.projection import DEFAULT_REVIEW_LAG
 
 
 def _tr(key: str, lang: str, **fmt: object) -> str:
@@ -45,7 +46,7 @@ class WhatIf:
     notebook, ``WhatIf(load_plan())`` as the last line of a cell shows it.
     """
 
-    def __init__(self, plan: Plan | None = None, lang: str = "vi", review_lag: int = 0,
+    def __init__(self, plan: Plan | None = None, lang: str = "vi", review_lag: int = DEFAULT_REVIEW_LAG,
                  scenario_dir: Path | str | None = None, chart: bool = True, as_of: object = None):
         if plan is None:
             from ..load.api import load_plan

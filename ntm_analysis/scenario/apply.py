@@ -24,7 +24,7 @@ from ..core.names import CommuneIndex, is_all, nfc
 from ..core.quarters import MAX_YEAR, MIN_YEAR, NAT, code_text, from_ordinals, ordinal, parse_deadline, to_ordinals
 from ..core.vocab import DueSource, RuleSource
 from ..tables import contract
-from ..tables.plan import Plan
+from ..tables.plan import Plan, gap_id
 from .model import ACTIONS, DONE_WRITTEN, PARAMETERS, Scenario, action_of, fail, scenario_parameters
 
 _LOW, _HIGH = ordinal(MIN_YEAR, 1), ordinal(MAX_YEAR, 4)
@@ -94,7 +94,7 @@ class _Work:
     def done(self, commune, codes, value, where) -> None:
         g = self.gaps.loc[self._selected(commune, codes, where)]
         c = self.completions
-        kept = c.loc[~(c["commune_id"] + "|" + c["criterion_code"]).isin(set(g["gap_id"]))]
+        kept = c.loc[~gap_id(c["commune_id"], c["criterion_code"]).isin(set(g["gap_id"]))]
         self.touched.add("completions")
         if value is False:
             self.completions = kept.reset_index(drop=True)
@@ -211,9 +211,36 @@ def _shifted(s: pd.Series, mask: np.ndarray, n: int, where: str, what) -> pd.arr
     return from_ordinals(ords)
 
 
+def assume_undated(plan: Plan, quarter: object) -> Plan:
+    """A copy of the plan where every item without a deadline is due in ``quarter``
+    (any form :func:`~ntm_analysis.core.quarters.parse_deadline` reads), its deadline
+    source ``assumed``; the plan's own words stay as written. ``None`` or "" changes nothing.
+
+    >>> from ntm_analysis import load_plan
+    >>> g = assume_undated(load_plan(), "quý III/2023").gaps.set_index("commune")
+    >>> row = g.loc[(g.index == "Minh Đức") & (g["criterion_code"] == "19")].iloc[0]
+    >>> str(row["due"]), row["due_source"], row["due_written"]
+    ('2023Q3', 'assumed', '')
+    """
+    if quarter is None or quarter == "":
+        return plan
+    d = parse_deadline(quarter)
+    g = plan.gaps.copy()
+    undated = g["due"].isna().to_numpy()
+    if not undated.any():
+        return plan
+    ords = to_ordinals(g["due"])
+    ords[undated] = d.quarter.ordinal
+    g["due"] = from_ordinals(ords)
+    g["due_source"] = g["due_source"].mask(undated, str(DueSource.ASSUMED))
+    return plan.with_tables(gaps=g)
+
+
 def apply_scenario(plan: Plan, scenario: Scenario) -> tuple[Plan, dict[str, Any]]:
     """A new plan with the scenario's edits applied in order, and the parameters it sets
-    (``review_lag``, ``as_of``: merge them over your defaults)."""
+    (``review_lag``, ``as_of``, ``undated_as``: merge them over your defaults). With
+    ``undated_as`` the undated items are first given that quarter (:func:`assume_undated`)."""
+    plan = assume_undated(plan, scenario_parameters(scenario).get("undated_as"))
     work = _Work(plan, scenario)
     for i, edit in enumerate(scenario.edits):
         where = scenario.where(i)
@@ -230,4 +257,4 @@ def apply_scenario(plan: Plan, scenario: Scenario) -> tuple[Plan, dict[str, Any]
     return work.plan_out(), scenario_parameters(scenario)
 
 
-__all__ = ["ACTIONS", "apply_scenario"]
+__all__ = ["ACTIONS", "apply_scenario", "assume_undated"]

@@ -27,6 +27,11 @@ alias or number, or ``all``/omitted for every gap of the commune):
 - ``review_lag: 1`` / ``as_of: 2023-07-01`` as an edit changes a parameter, like the
   ``parameters`` block (later values win).
 
+Parameters: ``review_lag`` (quarters from the last item to recognition), ``as_of`` (the
+date the plan is read at), ``undated_as: 2023Q4`` (items the plan gives no deadline are
+taken as due in that quarter, in the baseline and the scenario alike, marked
+*assumed*: communes with undated items can then be compared).
+
 >>> scenario_from_dict({"name": "a", "edits": [{"commune": "all", "criterion": 13, "shift": 1}]}).edits
 ({'commune': 'all', 'criterion': 13, 'shift': 1},)
 >>> scenario_parameters(Scenario(edits=({"review_lag": 2},), parameters={"review_lag": 1}))
@@ -47,7 +52,7 @@ from ..core.names import is_all, nfc
 from ..core.quarters import MAX_YEAR, MIN_YEAR, DeadlineError, parse_deadline
 
 ACTIONS = ("done", "due", "shift", "add_dependency", "remove_dependency")
-PARAMETERS = ("review_lag", "as_of")
+PARAMETERS = ("review_lag", "as_of", "undated_as")
 EDIT_KEYS = ("commune", "criterion", *ACTIONS, *PARAMETERS, "note")
 TOP_KEYS = ("name", "note", "edits", "parameters")
 DONE_WRITTEN = "kịch bản"  # how a completion a scenario adds is "written"
@@ -125,6 +130,11 @@ def check_parameter(key: str, value: object, where: str) -> object:
         if not MIN_YEAR <= ts.year <= MAX_YEAR:
             raise fail(where, f"as_of '{value}': năm nằm ngoài phạm vi hỗ trợ ({MIN_YEAR}–{MAX_YEAR})")
         return str(value)
+    if key == "undated_as":
+        if value is None or value == "":
+            return None
+        _check_quarter(value, where, "undated_as")
+        return str(value) if isinstance(value, pd.Period) else nfc(value)
     raise fail(where, f"tham số '{key}' không có; dùng: {', '.join(PARAMETERS)}")
 
 

@@ -9,7 +9,8 @@ from matplotlib.patches import Patch, Rectangle
 from ...core.quarters import as_of_quarter
 from ...core.vocab import DueSource, Level, Status
 from ...i18n import t
-from .style import STATUS_COLOURS, QuarterAxis, model_star_handle, new_ax, status_label, styled, target_year_lines
+from .style import (STATUS_COLOURS, QuarterAxis, model_star_handle, new_ax, status_label, styled,
+                    target_year_lines, wrap)
 
 
 def finish_firmness(propagated: pd.DataFrame) -> pd.Series:
@@ -27,12 +28,14 @@ def finish_firmness(propagated: pd.DataFrame) -> pd.Series:
 
 @styled
 def projection_timeline(proj: pd.DataFrame, propagated: pd.DataFrame | None = None, ax: Axes | None = None,
-                        lang: str = "vi", as_of: object = None) -> Axes:
+                        lang: str = "vi", as_of: object = None, note: str = "") -> Axes:
     """Per commune: a bar to the quarter its last gap closes (filled marker: firm
     deadline, hollow: inferred) and the projected recognition (diamond), coloured by
     status; quarters after the target year are shaded and its end is marked.
 
-    ``proj`` is :func:`~ntm_analysis.analysis.projection.projection`'s result.
+    ``proj`` is :func:`~ntm_analysis.analysis.projection.projection`'s result; ``note``
+    (the review lag assumed, :func:`~ntm_analysis.present.summary.lag_note`) is written
+    under the title.
     """
     ax = new_ax(ax)
     firmness = finish_firmness(propagated) if propagated is not None else pd.Series(dtype=bool)
@@ -75,7 +78,10 @@ def projection_timeline(proj: pd.DataFrame, propagated: pd.DataFrame | None = No
         handles.append(model_star_handle(lang))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0,
               fontsize=10.5)
-    ax.set_title(t("chart.projection_title", lang), loc="left")
+    ax.set_title(t("chart.projection_title", lang), loc="left", pad=22 if note else 6)
+    if note:
+        ax.text(0.0, 1.0, wrap(note, 140), transform=ax.transAxes, ha="left", va="bottom", fontsize=9.5,
+                color="#444444")
     return ax
 
 

@@ -22,11 +22,15 @@ from ...analysis.run import Analysis, analyse
 from ...core.quarters import format_quarter
 from ...core.vocab import OcopStatus, Severity, Status
 from ...i18n import check_lang, has, join_names, t
-from ...scenario.compare import diff_edits, run_scenario
+from ...scenario.apply import assume_undated
+from ...scenario.compare import diff_edits, effects, run_scenario
 from ...scenario.model import Scenario
+from ..summary import lag_note, undated_note
 from ...tables.plan import Plan
+from ...analysis.projection import DEFAULT_REVIEW_LAG
 
 CHARTS = ("matrix", "blocking", "communes", "ocop", "workload", "projection")
+SHOWN_EFFECTS = 3  # communes whose change the scenario's finding spells out
 #: table key -> the columns the workbook and the summary show, in order
 COLUMNS: dict[str, list[str]] = {
     "gaps_by_criterion": ["criterion_code", "criterion", "requirement", "department", "communes", "commune_names"],
@@ -58,10 +62,12 @@ class Briefing:
     run: Analysis
     lang: str = "vi"
     as_of: pd.Timestamp | None = None
-    review_lag: int = 0
+    review_lag: int = DEFAULT_REVIEW_LAG
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     findings: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # an assumption shown beside a chart
+    undated_as: object = None  # the quarter items without a deadline are assumed due in
     scenario: dict[str, Any] | None = None
 
     @property
@@ -74,9 +80,11 @@ class Briefing:
 
 
 def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenario | None = None,
-            review_lag: int = 0) -> Briefing:
-    """Run every analysis once (one shared :class:`Analysis`) and compute the findings."""
+            review_lag: int = DEFAULT_REVIEW_LAG, undated_as: object = None) -> Briefing:
+    """Run every analysis once (one shared :class:`Analysis`) and compute the findings.
+    ``undated_as``: the items without a deadline are taken as due in that quarter."""
     check_lang(lang)
+    plan = assume_undated(plan, undated_as)
     as_of = None if as_of is None else pd.Timestamp(as_of)
     run = analyse(plan, as_of)
     proj = run.projection(review_lag)
@@ -91,17 +99,23 @@ def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenar
         "projection": proj,
         "quality": quality(run, review_lag=review_lag, lang=lang),
     }
-    b = Briefing(plan=plan, run=run, lang=lang, as_of=as_of, review_lag=review_lag, tables=tables)
+    b = Briefing(plan=plan, run=run, lang=lang, as_of=as_of, review_lag=review_lag, tables=tables,
+                 undated_as=undated_as or None)
     if scenario is not None:
-        result = run_scenario(plan, scenario, review_lag=review_lag, as_of=as_of, baseline_projection=proj)
-        changes = diff_edits(plan, result["plan"], result["baseline_params"], result["params"])
-        b.scenario = {"name": scenario.name, "note": scenario.note, **result, "changes": changes}
+        result = run_scenario(plan, scenario, review_lag=review_lag, as_of=as_of, baseline_projection=proj,
+                              undated_as=undated_as)
+        changes = diff_edits(result["baseline_plan"], result["plan"], result["baseline_params"], result["params"])
+        b.scenario = {"name": scenario.name, "note": scenario.note, **result, "changes": changes,
+                      "scenario": scenario, "effects": effects(result, lang)}
         tables["scenario_comparison"] = result["comparison"]
         tables["scenario_changes"] = changes
     for key in b.chart_keys:
         b.findings[key] = FINDINGS[key](b)
         b.titles[key] = t(f"chart.{key}_title", lang)
     b.findings["quality"] = _quality(b)
+    b.notes["projection"] = lag_note(run, review_lag, lang)
+    if undated_as:
+        b.notes["projection"] = undated_note(undated_as, lang) + " " + b.notes["projection"]
     return b
 
 
@@ -194,13 +208,13 @@ def _projection(b: Briefing) -> str:
 
 
 def _scenario(b: Briefing) -> str:
-    comp = b.scenario["comparison"]
-    changed = comp.loc[comp["changed"], "commune"].tolist()
-    worse = comp.loc[(comp["status_baseline"] != comp["status_scenario"])
-                     & comp["status_scenario"].isin([Status.AT_RISK, Status.UNSCHEDULED]), "commune"].tolist()
-    text = t("finding.scenario", b.lang, name=b.scenario["name"], n=len(changed), total=len(comp))
-    return text + (t("finding.scenario_worse", b.lang, n=len(worse), names=_names(b, worse)) if worse
-                   else t("word.period", b.lang))
+    said = [text for _cid, text in b.scenario["effects"]]
+    head = t("finding.scenario", b.lang, name=b.scenario["name"])
+    if not said:
+        return head + t("finding.scenario_none", b.lang)
+    shown = " ".join(said[:SHOWN_EFFECTS])
+    more = len(said) - SHOWN_EFFECTS
+    return f"{head} {shown}" + (t("finding.scenario_more", b.lang, n=more) if more > 0 else "")
 
 
 def _quality(b: Briefing) -> str:
@@ -257,6 +271,8 @@ def meta_rows(b: Briefing, generated: _dt.datetime | None) -> list[tuple[str, An
         (t("report.as_of_label", lang), b.as_of.date() if b.as_of is not None else t("word.none", lang)),
         (t("report.review_lag", lang), b.review_lag),
     ]
+    if b.undated_as:
+        rows.append((t("report.undated_as", lang), str(b.undated_as)))
     if b.scenario is not None:
         rows.append((t("report.scenario_label", lang), b.scenario["name"]))
     if generated is not None:

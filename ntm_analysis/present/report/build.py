@@ -21,6 +21,7 @@ from .charts import CHART_FILES, DPI, write_charts
 from .markdown import summary_markdown
 from .pptx import write_deck
 from .xlsx import write_workbook
+from ...analysis.projection import DEFAULT_REVIEW_LAG
 
 FILES = {"workbook": "bao_cao_ntm.xlsx", "deck": "trinh_chieu_ntm.pptx", "summary": "tom_tat.md"}
 
@@ -31,20 +32,21 @@ def pack_names(keys: list[str]) -> list[str]:
 
 
 def build_report(plan: Plan, out_dir: Path | str | None = None, scenario: Scenario | None = None,
-                 as_of: object = None, lang: str = "vi", review_lag: int = 0,
-                 generated: _dt.datetime | None = None, dpi: int = DPI) -> dict[str, Any]:
+                 as_of: object = None, lang: str = "vi", review_lag: int = DEFAULT_REVIEW_LAG,
+                 generated: _dt.datetime | None = None, dpi: int = DPI, undated_as: object = None) -> dict[str, Any]:
     """Write the pack into ``out_dir`` (default ``reports/``).
 
     Returns ``briefing``, ``charts`` (``{key: [png, svg]}``), ``workbook``, ``deck``,
     ``summary`` and ``files`` (every path written). Refuses ``data/raw``; ``generated``
-    fixes the timestamp shown in the workbook and the deck; ``dpi`` is for previews.
+    fixes the timestamp shown in the workbook and the deck; ``dpi`` is for previews;
+    ``undated_as`` gives the items without a deadline that quarter (assumed, and said so).
     """
     out = Path(out_dir) if out_dir is not None else config.REPORTS_DIR
     check_not_raw(out)
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: đã có một tệp trùng tên, cần một thư mục", 2)
     generated = generated or _dt.datetime.now().replace(microsecond=0)
-    b = prepare(plan, as_of=as_of, lang=lang, scenario=scenario, review_lag=review_lag)
+    b = prepare(plan, as_of=as_of, lang=lang, scenario=scenario, review_lag=review_lag, undated_as=undated_as)
     prepare_dir(out.parent if out.parent != out else out)
     names = pack_names(b.chart_keys)
     check_targets([out / n for n in names])

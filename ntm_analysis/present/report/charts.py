@@ -27,7 +27,7 @@ _DRAW: dict[str, Callable[[Briefing, Any], Any]] = {
     "ocop": lambda b, ax: plots.ocop_dependencies(b.tables["ocop"], b.run, ax=ax, lang=b.lang),
     "workload": lambda b, ax: plots.workload_by_department(b.tables["workload_department"], ax=ax, lang=b.lang),
     "projection": lambda b, ax: plots.projection_timeline(b.tables["projection"], b.propagated, ax=ax,
-                                                          lang=b.lang, as_of=b.as_of),
+                                                          lang=b.lang, as_of=b.as_of, note=b.notes["projection"]),
     "scenario": lambda b, ax: plots.scenario_comparison(b.scenario["baseline"], b.scenario["projection"], ax=ax,
                                                         lang=b.lang, name=b.scenario["name"]),
 }

@@ -45,7 +45,8 @@ def summary_markdown(b: Briefing, charts: dict[str, list[Path]] | None = None) -
     if b.scenario is not None:
         out.append("- " + t("report.scenario_line", lang, name=b.scenario["name"]))
     out += ["", f"## {t('report.findings', lang)}", ""]
-    out += [f"- **{b.titles[key]}.** {b.findings[key]}" for key in b.chart_keys]
+    out += [f"- **{b.titles[key]}.** {b.findings[key]}" + (f" _{b.notes[key]}_" if key in b.notes else "")
+            for key in b.chart_keys]
     out.append(f"- **{t('report.quality_title', lang)}.** {b.findings['quality']}")
     out += ["", f"## {t('report.headline', lang)}", ""]
     out += [f"- {name}: {value}" for name, value in headline(b)]

@@ -263,7 +263,8 @@ def _write_summary(wb, fmt: Formats, b: Briefing, generated: _dt.datetime | None
     for key in b.chart_keys + ["quality"]:
         title = b.titles.get(key, t("report.quality_title", lang))
         write_value(ws, row, 0, safe_cell(title), fmt, wrap)
-        write_value(ws, row, 1, safe_cell(b.findings[key]), fmt, wrap)
+        text = b.findings[key] + (f"\n{b.notes[key]}" if key in b.notes else "")
+        write_value(ws, row, 1, safe_cell(text), fmt, wrap)
         row += 1
     set_width(ws, 0, 42)
     set_width(ws, 1, 100)
