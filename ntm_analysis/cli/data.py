@@ -49,7 +49,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         for f in found:
             print(f.text(args.lang))
-        print(f"{path}: {len(errors)} lỗi, {len(warnings)} cảnh báo")
+        from ..i18n import t
+
+        print(t("cli.validate_count", args.lang, path=path, e=len(errors), w=len(warnings)))
     return 1 if errors else 0
 
 

@@ -354,6 +354,23 @@ TEXTS: dict[str, tuple[str, str]] = {
                                     "Model-commune target still missing advanced criteria"),
     "kind.undated_gap": ("Tiêu chí không có thời hạn", "Gap without deadline"),
     # ------------------------------------------------------------ what-if widget
+    "widget.every_commune": ("mọi xã", "every commune"),
+    "widget.every_criterion": ("mọi tiêu chí còn thiếu", "every criterion left"),
+    "widget.criterion": ("tiêu chí {code} ({name})", "criterion {code} ({name})"),
+    "widget.edit_done": ("đã xong", "done"),
+    "widget.edit_undone": ("chưa xong", "not done"),
+    "widget.edit_done_in": ("xong trong {q}", "done in {q}"),
+    "widget.edit_due": ("hạn {q}", "due {q}"),
+    "widget.edit_shift": ("dời {n} quý", "moved by {n} quarter(s)"),
+    "widget.edit_add_dependency": ("chờ tiêu chí {on}", "waits on criterion {on}"),
+    "widget.edit_remove_dependency": ("không chờ tiêu chí {on} nữa", "no longer waits on criterion {on}"),
+    "widget.param_review_lag": ("Thời gian thẩm định: {n} quý", "Review lag: {n} quarter(s)"),
+    "widget.param_as_of": ("Ngày xét: {d}", "As of: {d}"),
+    "widget.param_undated_as": ("Việc chưa có hạn được giả định xong trong {q}",
+                                "Items without a deadline assumed due in {q}"),
+    "widget.undated_as": ("Việc chưa có hạn tính là", "Treat undated items as due in"),
+    "widget.no_assumption": ("(không giả định)", "(no assumption)"),
+    "widget.effects": ("Kết quả", "Effect"),
     "widget.title": ("Kịch bản “nếu… thì…”", "What-if scenarios"),
     "widget.commune": ("Xã", "Commune"),
     "widget.ocop_delay": ("OCOP cả huyện chậm (quý)", "District OCOP delay (quarters)"),
@@ -377,6 +394,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      " (showing {k}: the changed communes and the chosen one)"),
     # ------------------------------------------------------------ command line
     "cli.scenario": ("Kịch bản", "Scenario"),
+    "cli.validate_count": ("{path}: {e} lỗi, {w} cảnh báo", "{path}: {e} errors, {w} warnings"),
     "cli.changed": ("{n}/{t} xã thay đổi dự kiến:", "{n} of {t} communes change:"),
     "cli.changes": ("Các thay đổi:", "Changes:"),
     "cli.no_changes": ("(không có thay đổi)", "(no changes)"),
@@ -436,6 +454,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msg.what_criterion": ("tiêu chí", "criterion"),
     "msg.model_for_advanced": ("yêu cầu kiểu mẫu cho xã {commune} không phấn đấu kiểu mẫu",
                                "model requirement for {commune}, which does not aim at model status"),
+    "msg.no_info_sheet": ("sổ không có trang '{sheet}': coi như dùng {catalogue}, chưa rõ huyện, tỉnh và năm "
+                          "kế hoạch (không kiểm tra được thời hạn theo năm kế hoạch)",
+                          "the workbook has no '{sheet}' sheet: the {catalogue} assumed; district, province "
+                          "and plan year unknown (deadlines cannot be checked against the plan year)"),
+    "msg.criterion_written_unread": ("nguyên văn không khớp tiêu chí nào; dùng cột chuẩn hóa ({codes})",
+                                     "the words as written name no criterion; using the normalised column ({codes})"),
+    "msg.model_requirement_unstated": ("{commune} phấn đấu kiểu mẫu nhưng kế hoạch không nêu yêu cầu "
+                                       "{requirement}: coi như đã đạt",
+                                       "{commune} aims at the model level but the plan never mentions requirement "
+                                       "{requirement}: taken as met"),
     "msg.criterion_mismatch": ("nguyên văn khớp với {written} nhưng cột chuẩn hóa ghi {codes}; dùng cột chuẩn hóa",
                                "the words match {written} but the normalised column says {codes}; using the "
                                "normalised column"),

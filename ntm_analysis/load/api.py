@@ -92,8 +92,8 @@ def plan_from_tables(tables: dict[str, pd.DataFrame], meta: dict[str, Any] | Non
     >>> plan, issues = plan_from_tables(t)
     >>> plan.gaps[["commune", "criterion_code", "due_source"]].values.tolist()
     [['A', '14', 'item']]
-    >>> plan_from_tables({"items": t["items"]})[1][0].code
-    'missing_sheet'
+    >>> [f.code for f in plan_from_tables({"items": t["items"]})[1]]  # no meta: what is assumed is said
+    ['no_info_sheet', 'missing_sheet']
     """
     raw: dict[str, RawTable] = {}
     for key, df in tables.items():

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..core.findings import Finding
+from ..core.findings import Criterion, Finding
 from ..core.names import CommuneIndex
 from ..core.quarters import NAT, from_ordinals
 from ..core.vocab import DueSource, ModelStatus, Requirement, RuleSource
@@ -66,22 +66,25 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
     level_of = dict(zip(ids, communes["target_level"]))
     milestones, commune_due = read_milestones(ctx, tables.get("milestones"), index, names)
     plan_year = info.get("plan_year") if isinstance(info.get("plan_year"), int) else None
-    gaps, deps = empty_gaps(), []
+    gaps, deps, stated = empty_gaps(), [], set()
     if "items" in tables:
         gaps, deps = read_items(ctx, tables["items"], index, level_of, plan_year, names)
     if "matrix" in tables:
-        listed = dict(zip((gaps["commune_id"] + "|" + gaps["code"]).tolist(),
+        listed = dict(zip(gap_id(gaps["commune_id"], gaps["code"]).tolist(),
                           gaps["row"].tolist())) if len(gaps["code"]) else {}
-        gaps = concat_gaps(gaps, read_matrix(ctx, tables["matrix"], index, level_of, listed))
+        from_matrix, stated = read_matrix(ctx, tables["matrix"], index, level_of, listed)
+        gaps = concat_gaps(gaps, from_matrix)
     commune_due = _aligned(commune_due, ids)
     gap_frame = _gap_frame(gaps, cat, commune_due, names, ids)
     commune_frame = _commune_frame(communes, ids, info, gap_frame, commune_due)
     _count_warnings(ctx, tables["communes"], commune_frame, communes["_row"], cat)
     gap_frame = _with_commune_columns(gap_frame, commune_frame)
+    model_requirements = _model_requirements(cat, commune_frame, gap_frame)
+    _unstated_model(ctx, model_requirements, stated, set(gap_frame["gap_id"]), communes["_row"], ids)
     tables_out = {
         "communes": commune_frame,
         "gaps": gap_frame,
-        "model_requirements": _model_requirements(cat, commune_frame, gap_frame),
+        "model_requirements": model_requirements,
         "ocop": contract.frame("ocop", read_ocop(ctx, tables.get("ocop"), index, names)),
         "milestones": contract.frame("milestones", {**milestones, "due": from_ordinals(milestones["due"])}),
         "quantities": contract.frame("quantities", read_quantities(ctx, tables.get("quantities"), index, names)),
@@ -196,7 +199,7 @@ def _model_requirements(cat: Catalogue, communes: pd.DataFrame, gaps: pd.DataFra
     k = len(codes)
     cid, code = np.repeat(ids, k), np.tile(np.array(codes, dtype=object), len(ids))
     listed = pd.Index(gaps["gap_id"].to_numpy(dtype=object))
-    has_gap = pd.Index(cid + "|" + code if len(cid) else []).isin(listed)
+    has_gap = pd.Index(gap_id(cid, code) if len(cid) else []).isin(listed)
     with_criteria = pd.Index(cid).isin(gaps.loc[gaps["requirement"] == Requirement.CRITERION, "commune_id"].unique())
     derived = np.isin(code, list(cat.derived_codes))
     missing = np.where(derived, with_criteria, has_gap)
@@ -205,6 +208,22 @@ def _model_requirements(cat: Catalogue, communes: pd.DataFrame, gaps: pd.DataFra
         "requirement": np.tile(np.array([cat.name(c) for c in codes], dtype=object), len(ids)),
         "status": np.where(missing, ModelStatus.MISSING, ModelStatus.MET),
     }, len(cid))
+
+
+def _unstated_model(ctx: Context, m: pd.DataFrame, stated: set[str], listed: set[str], rows: np.ndarray,
+                    ids: list[str]) -> None:
+    """A model commune's requirement the plan never mentions (no item, no matrix status)
+    is taken as met: a warning says so."""
+    row_of = dict(zip(ids, rows.tolist()))
+    derived = set(ctx.cat.derived_codes)
+    for cid, name, code in zip(m["commune_id"], m["commune"], m["criterion_code"]):
+        key = gap_id(cid, code)
+        if code in derived or key in stated or key in listed:
+            continue
+        ctx.found.append(Finding("warning", "model_requirement_unstated",
+                                 params={"commune": name, "requirement": Criterion(ctx.cat, code)},
+                                 file=ctx.file, sheet=SHEETS["communes"].name, row=row_of.get(cid),
+                                 commune=name, commune_id=cid, criterion=code))
 
 
 def _dependencies(cat: Catalogue, plan_rules: list[dict]) -> pd.DataFrame:

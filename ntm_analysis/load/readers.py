@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.findings import Criterion, Finding, Word
+from .. import config
+from ..core.findings import Both, Criterion, Finding, Word
 from ..core.names import commune_key, fold, nfc
 from ..core.numbers import parse_count, parse_number, parse_year
 from ..core.quarters import NAT
@@ -43,8 +44,13 @@ def concat_gaps(*parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def read_info(t: RawTable | None, file: str) -> tuple[dict[str, Any], list[Finding]]:
     """The ``Thông tin`` sheet as meta data (district, province, plan year, catalogue…)."""
     info: dict[str, Any] = {}
-    if t is None:
-        return info, []
+    if t is None:  # say what is assumed instead
+        from ..criteria.catalogue import load_catalogue
+
+        cat = load_catalogue(config.DEFAULT_CATALOGUE)
+        return info, [Finding("warning", "no_info_sheet", params={"sheet": SHEETS["info"].name,
+                                                                  "catalogue": Both(cat.title, cat.title_en)},
+                              file=file, sheet=SHEETS["info"].name)]
     labels = {fold(v): k for k, v in INFO_KEYS.items()} | {fold(k): k for k in INFO_KEYS}
     rows = {}
     for item, value, row in zip(t.column("item"), t.column("value"), t.column("_row")):
@@ -133,6 +139,9 @@ def _item_codes(ctx: Context, canon: str, written: str) -> tuple[tuple[str, ...]
         if wm.ok and set(wm.codes) != set(codes):
             problems = problems + [problem("warning", "criterion_mismatch", "criterion_written", written,
                                            written=", ".join(wm.codes), codes=", ".join(codes))]
+        elif not wm.ok:  # the plan's words name no criterion: say which one is used
+            problems = problems + [problem("warning", "criterion_written_unread", "criterion_written", written,
+                                           codes=", ".join(codes))]
         method = wm.method if wm.ok and set(wm.codes) == set(codes) else method
     return codes, method, problems
 
@@ -267,10 +276,11 @@ def _matrix_columns(ctx: Context, t: RawTable) -> dict[str, str]:
 
 
 def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
-                listed: dict[str, int]) -> dict[str, np.ndarray]:
+                listed: dict[str, int]) -> tuple[dict[str, np.ndarray], set[str]]:
     """Gaps the matrix marks 'Chưa đạt' that the detail sheet does not list; a cell marked
     'Đạt' that the detail sheet lists as missing is an error. ``listed``: the detail
-    sheet's gaps (``commune_id|code`` → row). All cells are read at once."""
+    sheet's gaps (``commune_id|code`` → row). All cells are read at once. Also returns
+    the ``commune_id|code`` keys of the cells that state a status (met or missing)."""
     sheet, rows = t.sheet, t.column("_row")
     colcodes = _matrix_columns(ctx, t)
     cids = ctx.communes(sheet, t.column("commune"), rows, index)
@@ -279,7 +289,7 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
         ctx.add("error", "duplicate_row", sheet, row, "commune", index.name(cid), "duplicate_matrix_commune")
     ok = (cids != None) & ~seen  # noqa: E711
     if not colcodes or not ok.any():
-        return empty_gaps()
+        return empty_gaps(), set()
     cols, codes = list(colcodes), list(colcodes.values())
     cells = np.column_stack([t.column(c) for c in cols])  # rows × criteria
     vc, vu = distinct(cells.ravel())
@@ -295,6 +305,7 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
     model_level = ctx.cat.model_level or Level.MODEL
     applies = ~np.array([ctx.cat.is_model(c) for c in codes], dtype=bool)[None, :] \
         | np.array([level_of.get(c) == model_level for c in ids.tolist()], dtype=bool)[:, None]
+    stated = set(keys[ok[:, None] & np.isin(status, ["met", "missing"])].tolist())
     i, j = np.nonzero(ok[:, None] & (status == "missing") & ~has & applies)  # row-major: row, then column
     n = len(i)
     return {"commune_id": cids[i], "code": np.array(codes, dtype=object)[j],
@@ -302,7 +313,7 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
             "detail": np.full(n, "", dtype=object), "due": np.full(n, NAT, dtype=np.int64),
             "year_only": np.zeros(n, dtype=bool), "due_written": np.full(n, "", dtype=object),
             "waits_on": objects([()] * n) if n else np.empty(0, dtype=object),
-            "sheet": np.full(n, sheet.name, dtype=object), "row": rows[i].astype(np.int64)}
+            "sheet": np.full(n, sheet.name, dtype=object), "row": rows[i].astype(np.int64)}, stated
 
 
 # -------------------------------------------------------------------- milestones

@@ -220,3 +220,68 @@ def evaluate(plan: Plan, scenario: Scenario, baseline_projection: pd.DataFrame |
     :func:`ntm_analysis.scenario.compare.run_scenario`); the baseline side comes from
     the plan's shared analysis, so only the scenario side is computed again."""
     return run_scenario(plan, scenario, review_lag=review_lag, as_of=as_of, baseline_projection=baseline_projection)
+
+
+# ----------------------------------------------------------------- edits in words
+def edit_text(edit: Mapping, plan: Plan, lang: str = "vi") -> str:
+    """One edit (or parameter) in words, as the panel lists it.
+
+    >>> from ntm_analysis import load_plan
+    >>> edit_text({"commune": "Minh Đức", "criterion": 13, "due": "2024Q1"}, load_plan())
+    'Minh Đức, tiêu chí 13 (Tổ chức sản xuất và phát triển kinh tế nông thôn): hạn quý I/2024'
+    >>> edit_text({"commune": "all", "criterion": 13, "shift": 1}, load_plan(), "en")
+    'every commune, criterion 13 (Production organisation and rural economy): moved by +1 quarter(s)'
+    """
+    from ..scenario.model import PARAMETERS, action_of
+
+    action = action_of(edit)
+    value = edit[action]
+    if action in PARAMETERS:
+        return parameter_text(action, value, lang)
+    cat = plan.catalogue
+    who = t("widget.every_commune", lang) if is_all(edit.get("commune")) else str(edit.get("commune"))
+    codes = None if is_all(edit.get("criterion")) else cat.match(str(edit.get("criterion"))).codes
+    what = t("widget.every_criterion", lang) if not codes else ", ".join(
+        t("widget.criterion", lang, code=c, name=cat.name(c, lang)) for c in codes)
+    if action == "done":
+        did = t("widget.edit_done", lang) if value is True else t("widget.edit_undone", lang) if value is False \
+            else t("widget.edit_done_in", lang, q=_quarter_words(value, lang))
+    elif action == "due":
+        did = t("widget.edit_due", lang, q=_quarter_words(value, lang))
+    elif action == "shift":
+        did = t("widget.edit_shift", lang, n=f"{int(value):+d}")
+    else:
+        on = ", ".join(cat.match(str(value)).codes) or str(value)
+        did = t(f"widget.edit_{action}", lang, on=on)
+    return f"{who}, {what}: {did}"
+
+
+def parameter_text(key: str, value: object, lang: str = "vi") -> str:
+    """A scenario parameter in words."""
+    if key == "review_lag":
+        return t("widget.param_review_lag", lang, n=value)
+    if key == "as_of":
+        return t("widget.param_as_of", lang, d=pd.Timestamp(value).strftime("%d/%m/%Y"))
+    return t("widget.param_undated_as", lang, q=_quarter_words(value, lang))
+
+
+def _quarter_words(value: object, lang: str) -> str:
+    try:
+        d = parse_deadline(value)
+    except DeadlineError:
+        return str(value)
+    return format_quarter(d.quarter, lang) if d else str(value)
+
+
+def first_to_edit(plan: Plan) -> str | None:
+    """The commune the panel opens on: the first with something left to edit.
+
+    >>> from ntm_analysis import load_plan
+    >>> first_to_edit(load_plan())
+    'Ngọc Kỳ'
+    """
+    left = set(analyse(plan).open_gaps["commune_id"])
+    for cid, name in zip(plan.communes["commune_id"], plan.communes["commune"]):
+        if cid in left:
+            return name
+    return plan.commune_names[0] if plan.commune_names else None

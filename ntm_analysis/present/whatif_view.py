@@ -17,7 +17,7 @@ from ..core.quarters import format_quarter
 from ..i18n import header, label, t
 from ..scenario.compare import compare
 from ..tables.plan import Plan
-from .whatif import owned
+from .whatif import edit_text, owned, parameter_text
 
 MAX_ROWS = 40  # above this many communes, tables and charts show changed ones (and the chosen one)
 COLUMNS = ["commune", "finish_baseline", "finish_scenario", "recognition_baseline", "recognition_scenario",
@@ -65,14 +65,28 @@ def comparison_html(comparison: pd.DataFrame, lang: str = "vi", selected: str | 
 
 
 def edits_html(edits: Sequence[Mapping], plan: Plan, lang: str = "vi", parameters: Mapping | None = None) -> str:
-    """The edits (and parameters) in force as a short list; edits no control owns are marked *."""
+    """The edits (and parameters) in force, in words; edits no control owns are marked *."""
     if not edits and not parameters:
         return f"<p><i>{html.escape(t('widget.no_edits', lang))}</i></p>"
-    items = [f"<li><code>{html.escape(f'{k}: {v}')}</code></li>" for k, v in (parameters or {}).items()]
+    items = [f"<li>{html.escape(parameter_text(k, v, lang))}</li>" for k, v in (parameters or {}).items()
+             if v not in (None, "")]
     for e in edits:
-        text = ", ".join(f"{k}: {v}" for k, v in e.items())
-        items.append(f"<li><code>{html.escape(text)}</code>{'' if owned(e, plan) else ' *'}</li>")
+        items.append(f"<li>{html.escape(edit_text(e, plan, lang))}{'' if owned(e, plan) else ' *'}</li>")
     return f"<p><b>{html.escape(t('widget.edits', lang))}</b></p><ul>{''.join(items)}</ul>"
+
+
+def effects_html(result: Mapping, lang: str = "vi", commune_id: str | None = None) -> str:
+    """Each changed commune's effect in one sentence; when the chosen commune did not
+    move although it was edited, why."""
+    from ..scenario.compare import effects, why_unchanged
+
+    said = effects(result, lang)
+    items = "".join(f"<li>{html.escape(text)}</li>" for _cid, text in said)
+    why = why_unchanged(result, commune_id, lang) if commune_id else ""
+    parts = [f"<ul class='ntm-effects'>{items}</ul>"] if items else []
+    if why:
+        parts.append(f"<p class='ntm-why'><i>{html.escape(why)}</i></p>")
+    return "".join(parts)
 
 
 def chart_png(baseline: pd.DataFrame, projection: pd.DataFrame, lang: str = "vi", name: str = "",

@@ -25,14 +25,15 @@ import pandas as pd
 from .. import config
 from ..analysis.run import analyse
 from ..core.errors import UserError
+from ..core.quarters import format_quarter
 from ..i18n import t
 from ..io.scenario_files import load_scenario, save_scenario, scenario_path
 from ..scenario.apply import apply_scenario
 from ..scenario.model import Scenario, scenario_parameters
 from ..tables.plan import Plan
-from .whatif import (commune_gaps, district_shift, done_state, due_options, due_override, evaluate, make_scenario,
-                     set_district_shift, set_done, set_due)
-from .whatif_view import chart_png, comparison_html, edits_html
+from .whatif import (commune_gaps, district_shift, done_state, due_options, due_override, evaluate, first_to_edit,
+                     make_scenario, quarter_choices, set_district_shift, set_done, set_due)
+from .whatif_view import chart_png, comparison_html, edits_html, effects_html
 from ..analysis.projection import DEFAULT_REVIEW_LAG
 
 
@@ -76,8 +77,13 @@ class WhatIf:
         import ipywidgets as W
 
         lang = self.lang
-        self.commune = W.Dropdown(options=names, value=names[0] if names else None,
+        self.commune = W.Dropdown(options=names, value=first_to_edit(self.plan),
                                   description=_tr("commune", lang), style={"description_width": "initial"})
+        self.undated_as = W.Dropdown(options=[(_tr("no_assumption", lang), "")] + [
+            (format_quarter(q, lang), str(q)) for q in quarter_choices(self.plan)], value="",
+            description=_tr("undated_as", lang), style={"description_width": "initial"},
+            layout=W.Layout(width="340px"))
+        self.effects = W.HTML()
         self.ocop_delay = W.IntSlider(value=0, min=-2, max=8, description=_tr("ocop_delay", lang),
                                       style={"description_width": "initial"}, continuous_update=False,
                                       layout=W.Layout(width="360px"))
@@ -105,21 +111,25 @@ class WhatIf:
         import ipywidgets as W
 
         for w, cls in ((self.commune, "ntm-commune"), (self.ocop_delay, "ntm-ocop-delay"),
+                       (self.undated_as, "ntm-undated-as"), (self.effects, "ntm-effects"),
                        (self.review_lag, "ntm-review-lag"), (self.table, "ntm-table"), (self.chart, "ntm-chart"),
                        (self.message, "ntm-message"), (self.gaps_box, "ntm-gaps")):
             w.add_class(cls)
         self.commune.observe(self._on_commune, names="value")
         self.ocop_delay.observe(self._on_ocop_delay, names="value")
         self.review_lag.observe(self._on_review_lag, names="value")
+        self.undated_as.observe(self._on_undated_as, names="value")
         self.save_button.on_click(lambda _b: self.save())
         self.load_button.on_click(lambda _b: self.load())
 
         self.widget = W.VBox([
             W.HBox([self.commune, self.ocop_delay, self.review_lag]),
+            self.undated_as,
             self.gaps_box,
             self.edit_list,
             W.HBox([self.name, self.path, self.save_button, self.load_button]),
             self.message,
+            self.effects,
             self.table,
             self.chart,
         ])
@@ -175,6 +185,13 @@ class WhatIf:
             lag = scenario_parameters(make_scenario(self.edits, self.parameters)).get("review_lag",
                                                                                      self.base_review_lag)
             self.review_lag.value = max(self.review_lag.min, min(self.review_lag.max, int(lag)))
+            undated = scenario_parameters(make_scenario(self.edits, self.parameters)).get("undated_as") or ""
+            values = [v for _label, v in self.undated_as.options]
+            if undated and undated not in values:
+                from ..core.quarters import parse_deadline
+
+                undated = str(parse_deadline(undated).quarter)
+            self.undated_as.value = undated if undated in values else ""
         self._build_gap_controls()
 
     # ------------------------------------------------------------ callbacks
@@ -210,6 +227,14 @@ class WhatIf:
             self.parameters["review_lag"] = lag
         self.refresh()
 
+    def _on_undated_as(self, change: Mapping) -> None:
+        if self._quiet:
+            return
+        self.parameters = {k: v for k, v in self.parameters.items() if k != "undated_as"}
+        if change["new"]:
+            self.parameters["undated_as"] = change["new"]
+        self.refresh()
+
     # ------------------------------------------------------------ state
     def scenario(self) -> Scenario:
         """The current edits as a scenario (what Save writes)."""
@@ -225,12 +250,24 @@ class WhatIf:
             return
         t1 = time.perf_counter()
         self.message.value = ""
+        self.effects.value = effects_html(self.result, self.lang, self._edited_commune_id())
         self.table.value = comparison_html(self.result["comparison"], self.lang, selected=self.commune.value)
         self.edit_list.value = edits_html(self.edits, self.plan, self.lang, self.parameters)
         t2 = time.perf_counter()
         if self.draw_chart:
             self._draw()
         self.timings = {"compute": t1 - t0, "table": t2 - t1, "chart": time.perf_counter() - t2}
+
+    def _edited_commune_id(self) -> str | None:
+        """The chosen commune's id when some edit names it (so a "no change" can be explained)."""
+        from ..core.names import commune_key
+
+        name = self.commune.value
+        if not name or not any(commune_key(e.get("commune")) == commune_key(name) for e in self.edits):
+            return None
+        c = self.plan.communes
+        hit = c.loc[c["commune"] == name, "commune_id"]
+        return hit.iloc[0] if len(hit) else None
 
     def _draw(self) -> None:
         from IPython.display import Image, clear_output, display
