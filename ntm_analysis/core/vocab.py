@@ -6,8 +6,8 @@ labels each member in Vietnamese and English.
 
 >>> Level.MODEL == "kieu_mau", str(DueSource.YEAR_ONLY)
 (True, 'year-only')
->>> DueSource.YEAR_ONLY in DueSource.firm()
-False
+>>> DueSource.YEAR_ONLY in DueSource.firm(), DueSource.HALF_YEAR in DueSource.inferred()
+(False, True)
 """
 from __future__ import annotations
 
@@ -39,12 +39,18 @@ class DueSource(StrEnum):
     ITEM = "item"            # the item's own quarter
     COMMUNE = "commune"      # the commune's dossier deadline
     YEAR_ONLY = "year-only"  # "trong năm 2023": the fourth quarter, inferred
+    HALF_YEAR = "half-year"  # "6 tháng đầu năm 2024": the half's last quarter (II or IV), inferred
     NONE = "none"            # no deadline
 
     @classmethod
     def firm(cls) -> tuple["DueSource", ...]:
         """Sources that state a quarter (not inferred)."""
         return (cls.ITEM, cls.COMMUNE)
+
+    @classmethod
+    def inferred(cls) -> tuple["DueSource", ...]:
+        """Sources whose quarter is inferred from vaguer words (a year, a half year)."""
+        return (cls.YEAR_ONLY, cls.HALF_YEAR)
 
 
 class OcopStatus(StrEnum):

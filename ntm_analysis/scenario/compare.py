@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.run import analyse
+from ..core.dates import parse_date
 from ..core.quarters import NAT, to_ordinals
 from ..core.vocab import Change
 from ..tables.plan import Plan
@@ -133,7 +134,7 @@ def run_scenario(plan: Plan, scenario: Scenario, review_lag: int = 0, as_of: obj
     (projections), ``comparison`` (:func:`compare`). The baseline uses ``review_lag``
     and ``as_of``; the scenario side uses them unless the scenario sets its own.
     """
-    base_params = {"review_lag": review_lag, "as_of": None if as_of is None else pd.Timestamp(as_of)}
+    base_params = {"review_lag": review_lag, "as_of": parse_date(as_of)}
     new, params = apply_scenario(plan, scenario)
     used = {**base_params, **params}
     base = analyse(plan, base_params["as_of"]).projection(review_lag) if baseline_projection is None \

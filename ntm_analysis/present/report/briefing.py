@@ -19,6 +19,7 @@ import pandas as pd
 from ...analysis import (gaps_by_commune, gaps_by_criterion, matrix_cells, ocop_summary, ocop_totals, quality,
                          workload)
 from ...analysis.run import Analysis, analyse
+from ...core.dates import parse_date
 from ...core.quarters import format_quarter
 from ...core.vocab import Cell, Severity, Status
 from ...i18n import check_lang, has, join_names, t
@@ -76,7 +77,7 @@ def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenar
             review_lag: int = 0) -> Briefing:
     """Run every analysis once (one shared :class:`Analysis`) and compute the findings."""
     check_lang(lang)
-    as_of = None if as_of is None else pd.Timestamp(as_of)
+    as_of = parse_date(as_of)
     run = analyse(plan, as_of)
     proj = run.projection(review_lag)
     tables = {
