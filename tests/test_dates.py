@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -114,8 +117,11 @@ def _plan_overdue(before: str) -> set[tuple[str, str]]:
     quarter, else the latest milestone of its commune that applies to items; the matrix's
     'Chưa đạt' cells that the detail sheet does not list have no quarter of their own."""
     wb = load_workbook(config.DEFAULT_WORKBOOK, read_only=True)
-    rows = lambda name: [dict(zip(r[0], x)) for r in [list(wb[name].iter_rows(values_only=True))]  # noqa: E731
-                         for x in r[1:] if any(v is not None for v in x)]
+
+    def rows(sheet: str) -> list[dict]:
+        header, *body = wb[sheet].iter_rows(values_only=True)
+        return [dict(zip(header, r)) for r in body if any(v is not None for v in r)]
+
     commune_due: dict[str, str] = {}
     for m in rows(MILESTONES):
         if m["Thời hạn (quý)"] and m["Áp dụng cho tiêu chí"] == "có":
@@ -175,6 +181,16 @@ def test_the_command_line_refuses_dates_it_cannot_read_for_sure(capsys, tmp_path
         assert f"--as-of '{text}'" in err and words in err, (argv, err)
         assert "Traceback" not in err and out == ""
     assert not (tmp_path / "reports").exists()
+
+
+def test_the_command_refuses_a_two_digit_year_as_a_process():
+    """As a user runs it: a message and exit 2, no traceback."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", "import sys; from ntm_analysis.cli import main; sys.exit(main())",
+                           "workload", "--overdue", "--as-of", "2/10/23"], capture_output=True, text=True,
+                          cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--as-of '2/10/23': không phải ngày" in done.stderr and "hai chữ số" in done.stderr
 
 
 # ------------------------------------------------------------------ scenario files
