@@ -318,7 +318,8 @@ def _no_slack(found: _Found, run: Analysis, g: _Gaps, proj: pd.DataFrame) -> Non
     ids = np.where(last, pc, -1)
     codes = K.lists(ids, g.code, n)
     words = K.lists(ids, g.words, n)
-    inferred = (K.count(ids, n) > 0) & (K.count(ids, n, g.source != DueSource.YEAR_ONLY) == 0)
+    inferred = (K.count(ids, n) > 0) & (K.count(ids, n, ~np.isin(g.source, list(DueSource.inferred()))) == 0)
+    half = K.count(ids, n, g.source == DueSource.HALF_YEAR) > 0  # inferred from "6 tháng cuối năm"
     first = np.full(n, -1, dtype=np.int64)
     u, i = np.unique(pc[last], return_index=True)
     first[u] = np.flatnonzero(last)[i]
@@ -326,7 +327,8 @@ def _no_slack(found: _Found, run: Analysis, g: _Gaps, proj: pd.DataFrame) -> Non
     p = g.frame
     found.add(len(tight), Severity.WARNING, "no_slack",
               {"due": _when(fin[tight]), "year": target[tight].astype(np.int64)},
-              key=np.where(inferred[tight], "no_slack_inferred", "no_slack"),
+              key=np.where(inferred[tight], np.where(half[tight], "no_slack_half_year", "no_slack_inferred"),
+                           "no_slack"),
               commune_id=proj["commune_id"].to_numpy(dtype=object)[tight],
               commune=proj["commune"].to_numpy(dtype=object)[tight],
               criterion_code=[", ".join(codes[k]) for k in tight],

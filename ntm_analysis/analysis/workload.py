@@ -63,9 +63,10 @@ def workload(plan_or_run, by: str = "quarter", as_of: AsOf = None, effective: bo
     first = K.first_rows(ids)
     done = run.done
     firm = np.isin(source, list(DueSource.firm())) & dated
-    inferred = (source == DueSource.YEAR_ONLY) & dated
+    inferred = np.isin(source, list(DueSource.inferred())) & dated
     model = (g["requirement"] == Requirement.MODEL).to_numpy()
-    counts = {"items": K.count(ids, k), "model": K.count(ids, k, model), "firm": K.count(ids, k, firm), "inferred": K.count(ids, k, inferred),
+    counts = {"items": K.count(ids, k), "model": K.count(ids, k, model), "firm": K.count(ids, k, firm),
+              "inferred": K.count(ids, k, inferred),
               "done": K.count(ids, k, done), "open": K.count(ids, k, ~done)}
     if run.as_of is not None:
         counts["overdue"] = K.count(ids, k, ~done & dated & (ords < run.as_of.ordinal))

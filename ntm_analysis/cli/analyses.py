@@ -70,8 +70,7 @@ def _as_of(args: argparse.Namespace, params: dict[str, Any]):
     """``--as-of`` when given, else the scenario's ``as_of`` parameter, else none."""
     if getattr(args, "as_of", None):
         return parse_as_of(args.as_of)
-    value = params.get("as_of")
-    return parse_as_of(str(value)) if value else None
+    return parse_as_of(params.get("as_of"), "as_of")
 
 
 def _review_lag(args: argparse.Namespace, params: dict[str, Any]) -> int:

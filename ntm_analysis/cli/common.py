@@ -18,7 +18,7 @@ def add_data_option(p: argparse.ArgumentParser) -> None:
 def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
     """--data, --as-of, --scenario, --format, --lang, --undated-as."""
     add_data_option(p)
-    p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét (vd. 2023-07-01)")
+    add_as_of_option(p)
     p.add_argument("--scenario", metavar="FILE", type=Path, default=None,
                    help="tệp kịch bản YAML (data/scenarios/…)")
     p.add_argument("--format", choices=formats, default=formats[0], help="dạng kết quả")
@@ -43,18 +43,26 @@ def quarter_option(value: str) -> str:
     return value
 
 
-def parse_as_of(text: str | None):
-    """``--as-of`` as a timestamp (``None`` when not given)."""
-    if not text:
-        return None
-    import pandas as pd
+def add_as_of_option(p: argparse.ArgumentParser, what: str = "ngày xét") -> None:
+    """--as-of DATE, read by :func:`parse_as_of`."""
+    p.add_argument("--as-of", metavar="DATE", default=None,
+                   help=f"{what}, ngày trước tháng (vd. 02/10/2023, ngày 2 tháng 10 năm 2023, 2023-10-02)")
 
+
+def parse_as_of(value: object, option: str = "--as-of"):
+    """``--as-of`` as a timestamp (``None`` when not given), read by the one date
+    reader (day first); a date it refuses is a command-line error (exit 2).
+
+    >>> parse_as_of("02/10/2023")
+    Timestamp('2023-10-02 00:00:00')
+    """
+    from ..core.dates import DateError, parse_date
     from ..core.errors import UserError
 
     try:
-        return pd.Timestamp(text)
-    except (ValueError, TypeError):
-        raise UserError(f"--as-of '{text}': không phải ngày (dạng 2023-07-01)", 2) from None
+        return parse_date(value)
+    except DateError as exc:
+        raise UserError(exc.text("vi", option=option), 2) from None
 
 
 def load_plan_for(args: argparse.Namespace):

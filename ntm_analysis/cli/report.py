@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from .. import config
-from .common import add_data_option, add_undated_option, load_plan_for, parse_as_of
+from .common import add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_option(p)
     p.add_argument("--scenario", metavar="FILE", type=Path, default=None,
                    help="tệp kịch bản YAML: thêm biểu đồ và trang so sánh với kịch bản")
-    p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét (vd. 2023-07-01)")
+    add_as_of_option(p)
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của báo cáo")
     p.add_argument("--review-lag", type=int, default=None, metavar="QUÝ",
                    help="số quý từ khi xong việc cuối đến khi công nhận (mặc định 0: cùng quý, như kế hoạch ghi)")

@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 
-from .common import FORMATS, add_data_option, add_undated_option, load_plan_for, parse_as_of
+from .common import FORMATS, add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of
 
 PARTS = ("all", "communes", "changes")
 
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scenario", help="chạy một kịch bản: so sánh kế hoạch gốc với kịch bản theo từng xã")
     p.add_argument("file", metavar="FILE", help="tệp kịch bản YAML (data/scenarios/…)")
     add_data_option(p)
-    p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét của kế hoạch gốc (vd. 2023-07-01)")
+    add_as_of_option(p, "ngày xét của kế hoạch gốc")
     p.add_argument("--review-lag", type=int, default=0, metavar="QUÝ",
                    help="số quý từ khi xong việc cuối đến khi công nhận, cho kế hoạch gốc (mặc định 0)")
     add_undated_option(p)

@@ -6,8 +6,8 @@ labels each member in Vietnamese and English.
 
 >>> Level.MODEL == "kieu_mau", str(DueSource.YEAR_ONLY)
 (True, 'year-only')
->>> DueSource.YEAR_ONLY in DueSource.firm()
-False
+>>> DueSource.YEAR_ONLY in DueSource.firm(), DueSource.HALF_YEAR in DueSource.inferred()
+(False, True)
 """
 from __future__ import annotations
 
@@ -40,12 +40,19 @@ class DueSource(StrEnum):
     COMMUNE = "commune"      # the commune's dossier deadline
     YEAR_ONLY = "year-only"  # "trong năm 2023": the fourth quarter, inferred
     ASSUMED = "assumed"      # no deadline in the plan; a what-if assumes one (undated_as)
+    HALF_YEAR = "half-year"  # "6 tháng đầu năm 2024": the half's last quarter (II or IV), inferred
     NONE = "none"            # no deadline
 
     @classmethod
     def firm(cls) -> tuple["DueSource", ...]:
         """Sources that state a quarter (not inferred)."""
         return (cls.ITEM, cls.COMMUNE)
+
+    @classmethod
+    def inferred(cls) -> tuple["DueSource", ...]:
+        """Sources whose quarter is not the plan's own: inferred from vaguer words (a year,
+        a half year), or assumed by a what-if for an item the plan gives none."""
+        return (cls.YEAR_ONLY, cls.HALF_YEAR, cls.ASSUMED)
 
 
 class OcopStatus(StrEnum):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..core.quarters import DeadlineError, parse_deadline, quarter
+from ..core.quarters import DeadlineError, parse_deadline
 from ..core.names import strip_diacritics
 
 NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "sau": 6, "bay": 7,
@@ -71,16 +71,19 @@ _PREP = r"\b(?:(?:trong|vao|truoc|den|toi)\s+)?"
 _DEADLINES = [
     re.compile(_PREP + r"(?P<w>(?:(?<!phan )(?:dau|cuoi|giua)\s+)?quy\s+(?:iv|iii|ii|i|[1-4])\s*(?:[/\-]|\s)\s*"
                r"(?:nam\s+)?(?:19|20|21)\d\d)\b"),
+    re.compile(_PREP + r"(?P<w>(?:het\s+)?(?:(?:6|06|sau)\s+thang|nua)\s+(?:dau|cuoi)\s+(?:cua\s+)?nam\s+"
+               r"(?:19|20|21)\d\d)\b"),
     re.compile(r"\b(?P<w>(?:(?:den|toi)\s+)?(?:het|cuoi|trong|truoc|giua)\s+nam\s+(?:19|20|21)\d\d)\b"),
     re.compile(r"\b(?:(?:trong|vao)\s+)?(?P<w>(?:(?:truoc|den)\s+)?(?:ngay\s+)?"
                r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20|21)\d\d)\b"),
     re.compile(r"\b(?:(?:trong|vao|truoc|den)\s+)?(?P<w>(?:(?:truoc|den|het|cuoi|dau)\s+)?thang\s+"
-               r"(?P<m>\d{1,2})\s*(?:[/\-]|\s)\s*(?:nam\s+)?(?P<y>(?:19|20|21)\d\d))\b"),
+               r"\d{1,2}\s*(?:[/\-]|\s)\s*(?:nam\s+)?(?:19|20|21)\d\d)\b"),
 ]
 
 
 def find_deadlines(text: str) -> list[FoundDeadline]:
-    """Deadline phrases in ``text`` in order (quarters, year-only, dates, months).
+    """Deadline phrases in ``text`` in order (quarters, half years, year-only, dates,
+    months); each read by :func:`~ntm_analysis.core.quarters.parse_deadline`.
 
     >>> d = find_deadlines("Hoàn thiện hồ sơ trong đầu quý II/2023.")[0]
     >>> d.written, str(d.due), d.year_only, d.cut < d.start
@@ -90,6 +93,8 @@ def find_deadlines(text: str) -> list[FoundDeadline]:
     >>> d = find_deadlines("đạt 35% trước ngày 30/9/2024")[0]
     >>> d.written, str(d.due)
     ('trước ngày 30/9/2024', '2024Q3')
+    >>> [(d.written, str(d.due)) for d in find_deadlines("Phấn đấu trong 6 tháng đầu năm 2024 hoàn thành")]
+    [('6 tháng đầu năm 2024', '2024Q2')]
     >>> find_deadlines("giai đoạn 2021-2025")
     []
     """
@@ -103,18 +108,12 @@ def find_deadlines(text: str) -> list[FoundDeadline]:
                 continue
             written = text[start:end]
             try:
-                if "m" in pattern.groupindex and m.group("m"):
-                    month, year = int(m.group("m")), int(m.group("y"))
-                    if not 1 <= month <= 12:
-                        continue
-                    due, year_only = quarter(year, (month - 1) // 3 + 1), False
-                else:
-                    d = parse_deadline(written)
-                    if d is None:
-                        continue
-                    due, year_only = d.quarter, d.year_only
+                d = parse_deadline(written)
             except DeadlineError:
                 continue
+            if d is None:
+                continue
+            due, year_only = d.quarter, d.year_only
             taken.append((m.start(), end))
             found.append(FoundDeadline(m.start(), start, end, written, due, year_only))
     return sorted(found, key=lambda d: d.start)

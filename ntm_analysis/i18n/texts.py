@@ -156,7 +156,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ charts
     "chart.matrix_title": ("Tình trạng tiêu chí theo xã và quý hoàn thành", "Criteria status by commune and due quarter"),
     "chart.done": ("Đã xong (theo sổ theo dõi)", "Done (completion log)"),
-    "chart.inferred": ("Hạn suy ra (kế hoạch chỉ ghi năm → quý IV)", "Inferred deadline (year only → Q4)"),
+    "chart.inferred": ("Hạn suy ra (kế hoạch chỉ ghi năm → quý IV, ghi 6 tháng → quý II hoặc IV)",
+                       "Inferred deadline (year only → Q4, half year → Q2 or Q4)"),
     "chart.inferred_short": ("hạn suy ra", "inferred"),
     "chart.overdue": ("Quá hạn", "Overdue"),
     "chart.all_met_note": ("Các tiêu chí {codes}: mọi xã đã đạt (không vẽ).",
@@ -477,9 +478,42 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msg.not_a_quarter": ("'{value}' không phải là quý hoặc năm", "'{value}' is not a quarter or a year"),
     "msg.bad_date": ("'{written}': ngày không hợp lệ ({problem})", "'{written}': not a valid date ({problem})"),
     "msg.unreadable_deadline": ("không đọc được thời hạn '{written}' (dạng hợp lệ: 'quý II/2023', 'Q2/2023', "
-                                "'2023Q2', 'trong năm 2023')",
+                                "'2023Q2', 'tháng 6/2024', '30/09/2024', '6 tháng đầu năm 2024', 'trong năm 2023', "
+                                "'năm nay')",
                                 "deadline '{written}' not readable (forms read: 'quý II/2023', 'Q2/2023', "
-                                "'2023Q2', 'trong năm 2023')"),
+                                "'2023Q2', 'tháng 6/2024', '30/09/2024', '6 tháng đầu năm 2024', 'trong năm 2023', "
+                                "'năm nay')"),
+    # dates and deadline forms
+    "due_source.half-year": ("ghi 6 tháng (suy ra quý cuối của 6 tháng: quý II hoặc quý IV)",
+                             "half year (its last quarter inferred: Q2 or Q4)"),
+    "msg.not_a_date": ("'{value}': không phải ngày ({problem})", "'{value}': not a date ({problem})"),
+    "msg.option_not_a_date": ("{option} '{value}': không phải ngày ({problem})",
+                              "{option} '{value}': not a date ({problem})"),
+    "msg.date_forms": ("dạng đọc được: 02/10/2023, 2-10-2023, 2.10.2023, ngày 2 tháng 10 năm 2023, 2023-10-02; "
+                       "ngày viết trước tháng",
+                       "forms read: 02/10/2023, 2-10-2023, 2.10.2023, ngày 2 tháng 10 năm 2023, 2023-10-02; "
+                       "the day comes before the month"),
+    "msg.date_two_digit_year": ("năm '{year}' chỉ có hai chữ số: ghi đủ bốn chữ số, vd. 02/10/2023",
+                                "the year '{year}' has two digits: write all four, e.g. 02/10/2023"),
+    "msg.date_no_month": ("không có tháng {month}; ngày viết trước tháng: ngày/tháng/năm",
+                          "there is no month {month}; the day comes first: day/month/year"),
+    "msg.date_no_day": ("tháng {month}/{year} không có ngày {day}", "month {month}/{year} has no day {day}"),
+    "msg.date_month_only": ("chỉ có tháng {month}/{year}, cần cả ngày, vd. 01/{mm}/{year}",
+                            "only a month, {month}/{year}: a day is needed, e.g. 01/{mm}/{year}"),
+    "msg.date_year_only": ("chỉ có năm {year}, cần cả ngày và tháng, vd. 01/01/{year}",
+                           "only a year, {year}: a day and a month are needed, e.g. 01/01/{year}"),
+    "msg.date_no_year": ("thiếu năm, vd. 02/10/2023", "the year is missing, e.g. 02/10/2023"),
+    "msg.date_year_range": ("năm {year} nằm ngoài phạm vi hỗ trợ ({lo}–{hi})",
+                            "the year {year} is outside the supported years ({lo}–{hi})"),
+    "msg.bad_month": ("'{written}': không có tháng {month}", "'{written}': there is no month {month}"),
+    "msg.deadline_needs_plan_year": ("'{written}' tính theo năm kế hoạch ('năm nay') nhưng không biết năm kế hoạch "
+                                     "(trang 'Thông tin', mục 'Năm kế hoạch')",
+                                     "'{written}' counts from the plan year ('năm nay', this year) but the plan year "
+                                     "is not known (sheet 'Thông tin', item 'Năm kế hoạch')"),
+    "msg.no_slack_half_year": ("Tiêu chí cuối cùng hạn {due}, quý cuối của năm phấn đấu {year}: không còn thời gian "
+                               "dự phòng (hạn suy ra từ '6 tháng cuối năm')",
+                               "The last gap is due {due}, the last quarter of the target year {year}: no slack left "
+                               "(deadline inferred from 'the last 6 months of the year')"),
     # data-quality findings
     "msg.schedule_conflict": ("Tiêu chí {code} hạn {due} nhưng phải chờ tiêu chí {other} (hạn {other_due}): "
                               "hạn thực tế lùi đến {effective}",

@@ -2,8 +2,9 @@
 ids, the deadline rule applied, the plan's own counts checked.
 
 The deadline rule: an item's effective deadline is its own; else its commune's (the
-latest dossier milestone that applies to items); a year-only phrase means that year's
-fourth quarter; else none. ``due_source`` keeps which.
+latest dossier milestone that applies to items); else none. ``due_source`` keeps which,
+or why the quarter is inferred: a year-only phrase means that year's fourth quarter, a
+half year ("6 tháng đầu năm 2024") its last quarter.
 """
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
     cat, problems = _catalogue(info, file, catalogue)
     if cat is None:
         return None, found + problems
-    ctx = Context(file, cat)
+    plan_year = info.get("plan_year") if isinstance(info.get("plan_year"), int) else None
+    ctx = Context(file, cat, plan_year)
     ctx.found += found
     if "communes" not in tables:
         ctx.found.append(Finding("error", "missing_sheet", params={"sheet": SHEETS["communes"].name}, file=file,
@@ -65,7 +67,6 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
     index = CommuneIndex(communes["commune"], ids)
     level_of = dict(zip(ids, communes["target_level"]))
     milestones, commune_due = read_milestones(ctx, tables.get("milestones"), index, names)
-    plan_year = info.get("plan_year") if isinstance(info.get("plan_year"), int) else None
     gaps, deps, stated = empty_gaps(), [], set()
     if "items" in tables:
         gaps, deps = read_items(ctx, tables["items"], index, level_of, plan_year, names)
@@ -105,17 +106,18 @@ def _completions(cols: dict) -> dict:
     return {**cols, "done": from_ordinals(cols["done"])} if len(cols["done"]) else cols
 
 
-def _aligned(commune_due: dict[str, tuple[int, bool, str]], ids: list[str]) -> dict[str, np.ndarray]:
-    """Each commune's own deadline as arrays aligned with ``ids``: ordinal, year only, words."""
+def _aligned(commune_due: dict[str, tuple[int, str, str]], ids: list[str]) -> dict[str, np.ndarray]:
+    """Each commune's own deadline as arrays aligned with ``ids``: ordinal, why it is
+    inferred ('' when stated), words."""
     at = pd.Index(ids).get_indexer(list(commune_due)) if commune_due else np.zeros(0, dtype=np.int64)
-    due, year_only, words = np.full(len(ids), NAT, dtype=np.int64), np.zeros(len(ids), bool), \
+    due, inferred, words = np.full(len(ids), NAT, dtype=np.int64), np.full(len(ids), "", dtype=object), \
         np.full(len(ids), "", dtype=object)
     values = list(commune_due.values())
     if values:
         due[at] = [v[0] for v in values]
-        year_only[at] = [v[1] for v in values]
+        inferred[at] = [v[1] for v in values]
         words[at] = [v[2] for v in values]
-    return {"due": due, "year_only": year_only, "words": words}
+    return {"due": due, "inferred": inferred, "words": words}
 
 
 def _gap_frame(g: dict[str, np.ndarray], cat: Catalogue, commune_due: dict[str, np.ndarray], names: dict[str, str],
@@ -123,12 +125,12 @@ def _gap_frame(g: dict[str, np.ndarray], cat: Catalogue, commune_due: dict[str, 
     """Gaps in plan order (commune, then catalogue order), the deadline rule applied."""
     n = len(g["code"])
     pos = pd.Index(ids).get_indexer(g["commune_id"]) if n else np.zeros(0, dtype=np.int64)
-    c_due, c_y, c_w = commune_due["due"][pos], commune_due["year_only"][pos], commune_due["words"][pos]
-    own, own_y = g["due"], g["year_only"]
+    c_due, c_inf, c_w = commune_due["due"][pos], commune_due["inferred"][pos], commune_due["words"][pos]
+    own, own_inf = g["due"], g["inferred"]
     has_own, has_c = own != NAT, c_due != NAT
     due = np.where(has_own, own, np.where(has_c, c_due, NAT))
-    source = np.where(has_own, np.where(own_y, DueSource.YEAR_ONLY, DueSource.ITEM),
-                      np.where(has_c, np.where(c_y, DueSource.YEAR_ONLY, DueSource.COMMUNE), DueSource.NONE))
+    source = np.where(has_own, np.where(own_inf != "", own_inf, DueSource.ITEM),
+                      np.where(has_c, np.where(c_inf != "", c_inf, DueSource.COMMUNE), DueSource.NONE))
     written = np.where(has_own, g["due_written"], np.where(has_c, c_w, ""))
     kc, ku = pd.factorize(g["code"]) if n else (np.zeros(0, np.int64), [])
     info = [(Requirement.MODEL if cat.is_model(c) else Requirement.CRITERION, cat.order(c), cat.name(c),
@@ -155,7 +157,7 @@ def _commune_frame(c: dict[str, Any], ids: list[str], info: dict, gaps: pd.DataF
         "listed_missing": crit.reindex(ids, fill_value=0).to_numpy(),
         "commune_due": from_ordinals(commune_due["due"]),
         "commune_due_written": commune_due["words"],
-        "commune_due_year_only": commune_due["year_only"],
+        "commune_due_year_only": commune_due["inferred"] == DueSource.YEAR_ONLY,
     }, len(ids))
 
 

@@ -14,6 +14,7 @@ holds it. Work is proportional to the distinct values, plus vectorised work per 
 """
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -23,6 +24,7 @@ import pandas as pd
 from ..core.findings import Criterion, Finding, Word, cell_text
 from ..core.names import CommuneIndex, fold, nfc
 from ..core.quarters import NAT, DeadlineError, parse_deadline
+from ..core.vocab import DueSource
 from ..criteria.catalogue import Catalogue
 from ..tables.schema import BOOL_WORDS, Sheet
 
@@ -45,6 +47,11 @@ def problem(severity: str, code: str, column: str, cell: Any, key: str = "", **p
 
 def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def is_date(v: Any) -> bool:
+    """Whether a cell holds a date (an Excel date cell: ``date`` or ``datetime``)."""
+    return isinstance(v, (_dt.date, np.datetime64))
 
 
 def objects(values: Sequence) -> np.ndarray:
@@ -96,20 +103,27 @@ def pair_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class Deadlines:
-    """Each row's deadline: quarters (Period or None), ordinals, year-only flags, words."""
+    """Each row's deadline: quarters (Period or None), ordinals, why each is inferred
+    (a :class:`~ntm_analysis.core.vocab.DueSource` code, '' when stated), words."""
 
     quarters: np.ndarray
     ordinals: np.ndarray
-    year_only: np.ndarray
+    inferred: np.ndarray
     words: np.ndarray
+
+    @property
+    def year_only(self) -> np.ndarray:
+        """Whether only a year was written (the fourth quarter inferred)."""
+        return self.inferred == DueSource.YEAR_ONLY
 
 
 class Context:
     """Findings of one workbook and the catalogue its criteria are matched against."""
 
-    def __init__(self, file: str, catalogue: Catalogue):
+    def __init__(self, file: str, catalogue: Catalogue, plan_year: int | None = None):
         self.file = file
         self.cat = catalogue
+        self.plan_year = plan_year  # what "năm nay" (this year) in a deadline means
         self.found: list[Finding] = []
 
     # ------------------------------------------------------------------ findings
@@ -200,33 +214,40 @@ class Context:
 
     # ------------------------------------------------------------------ deadlines
     def deadline_of(self, written: Any, norm: Any, written_key: str, due_key: str
-                    ) -> tuple[pd.Period | None, bool, str, list[Problem]]:
-        """(quarter or None, year only, words) from the written and the normalised cells."""
-        written = nfc(written) if written_key else ""
+                    ) -> tuple[pd.Period | None, str, str, list[Problem]]:
+        """(quarter or None, why it is inferred ('' when stated), words) from the written
+        and the normalised cells. A date cell in the written column is read as the day
+        it holds (its words: ``dd/mm/yyyy``)."""
+        if not written_key:
+            written = None
+        elif not is_date(written):
+            written = nfc(written)
         pw = pn = None
-        if written:
+        if not _missing(written):
             try:
-                pw = parse_deadline(written)
+                pw = parse_deadline(written, self.plan_year)
             except DeadlineError as exc:
                 if _missing(norm):
-                    return None, False, written, [problem("error", "bad_deadline", written_key, written, exc.key,
-                                                          **exc.params)]
+                    return None, "", cell_text(written), [problem("error", "bad_deadline", written_key, written,
+                                                                  exc.key, **exc.params)]
+        words = pw.written if pw and not isinstance(written, str) else nfc(written) if written_key else ""
         if not _missing(norm):
             try:
-                pn = parse_deadline(nfc(norm) if isinstance(norm, str) else norm)
+                pn = parse_deadline(nfc(norm) if isinstance(norm, str) else norm, self.plan_year)
             except DeadlineError as exc:
-                return None, False, written, [problem("error", "bad_deadline", due_key, norm, exc.key, **exc.params)]
+                return None, "", words, [problem("error", "bad_deadline", due_key, norm, exc.key, **exc.params)]
         problems = []
         if pn and pw and pn.quarter != pw.quarter:
-            problems.append(problem("warning", "deadline_mismatch", due_key, norm, norm=pn.quarter, written=written,
+            problems.append(problem("warning", "deadline_mismatch", due_key, norm, norm=pn.quarter, written=words,
                                     parsed=pw.quarter))
         chosen = pn or pw
         if chosen is None:
-            return None, False, written, problems
-        year_only = pw.year_only if pw and pw.quarter == chosen.quarter else (chosen.year_only and not pn)
-        if pn and not pw and pn.year_only:
-            year_only = True
-        return chosen.quarter, bool(year_only), written or str(chosen.quarter), problems
+            return None, "", words, problems
+        # the written words tell how precise the chosen quarter is, when they agree with it
+        inferred = pw.inferred if pw and pw.quarter == chosen.quarter else pn.inferred if pn and not pw else None
+        if not words:  # no words written: a date cell's day, else the quarter
+            words = chosen.written if is_date(norm) else str(chosen.quarter)
+        return chosen.quarter, str(inferred or ""), words, problems
 
     def deadlines(self, sheet: Sheet, written: Sequence, norm: Sequence, rows: Sequence,
                   written_key: str = "due_written", due_key: str = "due") -> Deadlines:
@@ -239,8 +260,7 @@ class Context:
         quarters = take([r[0] for r in out], codes)
         ords = np.array([NAT if r[0] is None else r[0].ordinal for r in out], dtype=np.int64)
         return Deadlines(quarters, ords[codes] if len(out) else np.zeros(0, np.int64),
-                         np.array([r[1] for r in out], dtype=bool)[codes] if len(out) else np.zeros(0, bool),
-                         take([r[2] for r in out], codes))
+                         take([r[1] for r in out], codes), take([r[2] for r in out], codes))
 
     # ------------------------------------------------------------------ flags
     def flags(self, sheet: Sheet, values: Sequence, rows: Sequence, column: str, default: bool) -> np.ndarray:

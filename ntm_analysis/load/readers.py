@@ -16,10 +16,10 @@ from ..core.numbers import parse_count, parse_number, parse_year
 from ..core.quarters import NAT
 from ..core.vocab import Level, Requirement, RuleSource
 from ..tables.schema import INFO_KEYS, LEVEL_WORDS, OCOP_WORDS, REQUIREMENT_WORDS, SHEETS, status_word
-from .context import Context, distinct, objects, pair_codes, per_value, problem, take
+from .context import Context, distinct, is_date, objects, pair_codes, per_value, problem, take
 from .sheets import Missing, RawTable
 
-GAP_KEYS = ("commune_id", "code", "written_as", "match_method", "detail", "due", "year_only", "due_written",
+GAP_KEYS = ("commune_id", "code", "written_as", "match_method", "detail", "due", "inferred", "due_written",
             "waits_on", "sheet", "row")
 
 
@@ -32,8 +32,7 @@ def _text(values) -> np.ndarray:
 
 
 def empty_gaps() -> dict[str, np.ndarray]:
-    return {k: np.empty(0, dtype=np.int64 if k in ("due", "row") else bool if k == "year_only" else object)
-            for k in GAP_KEYS}
+    return {k: np.empty(0, dtype=np.int64 if k in ("due", "row") else object) for k in GAP_KEYS}
 
 
 def concat_gaps(*parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -206,7 +205,7 @@ def read_items(ctx: Context, t: RawTable, index, level_of: dict[str, str], plan_
     detail = _text(t.column("detail"))
     gaps = {"commune_id": cid, "code": code, "written_as": np.where(written[at] != "", written[at], canon[at]),
             "match_method": methods[at], "detail": detail[at], "due": due.ordinals[at],
-            "year_only": due.year_only[at], "due_written": due.words[at], "waits_on": waits[at],
+            "inferred": due.inferred[at], "due_written": due.words[at], "waits_on": waits[at],
             "sheet": np.full(len(at), sheet.name, dtype=object), "row": rows[at].astype(np.int64)}
     notes = _text(t.column("note"))
     deps = [{"commune_id": c, "commune": names[c], "waiting": k, "on": on, "when": "always",
@@ -311,16 +310,16 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
     return {"commune_id": cids[i], "code": np.array(codes, dtype=object)[j],
             "written_as": np.array(cols, dtype=object)[j], "match_method": np.full(n, "matrix", dtype=object),
             "detail": np.full(n, "", dtype=object), "due": np.full(n, NAT, dtype=np.int64),
-            "year_only": np.zeros(n, dtype=bool), "due_written": np.full(n, "", dtype=object),
+            "inferred": np.full(n, "", dtype=object), "due_written": np.full(n, "", dtype=object),
             "waits_on": objects([()] * n) if n else np.empty(0, dtype=object),
             "sheet": np.full(n, sheet.name, dtype=object), "row": rows[i].astype(np.int64)}, stated
 
 
 # -------------------------------------------------------------------- milestones
 def read_milestones(ctx: Context, t: RawTable | None, index, names: dict[str, str]
-                    ) -> tuple[dict[str, Any], dict[str, tuple[int, bool, str]]]:
+                    ) -> tuple[dict[str, Any], dict[str, tuple[int, str, str]]]:
     """Dossier milestones, and each commune's deadline: the latest milestone that applies
-    to its items, as (ordinal, year only, words)."""
+    to its items, as (ordinal, why it is inferred ('' when stated), words)."""
     keys = ("commune_id", "commune", "milestone", "written_as", "due_written", "due", "year_only",
             "applies_to_items")
     if t is None:
@@ -338,7 +337,7 @@ def read_milestones(ctx: Context, t: RawTable | None, index, names: dict[str, st
     latest = pd.DataFrame({"c": ids[sel], "o": due.ordinals[sel], "i": sel})
     latest = latest.sort_values(["c", "o", "i"], ascending=[True, False, True], kind="stable")
     latest = latest.drop_duplicates("c")
-    commune_due = {c: (int(o), bool(due.year_only[i]), due.words[i])
+    commune_due = {c: (int(o), str(due.inferred[i]), due.words[i])
                    for c, o, i in zip(latest["c"].tolist(), latest["o"].tolist(), latest["i"].tolist())}
     return cols, commune_due
 
@@ -422,6 +421,7 @@ def read_completions(ctx: Context, t: RawTable | None, index, names: dict[str, s
     at, code = _explode(codes, ok)
     from ..core.findings import cell_text
 
+    written = [w if is_date(v) else cell_text(v) for v, w in zip(raw[at], done.words[at])]  # a date cell: dd/mm/yyyy
     return {"commune_id": ids[at], "commune": [names[c] for c in ids[at]], "criterion_code": code,
-            "done": done.ordinals[at], "done_written": [cell_text(v) for v in raw[at]],
+            "done": done.ordinals[at], "done_written": written,
             "note": _text(t.column("note"))[at]}

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import config
 from ..analysis.run import analyse
+from ..core.dates import parse_date
 from ..core.errors import UserError
 from ..core.quarters import format_quarter
 from ..i18n import t
@@ -66,7 +67,7 @@ class WhatIf:
         self.chart_bytes: bytes = b""
         self.timings: dict[str, float] = {}
         self._quiet = False
-        self.baseline = analyse(plan, None if as_of is None else pd.Timestamp(as_of)).projection(self.base_review_lag)
+        self.baseline = analyse(plan, parse_date(as_of)).projection(self.base_review_lag)
 
         self._controls(plan.commune_names)
         self._wire()

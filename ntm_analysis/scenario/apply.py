@@ -116,7 +116,7 @@ class _Work:
         ords[mask] = d.quarter.ordinal
         g["due"] = from_ordinals(ords)
         g["due_written"] = g["due_written"].mask(mask, str(value) if isinstance(value, pd.Period) else nfc(value))
-        g["due_source"] = g["due_source"].mask(mask, DueSource.YEAR_ONLY if d.year_only else DueSource.ITEM)
+        g["due_source"] = g["due_source"].mask(mask, str(d.inferred or DueSource.ITEM))
         self.touched.add("gaps")
 
     def shift(self, commune, codes, n, where) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.run import analyse
+from ..core.dates import parse_date
 from ..core.quarters import NAT, to_ordinals
 from ..core.vocab import Change, Status
 from ..tables.plan import Plan
@@ -164,7 +165,7 @@ def run_scenario(plan: Plan, scenario: Scenario, review_lag: int = DEFAULT_REVIE
     scenario's parameter of that name; the argument wins) gives undated items a quarter
     on both sides alike.
     """
-    base_params = {"review_lag": review_lag, "as_of": None if as_of is None else pd.Timestamp(as_of)}
+    base_params = {"review_lag": review_lag, "as_of": parse_date(as_of)}
     undated = undated_as if undated_as not in (None, "") else scenario_parameters(scenario).get("undated_as")
     base_plan = assume_undated(plan, undated)
     if undated:

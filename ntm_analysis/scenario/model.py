@@ -24,8 +24,9 @@ alias or number, or ``all``/omitted for every gap of the commune):
   milestones move too.
 - ``add_dependency: 13`` / ``remove_dependency: 13``: the criterion waits (or no
   longer waits) on criterion 13, in one commune or every commune.
-- ``review_lag: 1`` / ``as_of: 2023-07-01`` as an edit changes a parameter, like the
-  ``parameters`` block (later values win).
+- ``review_lag: 1`` / ``as_of: 2023-07-01`` (or ``as_of: 02/07/2023``, day first: any
+  form :func:`~ntm_analysis.core.dates.parse_date` reads) as an edit changes a
+  parameter, like the ``parameters`` block (later values win).
 
 Parameters: ``review_lag`` (quarters from the last item to recognition), ``as_of`` (the
 date the plan is read at), ``undated_as: 2023Q4`` (items the plan gives no deadline are
@@ -45,11 +46,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import pandas as pd
-
+from ..core.dates import DateError, parse_date
 from ..core.errors import UserError
 from ..core.names import is_all, nfc
-from ..core.quarters import MAX_YEAR, MIN_YEAR, DeadlineError, parse_deadline
+from ..core.quarters import DeadlineError, parse_deadline
 
 ACTIONS = ("done", "due", "shift", "add_dependency", "remove_dependency")
 PARAMETERS = ("review_lag", "as_of", "undated_as")
@@ -119,22 +119,18 @@ def check_parameter(key: str, value: object, where: str) -> object:
             raise fail(where, f"review_lag '{value}': phải là số quý, số nguyên ≥ 0")
         return value
     if key == "as_of":
-        if value is None or value == "":
-            return None
-        if isinstance(value, (_dt.date, _dt.datetime)):
-            return pd.Timestamp(value).strftime("%Y-%m-%d")
         try:
-            ts = pd.Timestamp(str(value))
-        except (ValueError, TypeError):
-            raise fail(where, f"as_of '{value}': không phải ngày (dạng 2023-07-01)") from None
-        if not MIN_YEAR <= ts.year <= MAX_YEAR:
-            raise fail(where, f"as_of '{value}': năm nằm ngoài phạm vi hỗ trợ ({MIN_YEAR}–{MAX_YEAR})")
-        return str(value)
+            ts = parse_date(value)
+        except DateError as exc:
+            raise fail(where, exc.text("vi", option="as_of")) from None
+        if ts is None:
+            return None
+        return ts.strftime("%Y-%m-%d") if isinstance(value, (_dt.date, _dt.datetime)) else nfc(value)
     if key == "undated_as":
         if value is None or value == "":
             return None
         _check_quarter(value, where, "undated_as")
-        return str(value) if isinstance(value, pd.Period) else nfc(value)
+        return nfc(value) if isinstance(value, str) else str(value)
     raise fail(where, f"tham số '{key}' không có; dùng: {', '.join(PARAMETERS)}")
 
 
@@ -212,5 +208,5 @@ def scenario_parameters(scenario: Scenario) -> dict[str, Any]:
             if k in e:
                 params[k] = e[k]
     if "as_of" in params:
-        params["as_of"] = None if params["as_of"] in (None, "") else pd.Timestamp(params["as_of"])
+        params["as_of"] = parse_date(params["as_of"])
     return params

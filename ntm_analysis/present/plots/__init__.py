@@ -5,7 +5,7 @@ analyses' own results (or the plan), draws on ``ax`` (a new 16:9-friendly figure
 constrained layout when ``ax`` is None) and returns the Axes. Labels are Vietnamese by
 default, English with ``lang="en"``; colours come from colour-blind-safe palettes
 (Okabe–Ito, Paul Tol "muted", viridis). Firm deadlines are drawn solid, inferred ones
-(year only) hatched or hollow. The style (:mod:`.style`) applies while a chart is
+(a year or a half year only) hatched or hollow. The style (:mod:`.style`) applies while a chart is
 drawn; importing this package changes no Matplotlib default.
 """
 from __future__ import annotations

@@ -15,7 +15,7 @@ def workload_by_department(workload_df: pd.DataFrame, ax: Axes | None = None, la
                            max_departments: int = 8) -> Axes:
     """Stacked bars: gaps due per quarter, one colour per lead department, undated
     shown apart (shaded, after a dashed line). Within each department the inferred
-    deadlines (year only) are hatched.
+    deadlines (a year or a half year only) are hatched.
 
     ``workload_df`` is :func:`~ntm_analysis.analysis.workload.workload` with
     ``by="department"``; the largest ``max_departments`` departments get a colour,

@@ -19,6 +19,7 @@ import pandas as pd
 from ...analysis import (gaps_by_commune, gaps_by_criterion, matrix_cells, ocop_summary, ocop_totals, quality,
                          totals, workload)
 from ...analysis.run import Analysis, analyse
+from ...core.dates import parse_date
 from ...core.quarters import format_quarter
 from ...core.vocab import OcopStatus, Severity, Status
 from ...i18n import check_lang, has, join_names, t
@@ -85,7 +86,7 @@ def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenar
     ``undated_as``: the items without a deadline are taken as due in that quarter."""
     check_lang(lang)
     plan = assume_undated(plan, undated_as)
-    as_of = None if as_of is None else pd.Timestamp(as_of)
+    as_of = parse_date(as_of)
     run = analyse(plan, as_of)
     proj = run.projection(review_lag)
     tables = {
