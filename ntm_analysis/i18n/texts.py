@@ -326,6 +326,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "{name} still cannot be projected: {what} has no deadline."),
     "effect.why_last": ("Dự kiến của {name} không đổi: {what} vẫn là việc cuối, hạn {q}.",
                         "{name}'s projection does not change: {what} is still the last item, due {q}."),
+    "effect.why_as_of": ("Dự kiến của {name} không đổi: tính đến {d}, việc chưa xong không thể xong trước {q}, "
+                         "nên thay đổi vẫn nằm trong {q}.",
+                         "{name}'s projection does not change: as of {d}, open work cannot finish before {q}, so "
+                         "the change stays within {q}."),
     "effect.why_nothing_left": ("{name} không còn việc nào: không có gì để đổi.",
                                 "{name} has nothing left: there is nothing to change."),
     "change.knock_on": ("kéo theo (chờ tiêu chí khác)", "knock-on (waits on another)"),

@@ -87,20 +87,39 @@ def for_people(df: pd.DataFrame, lang: str = "vi", plan=None) -> pd.DataFrame:
     >>> list(for_people(df, "en").columns)
     ['Commune', 'Status', 'Schedule conflict', 'Finish quarter', 'Share done']
     """
-    out = _named(df, plan)
-    if lang == "en" and "criterion" in out.columns and "criterion_code" in out.columns:
-        cat = plan.catalogue if plan is not None else _default_catalogue()
-        out["criterion"] = [cat.name(c, "en") if c in cat.codes else n
-                            for c, n in zip(out["criterion_code"], out["criterion"])]
+    out = localised(_named(df, plan), lang, plan.catalogue if plan is not None else None)
     for col in out.columns:
         out[col] = _words(col, out[col], lang)
     return out.rename(columns=lambda c: header(c, lang))
 
 
-def _default_catalogue():
-    from ..criteria.catalogue import load_catalogue
+def localised(df: pd.DataFrame, lang: str, catalogue=None) -> pd.DataFrame:
+    """``df`` with its criterion names in ``lang`` (the catalogue's English names in
+    English); other values unchanged. Every surface that shows criterion names calls it.
 
-    return load_catalogue()
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"criterion_code": ["8"], "criterion": ["Thông tin và Truyền thông"]})
+    >>> localised(df, "en")["criterion"].tolist()
+    ['Information and communications']
+    """
+    if lang != "en" or "criterion" not in df.columns or "criterion_code" not in df.columns:
+        return df
+    if catalogue is None:
+        from ..criteria.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+    return df.assign(criterion=[catalogue.name(c, "en") if c in catalogue.codes else n
+                                for c, n in zip(df["criterion_code"], df["criterion"])])
+
+
+def cell_words(col: str, v: object, lang: str = "vi") -> object:
+    """One value of column ``col`` in words (codes as labels, quarters as "quý II/2023",
+    lists joined, flags as có/không, missing as ""): what every surface prints.
+
+    >>> cell_words("waiting_due", (pd.Period("2023Q2", freq="Q"), pd.NaT)), cell_words("status", "at_risk", "en")
+    ('quý II/2023, chưa có hạn', 'at risk')
+    """
+    return _word(col, v, lang)
 
 
 def _words(col: str, s: pd.Series, lang: str) -> pd.Series:

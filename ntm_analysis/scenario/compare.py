@@ -269,5 +269,8 @@ def why_unchanged(result: Mapping[str, Any], commune_id: str, lang: str = "vi") 
     if mine.empty:
         return t("effect.why_nothing_left", lang, name=name)
     last = mine["effective_due"].max()
+    if run.as_of is not None and last.ordinal <= run.as_of.ordinal:  # open work cannot finish before the as-of
+        return t("effect.why_as_of", lang, name=name, q=format_quarter(run.as_of, lang),
+                 d=pd.Timestamp(result["params"]["as_of"]).strftime("%d/%m/%Y"))
     holders = mine.loc[mine["effective_due"] == last, "criterion_code"].tolist()
     return t("effect.why_last", lang, name=name, what=names(holders), q=format_quarter(last, lang))

@@ -24,7 +24,7 @@ from ...core.quarters import format_quarter
 from ...core.vocab import OcopStatus, Severity, Status
 from ...i18n import check_lang, has, join_names, t
 from ...scenario.apply import assume_undated
-from ...scenario.compare import diff_edits, effects, run_scenario
+from ...scenario.compare import diff_edits, effects, run_scenario, why_unchanged
 from ...scenario.model import Scenario
 from ..summary import lag_note, undated_note
 from ...tables.plan import Plan
@@ -212,10 +212,21 @@ def _scenario(b: Briefing) -> str:
     said = [text for _cid, text in b.scenario["effects"]]
     head = t("finding.scenario", b.lang, name=b.scenario["name"])
     if not said:
-        return head + t("finding.scenario_none", b.lang)
+        why = [why_unchanged(b.scenario, cid, b.lang) for cid in _edited_communes(b)]
+        return head + t("finding.scenario_none", b.lang) + "".join(f" {w}" for w in why if w)
     shown = " ".join(said[:SHOWN_EFFECTS])
     more = len(said) - SHOWN_EFFECTS
     return f"{head} {shown}" + (t("finding.scenario_more", b.lang, n=more) if more > 0 else "")
+
+
+def _edited_communes(b: Briefing) -> list[str]:
+    """Ids of the communes the scenario's edits name one by one (plan order)."""
+    from ...core.names import CommuneIndex, is_all
+
+    index = CommuneIndex(b.plan.communes["commune"], b.plan.communes["commune_id"])
+    named = {index.find(e["commune"]) for e in b.scenario["scenario"].edits
+             if "commune" in e and not is_all(e["commune"])}
+    return [cid for cid in b.plan.communes["commune_id"] if cid in named]
 
 
 def _quality(b: Briefing) -> str:

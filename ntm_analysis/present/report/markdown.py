@@ -3,31 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ...core.quarters import format_quarter
 from ...i18n import header, label, t
-from ..table import _join as join_list
+from ..table import cell_words, localised
 from .briefing import Briefing, headline, quality_kinds
 
 
 def _cell(column: str, v: object, lang: str) -> str:
-    if isinstance(v, pd.Period):
-        v = format_quarter(v, lang)
-    elif v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
-        v = ""
-    elif isinstance(v, (bool, np.bool_)):
-        v = t("word.yes" if v else "word.no", lang)
-    elif isinstance(v, tuple):
-        v = join_list(v)
-    else:
-        v = label(column, v, lang)
-    return str(v).replace("|", "\\|")
+    return str(cell_words(column, v, lang)).replace("|", "\\|")
 
 
-def md_table(df: pd.DataFrame, columns: list[str], lang: str) -> str:
+def md_table(df: pd.DataFrame, columns: list[str], lang: str, catalogue=None) -> str:
     """A Markdown table of ``columns`` with headers and coded values in words."""
+    df = localised(df, lang, catalogue)
     cols = [c for c in columns if c in df.columns]
     lines = ["| " + " | ".join(header(c, lang) for c in cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     for rec in df[cols].itertuples(index=False):
@@ -51,8 +40,8 @@ def summary_markdown(b: Briefing, charts: dict[str, list[Path]] | None = None) -
     out += ["", f"## {t('report.headline', lang)}", ""]
     out += [f"- {name}: {value}" for name, value in headline(b)]
     out += ["", f"## {t('chart.projection_title', lang)}", ""]
-    out.append(md_table(b.tables["projection"], ["commune", "target_level", "target_year", "missing", "model_missing", "finish",
-                                                 "recognition", "status"], lang))
+    out.append(md_table(b.tables["projection"], ["commune", "target_level", "target_year", "missing",
+                                                 "model_missing", "finish", "recognition", "status"], lang))
     kinds = quality_kinds(b)
     if len(kinds):
         out += ["", f"## {t('report.quality_title', lang)}", "",
@@ -62,8 +51,9 @@ def summary_markdown(b: Briefing, charts: dict[str, list[Path]] | None = None) -
                 for r in kinds.itertuples(index=False)]
     if b.scenario is not None:
         comp = b.scenario["comparison"]
-        out += ["", f"## {t('report.changes_title', lang)}", "",
-                md_table(comp.loc[comp["changed"]], ["commune", "recognition_baseline", "recognition_scenario",
+        out += ["", f"## {t('report.changes_title', lang)}", ""]
+        out += [f"- {text}" for _cid, text in b.scenario["effects"]] + [""]
+        out += [md_table(comp.loc[comp["changed"]], ["commune", "recognition_baseline", "recognition_scenario",
                                                      "status_baseline", "status_scenario"], lang)]
     if charts:
         out += ["", f"## {t('report.charts', lang)}", ""]

@@ -26,7 +26,7 @@ from ...io.files import atomic_path, safe_cell
 from ...io.xlsx_write import Formats, new_workbook, set_width, write_value
 from .. import plots
 from ..table import QUARTER_KEYS
-from ..table import _join as join_list
+from ..table import cell_words, localised
 from .briefing import COLUMNS, Briefing, headline, meta_rows, sheet_name
 
 HEADER_COLOUR = "#DDEBF7"
@@ -60,7 +60,7 @@ def _excel_value(column: str, value: Any, lang: str) -> Any:
     if isinstance(value, str):
         return safe_cell(label(column, value, lang))
     if isinstance(value, tuple):
-        return safe_cell(join_list(value))
+        return safe_cell(cell_words(column, value, lang))
     return value
 
 
@@ -159,8 +159,10 @@ def _column_values(df: pd.DataFrame, column: str, lang: str) -> list[Any]:
     return out
 
 
-def _write_sheet(wb, fmt: Formats, title: str, df: pd.DataFrame, columns: list[str], lang: str) -> Any:
+def _write_sheet(wb, fmt: Formats, title: str, df: pd.DataFrame, columns: list[str], lang: str,
+                 catalogue=None) -> Any:
     ws = wb.add_worksheet(title)
+    df = localised(df, lang, catalogue)
     cols = [c for c in columns if c in df.columns]
     headers = [header(c, lang) for c in cols]
     values = [_column_values(df, c, lang) for c in cols]
@@ -282,7 +284,7 @@ def write_workbook(b: Briefing, path: Path, generated: _dt.datetime | None = Non
         for key in SHEETS:
             if key == "matrix" or key not in b.tables:
                 continue
-            _write_sheet(wb, fmt, sheet_name(key, b.lang), b.tables[key], COLUMNS[key], b.lang)
+            _write_sheet(wb, fmt, sheet_name(key, b.lang), b.tables[key], COLUMNS[key], b.lang, b.plan.catalogue)
         wb.set_properties({"title": t("report.deck_title", b.lang), "author": "ntm-analysis", "created": stamp})
         wb.close()
     return Path(path)
