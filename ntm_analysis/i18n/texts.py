@@ -326,6 +326,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "{name} still cannot be projected: {what} has no deadline."),
     "effect.why_last": ("Dự kiến của {name} không đổi: {what} vẫn là việc cuối, hạn {q}.",
                         "{name}'s projection does not change: {what} is still the last item, due {q}."),
+    "effect.why_last_many": ("Dự kiến của {name} không đổi: {what} vẫn là các việc cuối, hạn {q}.",
+                             "{name}'s projection does not change: {what} are still the last items, due {q}."),
     "effect.why_as_of": ("Dự kiến của {name} không đổi: tính đến {d}, việc chưa xong không thể xong trước {q}, "
                          "nên thay đổi vẫn nằm trong {q}.",
                          "{name}'s projection does not change: as of {d}, open work cannot finish before {q}, so "

@@ -130,9 +130,9 @@ def _words(col: str, s: pd.Series, lang: str) -> pd.Series:
         return pd.Series([empty if pd.isna(v) else format_quarter(v, lang) for v in s], index=s.index, dtype=object)
     if dtype == bool:
         return s.map(lambda v: t("word.yes" if v else "word.no", lang))
-    if isinstance(dtype, pd.Int64Dtype):
+    if isinstance(dtype, pd.Int64Dtype):  # an empty count or year stays an empty cell
         return s.astype("int64") if s.notna().all() else \
-            pd.Series([None if pd.isna(v) else int(v) for v in s], index=s.index, dtype=object)
+            pd.Series(["" if pd.isna(v) else int(v) for v in s], index=s.index, dtype=object)
     if col in SHARE_COLUMNS:
         return pd.Series([_percent(v, lang) for v in s], index=s.index, dtype=object)
     if dtype == "str" or dtype == object:

@@ -273,4 +273,5 @@ def why_unchanged(result: Mapping[str, Any], commune_id: str, lang: str = "vi") 
         return t("effect.why_as_of", lang, name=name, q=format_quarter(run.as_of, lang),
                  d=pd.Timestamp(result["params"]["as_of"]).strftime("%d/%m/%Y"))
     holders = mine.loc[mine["effective_due"] == last, "criterion_code"].tolist()
-    return t("effect.why_last", lang, name=name, what=names(holders), q=format_quarter(last, lang))
+    key = "effect.why_last" if len(holders) == 1 else "effect.why_last_many"
+    return t(key, lang, name=name, what=names(holders), q=format_quarter(last, lang))
