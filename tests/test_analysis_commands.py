@@ -6,6 +6,7 @@ import pytest
 
 from ntm_analysis.cli import main
 from ntm_analysis.io.workbook import write_workbook
+from tabletools import read_table
 
 
 def run(capsys, *argv):
@@ -49,7 +50,7 @@ def test_table_and_csv(capsys):
     code, out, _ = run(capsys, "gaps")
     assert code == 0 and out.splitlines()[0].startswith("Mã tiêu chí")
     code, out, _ = run(capsys, "projection", "--lang", "en")
-    assert "Recognition quarter" in out.splitlines()[0] and "on track" in out
+    assert "Recognition quarter" in read_table(out)[0] and "on track" in out  # headers may wrap
     code, out, _ = run(capsys, "quality", "--format", "csv")
     assert out.splitlines()[0].startswith("severity,code,commune")
     code, out, _ = run(capsys, "ocop", "--totals")

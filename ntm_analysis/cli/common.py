@@ -11,15 +11,15 @@ FORMATS = ("table", "csv", "json")
 
 
 def add_data_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="WORKBOOK", type=Path, default=None,
+    p.add_argument("--data", metavar="SỔ_EXCEL", type=Path, default=None,
                    help="sổ Excel kế hoạch (mặc định: kế hoạch 2023 của huyện Tứ Kỳ)")
 
 
 def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
     """--data, --as-of, --scenario, --format, --lang."""
     add_data_option(p)
-    p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét (vd. 2023-07-01)")
-    p.add_argument("--scenario", metavar="FILE", type=Path, default=None,
+    p.add_argument("--as-of", metavar="NGÀY", default=None, help="ngày xét (vd. 2023-07-01)")
+    p.add_argument("--scenario", metavar="TỆP", type=Path, default=None,
                    help="tệp kịch bản YAML (data/scenarios/…)")
     p.add_argument("--format", choices=formats, default=formats[0], help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")

@@ -10,12 +10,12 @@ from .common import add_data_option, load_plan_for, parse_as_of
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="ghi bộ báo cáo: biểu đồ, sổ Excel, trình chiếu, tóm tắt")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+    p.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
                    help=f"thư mục ra (mặc định {config.REPORTS_DIR})")
     add_data_option(p)
-    p.add_argument("--scenario", metavar="FILE", type=Path, default=None,
+    p.add_argument("--scenario", metavar="TỆP", type=Path, default=None,
                    help="tệp kịch bản YAML: thêm biểu đồ và trang so sánh với kịch bản")
-    p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét (vd. 2023-07-01)")
+    p.add_argument("--as-of", metavar="NGÀY", default=None, help="ngày xét (vd. 2023-07-01)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của báo cáo")
     p.set_defaults(func=cmd_report)
 

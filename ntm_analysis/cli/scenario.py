@@ -20,9 +20,9 @@ PARTS = ("all", "communes", "changes")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scenario", help="chạy một kịch bản: so sánh kế hoạch gốc với kịch bản theo từng xã")
-    p.add_argument("file", metavar="FILE", help="tệp kịch bản YAML (data/scenarios/…)")
+    p.add_argument("file", metavar="TỆP", help="tệp kịch bản YAML (data/scenarios/…)")
     add_data_option(p)
-    p.add_argument("--as-of", metavar="DATE", default=None, help="ngày xét của kế hoạch gốc (vd. 2023-07-01)")
+    p.add_argument("--as-of", metavar="NGÀY", default=None, help="ngày xét của kế hoạch gốc (vd. 2023-07-01)")
     p.add_argument("--review-lag", type=int, default=0, metavar="QUÝ",
                    help="số quý từ khi xong tiêu chí đến khi công nhận, cho kế hoạch gốc (mặc định 0)")
     p.add_argument("--part", choices=PARTS, default="all",
