@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"thư mục ra (mặc định {config.PROCESSED_DIR})")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("template", help="ghi sổ Excel mẫu trống có danh sách chọn")
+    p = sub.add_parser("template", help="ghi sổ Excel mẫu trống, có trang hướng dẫn và danh sách chọn")
     p.add_argument("out", type=Path, metavar="TỆP.xlsx", help="sổ mẫu sẽ ghi (đuôi .xlsx)")
     p.add_argument("--district", default="", metavar="HUYỆN", help="tên huyện")
     p.add_argument("--year", type=int, default=None, metavar="NĂM", help="năm kế hoạch")
