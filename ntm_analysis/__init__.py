@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+#: the distribution this package is installed as (``pip install ntm-analysis``), and its version
+DISTRIBUTION = "ntm-analysis"
 __version__ = "0.1.0"
 
 
@@ -17,4 +19,4 @@ def load_plan(path=None, **kwargs):
     return _load(path, **kwargs)
 
 
-__all__ = ["load_plan", "__version__"]
+__all__ = ["load_plan", "DISTRIBUTION", "__version__"]

@@ -6,6 +6,7 @@ import pytest
 
 from ntm_analysis.cli import main
 from ntm_analysis.io.workbook import write_workbook
+from tabletools import read_table
 
 
 def run(capsys, *argv):
@@ -50,8 +51,8 @@ def test_table_and_csv(capsys):
     assert code == 0 and out.splitlines()[0].startswith("Mã tiêu chí")
     code, out, _ = run(capsys, "projection", "--lang", "en")
     lines = out.splitlines()
-    assert lines[0].startswith("Assumed: recognition in the quarter") and "Recognition quarter" in lines[2]
-    assert "on track" in out
+    assert lines[0].startswith("Assumed: recognition in the quarter")
+    assert "Recognition quarter" in read_table(out)[0] and "on track" in out  # headers may wrap
     code, out, _ = run(capsys, "quality", "--format", "csv")
     assert out.splitlines()[0].startswith("severity,code,commune")
     code, out, _ = run(capsys, "ocop", "--totals")

@@ -43,7 +43,7 @@ def test_template_round_trip(tmp_path, capsys):
     out = tmp_path / "mau_2024.xlsx"
     assert cli.main(["template", str(out), "--district", "Thử", "--year", "2024"]) == 0
     wb = load_workbook(out)
-    assert wb.sheetnames[:4] == ["Thông tin", "Xã", "Ma trận", "Chi tiết"]
+    assert wb.sheetnames[:5] == ["Hướng dẫn", "Thông tin", "Xã", "Ma trận", "Chi tiết"]
     assert wb["Danh mục"].sheet_state == "hidden"
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in wb["Chi tiết"].data_validations.dataValidation}
     assert any("Xã" in f for f in lists.values())          # communes

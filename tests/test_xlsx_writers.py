@@ -135,9 +135,9 @@ def test_periods_are_written_as_quarter_text(tmp_path):
 
 # ------------------------------------------------------------ plan layout: sheets and styles
 def test_sheets_headers_and_hidden_lists(wb):
-    assert wb.sheetnames == [s.name for s in SHEETS.values()] + ["Danh mục"]
+    assert wb.sheetnames == ["Hướng dẫn"] + [s.name for s in SHEETS.values()] + ["Danh mục"]
     assert wb["Danh mục"].sheet_state == "hidden"
-    assert wb.active.title == "Thông tin"
+    assert wb.active.title == "Hướng dẫn"  # the workbook opens on its instructions
     for key, sheet in SHEETS.items():
         ws = wb[sheet.name]
         head = [c.value for c in ws[1]]

@@ -11,7 +11,7 @@ FORMATS = ("table", "csv", "json")
 
 
 def add_data_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="WORKBOOK", type=Path, default=None,
+    p.add_argument("--data", metavar="SỔ_EXCEL", type=Path, default=None,
                    help="sổ Excel kế hoạch (mặc định: kế hoạch 2023 của huyện Tứ Kỳ)")
 
 
@@ -19,7 +19,7 @@ def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = 
     """--data, --as-of, --scenario, --format, --lang, --undated-as."""
     add_data_option(p)
     add_as_of_option(p)
-    p.add_argument("--scenario", metavar="FILE", type=Path, default=None,
+    p.add_argument("--scenario", metavar="TỆP", type=Path, default=None,
                    help="tệp kịch bản YAML (data/scenarios/…)")
     p.add_argument("--format", choices=formats, default=formats[0], help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")
@@ -45,7 +45,7 @@ def quarter_option(value: str) -> str:
 
 def add_as_of_option(p: argparse.ArgumentParser, what: str = "ngày xét") -> None:
     """--as-of DATE, read by :func:`parse_as_of`."""
-    p.add_argument("--as-of", metavar="DATE", default=None,
+    p.add_argument("--as-of", metavar="NGÀY", default=None,
                    help=f"{what}, ngày trước tháng (vd. 02/10/2023, ngày 2 tháng 10 năm 2023, 2023-10-02)")
 
 

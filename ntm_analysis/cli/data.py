@@ -12,22 +12,24 @@ from .common import add_data_option, load_plan_for
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="kiểm tra sổ Excel kế hoạch")
-    p.add_argument("workbook", nargs="?", type=Path, default=None, metavar="WORKBOOK")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("workbook", nargs="?", type=Path, default=None, metavar="SỔ_EXCEL",
+                   help="sổ Excel kế hoạch (mặc định: kế hoạch 2023 của huyện Tứ Kỳ)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của các thông báo")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="ghi các bảng CSV gọn vào data/processed/")
     add_data_option(p)
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+    p.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
                    help=f"thư mục ra (mặc định {config.PROCESSED_DIR})")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("template", help="ghi sổ Excel mẫu trống có danh sách chọn")
-    p.add_argument("out", type=Path, metavar="OUT.xlsx")
-    p.add_argument("--district", default="", help="tên huyện")
-    p.add_argument("--year", type=int, default=None, help="năm kế hoạch")
-    p.add_argument("--catalogue", default=config.DEFAULT_CATALOGUE, help="bộ tiêu chí")
+    p = sub.add_parser("template", help="ghi sổ Excel mẫu trống, có trang hướng dẫn và danh sách chọn")
+    p.add_argument("out", type=Path, metavar="TỆP.xlsx", help="sổ mẫu sẽ ghi (đuôi .xlsx)")
+    p.add_argument("--district", default="", metavar="HUYỆN", help="tên huyện")
+    p.add_argument("--year", type=int, default=None, metavar="NĂM", help="năm kế hoạch")
+    p.add_argument("--catalogue", default=config.DEFAULT_CATALOGUE, metavar="BỘ_TIÊU_CHÍ",
+                   help=f"bộ tiêu chí (mặc định: {config.DEFAULT_CATALOGUE})")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("summary", help="tóm tắt kế hoạch")

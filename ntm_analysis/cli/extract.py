@@ -23,12 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Đọc kế hoạch dạng văn bản (.txt, .md, .docx) thành sổ Excel theo mẫu của "
                     "gói, kèm danh sách các điểm cần kiểm tra lại (theo dòng của văn bản).",
     )
-    p.add_argument("plan", metavar="PLAN", type=Path, help="tệp kế hoạch (.txt, .md, .docx)")
-    p.add_argument("--out", metavar="WORKBOOK", type=Path, default=None,
-                   help="sổ Excel kết quả (mặc định: cùng tên với PLAN, đuôi .xlsx)")
+    p.add_argument("plan", metavar="KẾ_HOẠCH", type=Path, help="tệp kế hoạch (.txt, .md, .docx)")
+    p.add_argument("--out", metavar="SỔ_EXCEL", type=Path, default=None,
+                   help="sổ Excel kết quả (mặc định: cùng tên với KẾ_HOẠCH, đuôi .xlsx)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="dạng báo cáo các điểm chưa chắc chắn")
-    p.add_argument("--catalogue", metavar="ID", default=DEFAULT_CATALOGUE,
+    p.add_argument("--catalogue", metavar="BỘ_TIÊU_CHÍ", default=DEFAULT_CATALOGUE,
                    help=f"bộ tiêu chí (mặc định: {DEFAULT_CATALOGUE})")
     p.set_defaults(func=run)
 

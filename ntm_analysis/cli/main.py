@@ -11,18 +11,22 @@ import argparse
 import importlib
 import sys
 
+from ..i18n import t
+from .parser import Parser, VersionAction
+
 GROUPS = ("data", "analyses", "scenario", "report", "extract")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 for usage errors
-        self.print_usage(sys.stderr)
-        self.exit(2, f"ntm: lỗi cú pháp lệnh: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ntm", description="Phân tích kế hoạch xây dựng xã NTM nâng cao, NTM kiểu mẫu.")
-    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+    """The ``ntm`` parser: ``--version`` and one subcommand per command of :data:`GROUPS`.
+
+    >>> sorted(build_parser().parse_args(["gaps", "--by", "commune"]).__dict__)[:3]
+    ['as_of', 'by', 'command']
+    """
+    parser = Parser(prog="ntm", description="Phân tích kế hoạch xây dựng xã NTM nâng cao, NTM kiểu mẫu.",
+                    epilog=t("cli.epilog"))
+    parser.add_argument("--version", action=VersionAction, help=t("cli.version_help"))
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", title=t("cli.commands"), parser_class=Parser)
     for group in GROUPS:
         importlib.import_module(f"{__package__}.{group}").register(sub)
     return parser

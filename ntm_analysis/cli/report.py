@@ -10,10 +10,10 @@ from .common import add_as_of_option, add_data_option, add_undated_option, load_
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="ghi bộ báo cáo: biểu đồ, sổ Excel, trình chiếu, tóm tắt")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+    p.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
                    help=f"thư mục ra (mặc định {config.REPORTS_DIR})")
     add_data_option(p)
-    p.add_argument("--scenario", metavar="FILE", type=Path, default=None,
+    p.add_argument("--scenario", metavar="TỆP", type=Path, default=None,
                    help="tệp kịch bản YAML: thêm biểu đồ và trang so sánh với kịch bản")
     add_as_of_option(p)
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của báo cáo")

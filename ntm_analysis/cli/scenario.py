@@ -22,7 +22,7 @@ PARTS = ("all", "communes", "changes")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scenario", help="chạy một kịch bản: so sánh kế hoạch gốc với kịch bản theo từng xã")
-    p.add_argument("file", metavar="FILE", help="tệp kịch bản YAML (data/scenarios/…)")
+    p.add_argument("file", metavar="TỆP", help="tệp kịch bản YAML (data/scenarios/…)")
     add_data_option(p)
     add_as_of_option(p, "ngày xét của kế hoạch gốc")
     p.add_argument("--review-lag", type=int, default=0, metavar="QUÝ",

@@ -405,6 +405,102 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.changed": ("{n}/{t} xã thay đổi dự kiến:", "{n} of {t} communes change:"),
     "cli.changes": ("Các thay đổi:", "Changes:"),
     "cli.no_changes": ("(không có thay đổi)", "(no changes)"),
+    # command-line chrome: argparse's own words; the English side of each "cli.argparse." text is
+    # argparse's message as it prints it ({fields} stand for its parts), to be recognised and replaced
+    "cli.usage": ("cách dùng: ", "usage: "),
+    "cli.positionals": ("đối số", "positional arguments"),
+    "cli.options": ("tùy chọn", "options"),
+    "cli.commands": ("các lệnh", "commands"),
+    "cli.help": ("hiện hướng dẫn này rồi thoát", "show this help message and exit"),
+    "cli.version_help": ("in tên và phiên bản của gói rồi thoát", "print the package's name and version and exit"),
+    "cli.version": ("{name} phiên bản {version}", "{name} version {version}"),
+    "cli.epilog": ("Hướng dẫn của từng lệnh: ntm LỆNH --help", "Help of each command: ntm COMMAND --help"),
+    "cli.error": ("{prog}: lỗi: {message}", "{prog}: error: {message}"),
+    "cli.argparse.argument": ("{argument}: {message}", "argument {argument}: {message}"),
+    "cli.argparse.invalid_choice": ("không có lựa chọn {value} (chọn một trong: {choices})",
+                                    "invalid choice: {value} (choose from {choices})"),
+    "cli.argparse.required": ("thiếu tham số bắt buộc: {args}", "the following arguments are required: {args}"),
+    "cli.argparse.unrecognized": ("không hiểu tham số: {args}", "unrecognized arguments: {args}"),
+    "cli.argparse.one": ("cần một giá trị đi kèm", "expected one argument"),
+    "cli.argparse.at_most_one": ("chỉ nhận nhiều nhất một giá trị", "expected at most one argument"),
+    "cli.argparse.at_least_one": ("cần ít nhất một giá trị", "expected at least one argument"),
+    "cli.argparse.n": ("cần {n} giá trị", "expected {n} arguments"),
+    "cli.argparse.invalid_int": ("{value} không phải số nguyên", "invalid int value: {value}"),
+    "cli.argparse.invalid_type": ("giá trị {value} không hợp lệ (cần {type})", "invalid {type} value: {value}"),
+    "cli.argparse.ambiguous": ("tùy chọn {option} chưa rõ: có thể là {matches}",
+                               "ambiguous option: {option} could match {matches}"),
+    "cli.argparse.not_allowed": ("không dùng cùng với {other}", "not allowed with argument {other}"),
+    "cli.argparse.ignored": ("không nhận giá trị {value}", "ignored explicit argument {value}"),
+    "cli.argparse.one_of": ("cần một trong các tham số {args}", "one of the arguments {args} is required"),
+    "cli.argparse.unknown_parser": ("không có lệnh {name} (các lệnh: {choices})",
+                                    "unknown parser {name} (choices: {choices})"),
+    "cli.argparse.unexpected": ("tùy chọn không đúng chỗ: {option}", "unexpected option string: {option}"),
+    "cli.argparse.cannot_open": ("không mở được '{filename}': {error}", "can't open '{filename}': {error}"),
+    # ------------------------------------------------------------ the workbook's instructions sheet
+    "guide.title": ("Hướng dẫn điền sổ kế hoạch xây dựng xã NTM nâng cao, NTM kiểu mẫu",
+                    "How to fill in the plan workbook of advanced and model new-rural communes"),
+    "guide.intro": ("Mỗi trang của sổ là một bảng: dòng 1 là tiêu đề các cột, mỗi dòng bên dưới là một mục. "
+                    "Không xóa, không đổi tên các trang và các tiêu đề cột; cột nào không dùng thì để trống. "
+                    "Chương trình không đọc trang '{guide}' này.",
+                    "Each sheet of the workbook is a table: row 1 holds the column titles, each row below one "
+                    "entry. Do not delete or rename the sheets and the column titles; leave a column you do not "
+                    "use empty. The program does not read this sheet '{guide}'."),
+    "guide.sheets": ("1. Các trang của sổ", "1. The sheets"),
+    "guide.col.sheet": ("Trang", "Sheet"),
+    "guide.col.purpose": ("Dùng để", "What it is for"),
+    "guide.col.fill": ("Phải điền?", "To be filled?"),
+    "guide.col.column": ("Cột", "Column"),
+    "guide.col.what": ("Điền gì", "What to write"),
+    "guide.col.values": ("Giá trị", "Values"),
+    "guide.col.list": ("Danh sách chọn", "Drop-down list"),
+    "guide.col.written": ("Cách viết", "Written as"),
+    "guide.col.read_as": ("Chương trình hiểu là", "Read as"),
+    "guide.required": ("bắt buộc", "required"),
+    "guide.one_of": ("bắt buộc trang này hoặc trang '{other}', khi có xã còn thiếu tiêu chí",
+                     "this sheet or sheet '{other}', when a commune still misses criteria"),
+    "guide.optional": ("không bắt buộc", "optional"),
+    "guide.nothing": ("không điền", "nothing to fill"),
+    "guide.lists_sheet": ("Trang ẩn: các danh sách chọn của sổ; không sửa.",
+                          "Hidden: the workbook's drop-down lists; do not edit."),
+    "guide.guide_sheet": ("Trang hướng dẫn này; chương trình không đọc.", "These instructions; the program does "
+                          "not read them."),
+    "guide.minimum": ("2. Tối thiểu phải điền", "2. The least to fill in"),
+    "guide.minimum_intro": ("Chỉ với các cột dưới đây chương trình đã đọc được kế hoạch; các cột khác (nội dung, "
+                            "thời hạn, OCOP…) điền thêm khi có.",
+                            "With only the columns below the program reads the plan; fill the others (details, "
+                            "deadlines, OCOP…) when you have them."),
+    "guide.minimum_matrix": ("Thay cho trang '{items}', có thể ghi '{missing}' vào ô tiêu chí của xã ở trang "
+                             "'{matrix}'. Xã không còn thiếu tiêu chí nào thì không cần dòng nào.",
+                             "Instead of sheet '{items}', a criterion still missing may be marked '{missing}' in "
+                             "the commune's row of sheet '{matrix}'. A commune missing nothing needs no row."),
+    "guide.values": ("3. Các giá trị", "3. The values"),
+    "guide.values_intro": ("Các cột sau chỉ nhận những từ này.", "These columns take only these words."),
+    "guide.value.requirement": ("{words} (để trống: chương trình tự biết theo bộ tiêu chí)",
+                                "{words} (empty: the program tells from the criteria set)"),
+    "guide.value.matrix": ("{met}, {missing} hoặc {na} (không áp dụng)", "{met}, {missing} or {na} (not applicable)"),
+    "guide.value.stars": ("số sao từ 1 đến 5", "a number of stars from 1 to 5"),
+    "guide.value.yes_no": ("{words} (để trống: {default})", "{words} (empty: {default})"),
+    "guide.matrix_columns": ("mỗi cột tiêu chí", "each criterion column"),
+    "guide.deadlines": ("4. Thời hạn", "4. Deadlines"),
+    "guide.deadlines_intro": ("Cột '{written}' ghi thời hạn như kế hoạch viết, theo một trong các cách dưới đây. "
+                              "Cột '{due}' (chọn trong danh sách, dạng {example}) khi có thì được dùng thay cho "
+                              "cách viết. Trang '{done_sheet}', cột '{done}' nhận ngày hoặc quý theo cùng các cách.",
+                              "Column '{written}' holds the deadline as the plan words it, in one of the forms "
+                              "below. Column '{due}' (picked from the list, as {example}), when filled, is used "
+                              "instead. Sheet '{done_sheet}', column '{done}' takes a date or a quarter in the "
+                              "same forms."),
+    "guide.inferred": ("{quarter} (hạn suy ra: kế hoạch chỉ ghi năm)", "{quarter} (inferred: the year only)"),
+    "guide.lists": ("5. Danh sách chọn", "5. Drop-down lists"),
+    "guide.lists_intro": ("Bấm vào các ô dưới đây sẽ thấy mũi tên mở danh sách chọn: chọn một giá trị, hoặc gõ "
+                          "đúng một giá trị của danh sách (Excel báo lỗi khi gõ khác). Cách viết tự do thì ghi ở "
+                          "các cột '(nguyên văn)'.",
+                          "The cells below open a drop-down list: pick a value, or type one of the list exactly "
+                          "(Excel refuses anything else). Free wording goes in the '(nguyên văn)' columns."),
+    "guide.list_communes": ("các xã của trang '{sheet}'", "the communes of sheet '{sheet}'"),
+    "guide.check": ("6. Kiểm tra", "6. Checking"),
+    "guide.check_text": ("Điền xong, chạy lệnh: ntm validate {file} để xem các lỗi và cảnh báo theo trang, dòng "
+                         "và cột.", "When done, run: ntm validate {file} to see the errors and warnings by sheet, "
+                         "row and column."),
     # ------------------------------------------------------------ messages: reading workbooks
     "msg.legacy_encoding": ("đã chuyển {n} ô từ phông cũ (TCVN3/VNI) sang Unicode: {cells}",
                             "converted {n} cells from a legacy font (TCVN3/VNI) to Unicode: {cells}"),

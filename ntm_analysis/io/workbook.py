@@ -3,7 +3,8 @@
 The same writer makes the empty template (``ntm template``), the workbook the
 extractor produces (``ntm extract``) and the embedded 2023 plan, so that all three
 have one layout: Vietnamese headers, frozen header row, filters, widths, and
-drop-down lists (data validation) for communes, criteria, status and quarters.
+drop-down lists (data validation) for communes, criteria, status and quarters, and
+a first sheet of instructions (:mod:`.guide`).
 It writes with XlsxWriter in one pass (a 10,000-commune plan in seconds).
 
 >>> import tempfile, pathlib
@@ -11,7 +12,7 @@ It writes with XlsxWriter in one pass (a 10,000-commune plan in seconds).
 >>> _ = write_workbook(out, {}, {"district": "Tứ Kỳ", "plan_year": 2024})
 >>> from openpyxl import load_workbook
 >>> load_workbook(out).sheetnames[:3]
-['Thông tin', 'Xã', 'Ma trận']
+['Hướng dẫn', 'Thông tin', 'Xã']
 """
 from __future__ import annotations
 
@@ -25,18 +26,21 @@ from xlsxwriter.utility import xl_col_to_name
 from ..core.names import fold, nfc
 from ..core.vocab import Cell
 from ..criteria.catalogue import Catalogue, load_catalogue
-from ..tables.schema import INFO_KEYS, LEVEL_TEXT, LEVEL_WORDS, OCOP_TEXT, REQUIREMENT_TEXT, SHEETS, Sheet
+from ..tables.schema import (GUIDE_SHEET, INFO_KEYS, LEVEL_TEXT, LEVEL_WORDS, LIST_TITLES, LISTS_SHEET, MATRIX_TEXT,
+                             OCOP_TEXT, REQUIREMENT_TEXT, SHEETS, YES_NO_TEXT, Sheet)
 from .files import atomic_path
+from .guide import STATUS_HINT, Row, commune_hint, guide_rows
 from .xlsx_write import Formats, new_workbook, set_width, write_value
 
-LISTS_SHEET = "Danh mục"
-MET, MISSING, NA = "Đạt", "Chưa đạt", "-"
+MET, MISSING, NA = MATRIX_TEXT
 HEADER_FILL = "DDEBF7"
 MET_FILL = "C6EFCE"
 MISSING_FILL = "FFC7CE"
 MAX_ROWS = 2000  # rows covered by drop-down lists in the template (more when the data has more)
 SPARE_ROWS = 500  # rows with drop-down lists below the data, for what a user adds
 QUARTER_YEARS = range(2020, 2031)
+GUIDE_WIDTHS = (22, 60, 44)  # the columns of the instructions sheet
+LINE_HEIGHT = 15  # points: a line of text in the default font
 
 
 def matrix_headers(catalogue: Catalogue) -> list[str]:
@@ -106,6 +110,17 @@ def derive_matrix(communes: pd.DataFrame, items: pd.DataFrame, catalogue: Catalo
     return pd.DataFrame(data, columns=["commune", *headers])
 
 
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide (a
+    letter of text is taken a little wider than a digit, Excel's unit of width).
+
+    >>> _lines("một hai", 20), _lines("x" * 50, 20)
+    (1, 3)
+    """
+    per_line = max(1, int(width * 0.9))
+    return max(1, -(-len(text) // per_line))
+
+
 def _excel_value(v: object) -> object:
     if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
         return None
@@ -159,16 +174,37 @@ class _Writer:
             "error_message": f"Chọn một giá trị trong danh sách ({title}).",
         })
 
+    def guide(self, rows: list[Row]) -> None:
+        """The instructions sheet, first: texts across its columns, tables under a header
+        row, each row as tall as its wrapped text; no grid lines."""
+        ws = self.wb.add_worksheet(GUIDE_SHEET)
+        wrap = self.fmt(text_wrap=True, valign="top")
+        styles = {"title": self.fmt(bold=True, font_size=14), "section": self.fmt(bold=True, font_size=12),
+                  "head": self.header, "row": wrap, "text": wrap}
+        for i, (kind, cells) in enumerate(rows):
+            if kind == "text":
+                ws.merge_range(i, 0, i, len(GUIDE_WIDTHS) - 1, cells[0], wrap)
+                lines = _lines(cells[0], sum(GUIDE_WIDTHS))
+            else:
+                for j, cell in enumerate(cells):
+                    ws.write_string(i, j, cell, styles[kind])
+                lines = max([_lines(c, w) for c, w in zip(cells, GUIDE_WIDTHS)], default=1)
+            if lines > 1:
+                ws.set_row(i, LINE_HEIGHT * lines)
+        for j, width in enumerate(GUIDE_WIDTHS):
+            set_width(ws, j, width)
+        ws.hide_gridlines(2)
+
     @staticmethod
     def lists(catalogue: Catalogue) -> dict[str, list[str]]:
         return {
             "criteria": [catalogue.name(c) for c in catalogue.criterion_codes + catalogue.model_codes],
-            "status": [MET, MISSING, NA],
+            "status": list(MATRIX_TEXT),
             "quarters": [f"{y}Q{q}" for y in QUARTER_YEARS for q in range(1, 5)],
             "levels": list(LEVEL_TEXT.values()),
             "ocop": list(OCOP_TEXT.values()),
             "requirement": list(REQUIREMENT_TEXT.values()),
-            "yesno": ["có", "không"],
+            "yesno": list(YES_NO_TEXT),
         }
 
     @staticmethod
@@ -182,7 +218,7 @@ class _Writer:
     def lists_sheet(self, lists: dict[str, list[str]]) -> None:
         ws = self.wb.add_worksheet(LISTS_SHEET)
         for col, (key, values) in enumerate(lists.items()):
-            ws.write_string(0, col, key)
+            ws.write_string(0, col, LIST_TITLES[key], self.header)
             for row, value in enumerate(values, start=1):
                 ws.write_string(row, col, value)
         ws.hide()
@@ -205,10 +241,10 @@ def _matrix_sheet(w: "_Writer", ws, sheet, matrix: pd.DataFrame, catalogue, refs
     fills = {MET: w.fmt.fill(MET_FILL), MISSING: w.fmt.fill(MISSING_FILL)}
     w.table(ws, sheet, matrix, headers, cell_format=fills.get)
     for col in range(2, len(headers) + 2):
-        w.validate(ws, refs["status"], col, "Đạt / Chưa đạt / -")
+        w.validate(ws, refs["status"], col, STATUS_HINT)
     set_width(ws, 1, 12, len(headers))
     ws.set_row(0, 60)
-    w.validate(ws, commune_ref, 1, "xã trong trang Xã")
+    w.validate(ws, commune_ref, 1, commune_hint())
 
 
 def write_workbook(
@@ -239,6 +275,7 @@ def write_workbook(
     path = Path(path)
     with atomic_path(path, ".xlsx") as tmp:
         w = _Writer(tmp, rows)
+        w.guide(guide_rows(_DROP_DOWNS, path.name))
         for key, sheet in SHEETS.items():
             ws = w.wb.add_worksheet(sheet.name)
             if key == "info":
@@ -250,7 +287,7 @@ def write_workbook(
                 w.table(ws, sheet, tables.get(key))
                 cols = {c.key: i for i, c in enumerate(sheet.columns, start=1)}
                 if key != "communes" and "commune" in cols:
-                    w.validate(ws, commune_ref, cols["commune"], "xã trong trang Xã")
+                    w.validate(ws, commune_ref, cols["commune"], commune_hint())
                 for list_key, column, hint in _DROP_DOWNS.get(key, ()):
                     w.validate(ws, refs[list_key], cols[column], hint)
         w.lists_sheet(lists)

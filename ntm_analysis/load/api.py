@@ -18,7 +18,7 @@ from ..core.errors import PlanError
 from ..core.findings import Finding
 from ..io.xlsx import read_sheets
 from ..tables.plan import Plan, concat_plans
-from ..tables.schema import SHEETS
+from ..tables.schema import GAP_SHEETS, SHEETS
 from .assemble import assemble, sort_findings
 from .sheets import RawTable, find_sheet, raw_table
 
@@ -46,7 +46,7 @@ def read_workbook(path: Path | str) -> tuple[dict[str, RawTable], list[Finding]]
         found += problems
         if table is not None:
             tables[key] = table
-    if "communes" in tables and not ({"items", "matrix"} & set(tables)) and not found:
+    if "communes" in tables and not (set(GAP_SHEETS) & set(tables)) and not found:
         found.append(Finding("error", "missing_sheet", "missing_gap_sheets",
                              {"items": SHEETS["items"].name, "matrix": SHEETS["matrix"].name},
                              file=path.name, sheet=SHEETS["items"].name))

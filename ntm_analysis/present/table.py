@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import unicodedata
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from ..core.names import nfc
 from ..core.quarters import NO_DATE, code_text, format_quarter
 from ..i18n import header, label, t
 from ..io.files import safe_frame
@@ -32,6 +36,13 @@ QUARTER_KEYS = ("quarter",)
 #: list columns of quarters, where a missing one is printed as a word
 QUARTER_LIST_KEYS = ("waiting_due",)
 LIST_SEP = ", "
+#: terminal tables: the width when not printing to a terminal, the least width, and the
+#: widest and the narrowest a text column is made (longer text wraps onto more lines)
+TABLE_WIDTH, MIN_TABLE_WIDTH = 120, 80
+MAX_COLUMN, MIN_COLUMN = 60, 12
+#: text of which every character takes one column: Latin letters (Vietnamese's among them),
+#: no combining mark, no wide letter
+_NARROW = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u1e00-\u1eff\u2010-\u2027]*")
 
 
 def _join(values: tuple) -> str:
@@ -159,7 +170,7 @@ def _percent(v: object, lang: str) -> str:
     return text.replace(".", ",") if lang != "en" else text
 
 
-def _cell(v: object) -> str:
+def _cell(v: object, lang: str = "vi") -> str:
     if v is None or v is pd.NaT:
         return ""
     if isinstance(v, float):
@@ -169,7 +180,7 @@ def _cell(v: object) -> str:
     if isinstance(v, (list, tuple)):
         return ", ".join(map(str, v))
     if isinstance(v, bool):
-        return "có" if v else "không"
+        return t("word.yes" if v else "word.no", lang)
     return str(v)
 
 
@@ -183,8 +194,9 @@ def _jsonable(v: object) -> object:
     return v
 
 
-def render(df: pd.DataFrame, fmt: str = "table", lang: str = "vi") -> str:
-    """Render ``df``: machine keys for csv/json, translated headers for tables."""
+def render(df: pd.DataFrame, fmt: str = "table", lang: str = "vi", width: int | None = None) -> str:
+    """Render ``df``: machine keys for csv/json, translated headers for tables (at most
+    ``width`` columns wide when it can: by default the terminal's width)."""
     if fmt == "json":
         records = [{k: _jsonable(v) for k, v in r.items()} for r in df.to_dict("records")]
         return json.dumps(records, ensure_ascii=False, indent=2)
@@ -193,18 +205,168 @@ def render(df: pd.DataFrame, fmt: str = "table", lang: str = "vi") -> str:
         safe_frame(df.astype({c: str for c in df.columns if isinstance(df[c].dtype, pd.PeriodDtype)})).to_csv(
             buf, index=False, lineterminator="\n")
         return buf.getvalue().rstrip("\n")
-    headers = [header(c, lang) for c in df.columns]
-    rows = [[_cell(label(c, v, lang)) for c, v in zip(df.columns, r)] for r in df.itertuples(index=False)]
+    return _table(df, lang, width)
+
+
+def _table(df: pd.DataFrame, lang: str, width: int | None) -> str:
+    """The terminal table of ``df``: translated headers and labels; text too long for its
+    column is wrapped onto continuation lines, none of it cut; rows that take several
+    lines are set apart by a blank line (when there are several rows).
+
+    >>> print(_table(pd.DataFrame({"commune": ["An Bình"], "detail": ["một hai ba bốn năm sáu bảy tám"]}), "vi", 30))
+    Xã      Nội dung
+    ------- ----------------------
+    An Bình một hai ba bốn năm sáu
+            bảy tám
+    """
+    headers = [_clean(header(c, lang)) for c in df.columns]
+    rows = [[_clean(_cell(label(c, v, lang), lang)) for c, v in zip(df.columns, r)] for r in df.itertuples(index=False)]
     numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-    widths = [min(max([len(h)] + [len(r[i]) for r in rows]), 60) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        out = []
-        for i, cell in enumerate(cells):
-            cell = cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…"
-            out.append(cell.rjust(widths[i]) if numeric[i] else cell.ljust(widths[i]))
-        return " ".join(out).rstrip()
-
-    lines = [line(headers), " ".join("-" * w for w in widths)]
-    lines += [line(r) for r in rows]
+    sizes = [[_text_width(c) for c in r] for r in rows]
+    widths = _widths(headers, rows, sizes, numeric, _terminal_width() if width is None else width)
+    head = _lines(headers, [_text_width(h) for h in headers], widths, [False] * len(widths))
+    body = [_lines(r, s, widths, numeric) for r, s in zip(rows, sizes)]
+    gap = [""] if any(len(b) > 1 for b in body) else []
+    lines = head + [" ".join("-" * w for w in widths)]
+    for i, b in enumerate(body):
+        lines += (gap if i else []) + b
     return "\n".join(lines)
+
+
+def _clean(text: str) -> str:
+    """``text`` on one line, in NFC (:func:`~ntm_analysis.core.names.nfc`; plain ASCII as it is)."""
+    return text if text.isascii() and text.isprintable() else nfc(text)
+
+
+def _terminal_width() -> int:
+    """The terminal's width when standard output is one, else :data:`TABLE_WIDTH`; never
+    less than :data:`MIN_TABLE_WIDTH`."""
+    import shutil
+    import sys
+
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return max(MIN_TABLE_WIDTH, shutil.get_terminal_size((TABLE_WIDTH, 24)).columns if tty else TABLE_WIDTH)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: a combining mark none, a wide (CJK) letter two.
+
+    >>> _text_width("Nguyên Giáp"), _text_width("Nguye\u0302n"), _text_width("北京")
+    (11, 6, 4)
+    """
+    if text.isascii() or _NARROW.fullmatch(text):  # Vietnamese and Latin text: a column a character
+        return len(text)
+    return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * max(0, width - _text_width(text))
+    return fill + text if right else text + fill
+
+
+def _split_word(word: str, width: int) -> list[str]:
+    """A word too long for ``width`` in pieces of at most ``width`` columns (a combining
+    mark stays with its letter).
+
+    >>> _split_word("abcdefg", 3)
+    ['abc', 'def', 'g']
+    """
+    pieces, piece = [], ""
+    for ch in word:
+        if piece and _text_width(piece + ch) > width and _text_width(ch):
+            pieces.append(piece)
+            piece = ""
+        piece += ch
+    return pieces + [piece] if piece else pieces
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken between words (inside a word
+    only when it alone is too long); every character but the spaces broken at is kept.
+
+    >>> _wrap("Xã chưa có sản phẩm OCOP được chứng nhận", 12)
+    ['Xã chưa có', 'sản phẩm', 'OCOP được', 'chứng nhận']
+    >>> _wrap("", 5), _wrap("KM3", 5), _wrap("a bcdefgh", 3)
+    ([''], ['KM3'], ['a', 'bcd', 'efg', 'h'])
+    """
+    if _text_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for word in text.split(" "):
+        size = _text_width(word)
+        pieces = [(word, size)] if size <= width else [(p, _text_width(p)) for p in _split_word(word, width)]
+        for piece, size in pieces:
+            if line and used + 1 + size > width:
+                lines.append(" ".join(line))
+                line, used = [], 0
+            used += size + (1 if line else 0)
+            line.append(piece)
+    return lines + [" ".join(line)]
+
+
+def _widths(headers: list[str], rows: list[list[str]], sizes: list[list[int]], numeric: list[bool],
+            total: int) -> list[int]:
+    """Each column's width: as wide as its header and its widest cell (text at most
+    :data:`MAX_COLUMN`) when the table fits in ``total`` columns. Else the widest columns
+    are narrowed to one common width, down to their widest cell when that is enough (only
+    headers wrap), else down to their longest word (cells wrap too; a number never does).
+
+    >>> rows, sizes = [["An Bình", "một hai ba bốn năm sáu", "2"]], [[7, 22, 1]]
+    >>> heads, numeric = ["Xã", "Nội dung", "Số tiêu chí còn thiếu"], [False, False, True]
+    >>> _widths(heads, rows, sizes, numeric, 80), _widths(heads, rows, sizes, numeric, 30)
+    ([7, 22, 21], [7, 12, 9])
+    """
+    full, body, least = [], [], []
+    for j, h in enumerate(headers):
+        cells, column = [r[j] for r in rows], [s[j] for s in sizes]
+        widest = max(column, default=0)
+        longest = max(map(_text_width, h.split(" ")))
+        if numeric[j]:  # a number is one word
+            longest = max(longest, widest)
+        else:
+            for c in {c for c, size in zip(cells, column) if size > longest}:  # else no word of it is longer
+                longest = max(longest, *map(_text_width, c.split(" ")))
+        full.append(max(widest, _text_width(h)) if numeric[j] else min(max(widest, _text_width(h)), MAX_COLUMN))
+        body.append(min(max(widest, longest), full[-1]))
+        least.append(body[-1] if numeric[j] else min(body[-1], max(MIN_COLUMN, min(longest, MAX_COLUMN))))
+    room = total - (len(headers) - 1)
+    return _narrowed(full, body if sum(body) <= room else least, room)
+
+
+def _narrowed(widest: list[int], least: list[int], room: int) -> list[int]:
+    """The widths ``max(least, min(widest, cap))`` of the largest common ``cap`` that fits
+    in ``room`` (``least`` when none does).
+
+    >>> _narrowed([30, 10, 50], [5, 5, 5], 60), _narrowed([30, 10, 50], [5, 5, 5], 10)
+    ([25, 10, 25], [5, 5, 5])
+    """
+    cap = max(widest, default=0)
+    while cap > 0 and sum(max(lo, min(w, cap)) for w, lo in zip(widest, least)) > room:
+        cap -= 1
+    return [max(lo, min(w, cap)) for w, lo in zip(widest, least)]
+
+
+def _lines(cells: list[str], sizes: list[int], widths: list[int], right: list[bool]) -> list[str]:
+    """The lines of one row (its cells and their :func:`_text_width`): each cell wrapped
+    in its column, padded, the line stripped.
+
+    >>> _lines(["An Bình", "một hai ba", "2"], [7, 10, 1], [7, 6, 3], [False, False, True])
+    ['An Bình một      2', '        hai ba']
+    """
+    if all(s <= w for s, w in zip(sizes, widths)):
+        return [" ".join(" " * (w - s) + c if r else c + " " * (w - s)
+                         for c, s, w, r in zip(cells, sizes, widths, right)).rstrip()]
+    wrapped = [_wrap(c, w) for c, w in zip(cells, widths)]
+    blanks = [" " * w for w in widths]
+    out = []
+    for i in range(max(len(w) for w in wrapped)):
+        parts = [_pad(w[i], widths[j], right[j]) if i < len(w) else blanks[j] for j, w in enumerate(wrapped)]
+        out.append(" ".join(parts).rstrip())
+    return out

@@ -56,33 +56,36 @@ SHEETS: dict[str, Sheet] = {
             C("value", "Giá trị", True, width=60),
         ), "Thông tin chung của kế hoạch: huyện, tỉnh, năm, bộ tiêu chí.", required=False),
         Sheet("communes", "Xã", (
-            C("commune", "Xã", True),
+            C("commune", "Xã", True, help="tên xã, mỗi xã một dòng, không trùng"),
             C("plan_section", "Mục kế hoạch", True, width=12),
             C("section_title", "Tên mục", width=50),
-            C("target_level", "Mức phấn đấu", True, "level", width=14),
-            C("target_year", "Năm phấn đấu", True, "int", width=12),
+            C("target_level", "Mức phấn đấu", True, "level", width=14, help="nâng cao hoặc kiểu mẫu"),
+            C("target_year", "Năm phấn đấu", True, "int", width=12, help="năm xã phấn đấu đạt chuẩn, vd. 2024"),
             C("original_target_year", "Năm phấn đấu ban đầu", False, "int", width=14),
             C("original_target_written", "Năm ban đầu (nguyên văn)", width=18),
             C("stated_met_written", "Số tiêu chí đạt (nguyên văn)", width=20),
             C("stated_missing_written", "Số tiêu chí còn thiếu (nguyên văn)", width=22),
             C("source_text", "Nguyên văn kế hoạch", width=60),
             C("note", "Ghi chú", width=40),
-        ), "Một dòng mỗi xã."),
+        ), "Các xã của kế hoạch: mỗi xã một dòng, với mức và năm phấn đấu."),
         Sheet("matrix", "Ma trận", (
             C("commune", "Xã", True),
-        ), "Ma trận xã × tiêu chí: 'Đạt' hoặc 'Chưa đạt' (cột theo bộ tiêu chí).", required=False),
+        ), "Mỗi xã một dòng, mỗi tiêu chí một cột: 'Đạt' hoặc 'Chưa đạt'; thay được cho trang Chi tiết.",
+            required=False),
         Sheet("items", "Chi tiết", (
             C("item_no", "STT", False, "text", width=6),
-            C("commune", "Xã", True),
+            C("commune", "Xã", True, help="tên xã như ở trang Xã"),
             C("requirement", "Loại", False, "requirement", width=12),
-            C("criterion_written", "Tiêu chí (nguyên văn)", True, width=34),
+            C("criterion_written", "Tiêu chí (nguyên văn)", True, width=34,
+              help="tiêu chí còn thiếu như kế hoạch viết, vd. Giao thông; mỗi tiêu chí một dòng"),
             C("criterion", "Tiêu chí (chuẩn hóa)", False, width=34),
             C("detail", "Nội dung (nguyên văn)", width=60),
             C("due_written", "Thời hạn (nguyên văn)", width=30),
             C("due", "Thời hạn (quý)", False, "quarter", width=12),
             C("waits_on", "Chờ tiêu chí", width=14),
             C("note", "Ghi chú", width=30),
-        ), "Một dòng mỗi tiêu chí còn thiếu như kế hoạch viết.", required=False),
+        ), "Các tiêu chí còn thiếu của từng xã, như kế hoạch viết: nội dung, thời hạn, tiêu chí phải chờ.",
+            required=False),
         Sheet("milestones", "Mốc hồ sơ", (
             C("commune", "Xã", True),
             C("milestone", "Mốc", True, width=30),
@@ -90,7 +93,8 @@ SHEETS: dict[str, Sheet] = {
             C("due_written", "Thời hạn (nguyên văn)", width=26),
             C("due", "Thời hạn (quý)", False, "quarter", width=12),
             C("applies_to_items", "Áp dụng cho tiêu chí", False, "bool", width=14),
-        ), "Mốc hồ sơ của xã (thẩm tra, thẩm định, công nhận).", required=False),
+        ), "Mốc hồ sơ của xã (thẩm tra, thẩm định, công nhận): hạn chung cho các tiêu chí không ghi hạn riêng.",
+            required=False),
         Sheet("ocop", "OCOP", (
             C("commune", "Xã", True),
             C("product", "Sản phẩm", width=26),
@@ -98,7 +102,7 @@ SHEETS: dict[str, Sheet] = {
             C("target_stars", "Số sao mục tiêu", False, "int", width=12),
             C("written_as", "Nguyên văn", width=60),
             C("note", "Ghi chú", width=30),
-        ), "Sản phẩm OCOP dự kiến của từng xã.", required=False),
+        ), "Sản phẩm OCOP dự kiến của từng xã và tình trạng của sản phẩm.", required=False),
         Sheet("quantities", "Số liệu", (
             C("commune", "Xã", True),
             C("criterion", "Tiêu chí", True, width=24),
@@ -135,6 +139,22 @@ INFO_KEYS = {  # key -> label in the "Thông tin" sheet
     "source": "Nguồn",
 }
 
+#: the sheet of instructions the writer puts first and the hidden sheet of the drop-down
+#: lists; the loader reads neither (it reads the sheets of :data:`SHEETS` by name)
+GUIDE_SHEET = "Hướng dẫn"
+LISTS_SHEET = "Danh mục"
+#: the titles of the lists' columns in :data:`LISTS_SHEET`, by list
+LIST_TITLES = {
+    "criteria": "Tên tiêu chí chuẩn", "status": "Ô ma trận", "quarters": "Quý", "levels": "Mức phấn đấu",
+    "ocop": "Tình trạng OCOP", "requirement": "Loại", "yesno": "Có hoặc không",
+}
+#: sheets of which a plan needs one at least, to list what each commune still misses
+GAP_SHEETS = ("items", "matrix")
+#: the least a plan needs filled, as (sheet, column): its communes, and in the detail
+#: sheet (or marked in the matrix instead) each criterion a commune still misses
+MINIMUM = (("communes", "commune"), ("communes", "target_level"), ("communes", "target_year"),
+           ("items", "commune"), ("items", "criterion_written"))
+
 # the words a cell may hold, folded, and the code each stands for
 MET_WORDS = {"dat", "x", "✓", "✔", "co", "yes", "1", "true", "da dat", "hoan thanh"}
 UNMET_WORDS = {"chua dat", "chua", "0", "no", "false", "khong dat", "thieu", "con thieu"}
@@ -153,6 +173,8 @@ REQUIREMENT_WORDS = {"tieu chi": Requirement.CRITERION, "criterion": Requirement
 LEVEL_TEXT = {Level.ADVANCED: "nâng cao", Level.MODEL: "kiểu mẫu"}
 OCOP_TEXT = {OcopStatus.NONE: "chưa có", OcopStatus.CHOSEN: "đã chọn", OcopStatus.CERTIFIED: "đã chứng nhận"}
 REQUIREMENT_TEXT = {Requirement.CRITERION: "tiêu chí", Requirement.MODEL: "kiểu mẫu"}
+MATRIX_TEXT = ("Đạt", "Chưa đạt", "-")  # a matrix cell: met, missing, not applicable
+YES_NO_TEXT = ("có", "không")
 
 
 def column_key(sheet: Sheet, header: object) -> str | None:
