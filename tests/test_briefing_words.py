@@ -31,6 +31,7 @@ from ntm_analysis.io.scenario_files import load_scenario  # noqa: E402
 from ntm_analysis.load.api import load_plan, validate_workbook  # noqa: E402
 from ntm_analysis.present import plots  # noqa: E402
 from ntm_analysis.present.report.build import build_report  # noqa: E402
+from ntm_analysis.present.report.charts import draw  # noqa: E402
 from ntm_analysis.present.summary import show_summary  # noqa: E402
 from ntm_analysis.present.table import for_people  # noqa: E402
 from ntm_analysis.present.widget import WhatIf  # noqa: E402
@@ -168,14 +169,17 @@ def test_the_review_lag_in_force_is_said_beside_every_projection(capsys, plan, p
     assert "7/9 xã đang kịp năm sẽ có nguy cơ lùi" in out.splitlines()[0]
     _, out, _ = run(capsys, "projection", "--review-lag", "1")
     assert out.startswith("Giả định: công nhận 1 quý sau khi xong việc cuối")
-    note = packs["vi"]["briefing"].notes["projection"]
+    b = packs["vi"]["briefing"]
+    note = b.notes["projection"]
     assert note.startswith("Giả định:")
-    slides = _deck_text(packs["vi"]["deck"])
-    assert any(note in s for s in slides)
     assert note in _workbook_text(packs["vi"]["workbook"])["Tóm tắt"]
-    ax = plots.projection_timeline(projection(plan), note=note)
-    assert any(note[:40] in t.get_text().replace("\n", " ") for t in ax.texts)
+    assert note in packs["vi"]["summary"].read_text(encoding="utf-8")
+    ax = draw(b, "projection")  # the chart the deck shows carries the note under its title
+    assert any(t.get_text().replace("\n", " ") == note for t in ax.texts)
     plots.close(ax)
+    slide = Presentation(str(packs["vi"]["deck"])).slides[6]
+    assert b.findings["projection"] in _deck_text(packs["vi"]["deck"])[6]
+    assert any(sh.shape_type == 13 for sh in slide.shapes)  # the chart as a picture
 
 
 # ------------------------------------------------------------------ the what-if answers

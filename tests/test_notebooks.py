@@ -7,6 +7,7 @@ import re
 import nbformat
 import pytest
 
+from code_words import code_words
 from ntm_analysis import config
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -83,5 +84,23 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
               if "image/png" in o.get("data", {})]
     if path.stem != "04_kich_ban":  # the what-if chart lives in a widget Output
         assert images, "the notebook should draw its charts"
+    # what the notebook shows people speaks words, not codes
+    shown = _shown_text(nb)
+    assert code_words(shown, "vi") == [], code_words(shown, "vi")
+    if path.stem in ("01_tong_quan", "02_ocop", "03_khoi_luong_theo_quy"):
+        assert "13 xã; còn 42 tiêu chí và 2 yêu cầu kiểu mẫu chưa đạt" in shown  # the summary, first
     # executing never wrote outputs into the committed file
     assert nbformat.read(path, as_version=4).cells[1].outputs == []
+
+
+def _shown_text(nb) -> str:
+    """The text of every output people see (HTML without its tags and styles)."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = data.get("text/markdown") or data.get("text/html") or data.get("text/plain") or out.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            text = re.sub(r"<style.*?</style>", " ", text, flags=re.S)
+            parts.append(re.sub(r"<[^>]+>", " ", text))
+    return "\n".join(parts)

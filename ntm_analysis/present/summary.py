@@ -133,3 +133,24 @@ def undated_note(quarter: object, lang: str = "vi", both: bool = False) -> str:
 
     key = "summary.undated_as_both" if both else "summary.undated_as"
     return t(key, lang, q=format_quarter(parse_deadline(quarter).quarter, lang))
+
+
+def show_table(df, plan=None, lang: str = "vi"):
+    """A table for a notebook cell: :func:`~ntm_analysis.present.table.for_people`, without
+    the row numbers, text left-aligned.
+
+    >>> from ntm_analysis import load_plan
+    >>> from ntm_analysis.analysis import ocop_totals
+    >>> html = show_table(ocop_totals(load_plan())).to_html()
+    >>> "Xã chưa có sản phẩm OCOP" in html and "communes_chua_co" not in html
+    True
+    """
+    from pandas.api.types import is_numeric_dtype
+
+    from .table import for_people
+
+    people = for_people(df, lang, plan)
+    text = [c for c in people.columns if not is_numeric_dtype(people[c])]
+    return (people.style.hide(axis="index")
+            .set_properties(subset=text, **{"text-align": "left"})
+            .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]))

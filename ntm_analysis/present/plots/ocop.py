@@ -10,7 +10,7 @@ from ...analysis.run import run_of
 from ...core.vocab import DueSource
 from ...i18n import t
 from ...tables.plan import gap_id
-from .style import OKABE_ITO, QuarterAxis, new_ax, styled, wrap
+from .style import OKABE_ITO, QuarterAxis, new_ax, styled, titled, wrap
 
 
 @styled
@@ -54,10 +54,8 @@ def ocop_dependencies(ocop: pd.DataFrame, plan, ax: Axes | None = None, lang: st
     axis.decorate(ax, lang, undated=has_undated)
     _rows(ax, rows, lang)
     _legend(ax, code13, ocol, wcol, ccol, lang)
-    if others:
-        ax.text(0.0, 1.0, t("chart.ocop_note", lang, code=code13, names=", ".join(others)), transform=ax.transAxes,
-                ha="left", va="bottom", fontsize=9.5, color="#444444")
-    ax.set_title(t("chart.ocop_title", lang), loc="left", pad=18 if others else 6)
+    titled(ax, t("chart.ocop_title", lang), t("chart.ocop_note", lang, code=code13, names=", ".join(others))
+           if others else "")
     return ax
 
 

@@ -10,7 +10,7 @@ from ...core.quarters import as_of_quarter
 from ...core.vocab import DueSource, Level, Status
 from ...i18n import t
 from .style import (STATUS_COLOURS, QuarterAxis, model_star_handle, new_ax, status_label, styled,
-                    target_year_lines, wrap)
+                    target_year_lines, titled)
 
 
 def finish_firmness(propagated: pd.DataFrame) -> pd.Series:
@@ -53,7 +53,8 @@ def projection_timeline(proj: pd.DataFrame, propagated: pd.DataFrame | None = No
     target_year_lines(ax, axis, years, lang)
     if q0 is not None:
         ax.axvline(axis.x(q0) - 0.5, color="#555555", linewidth=1.2)
-        ax.text(axis.x(q0) - 0.45, n - 0.45, t("chart.as_of", lang), fontsize=9.5, color="#555555", va="top")
+        ax.text(axis.x(q0) - 0.6, n - 0.5, t("chart.as_of", lang), fontsize=9.5, color="#555555", va="bottom",
+                ha="right")
     axis.decorate(ax, lang, undated=has_unsched, label_undated="?")
     ax.set_yticks(range(n))
     model = proj["target_level"] == Level.MODEL
@@ -78,10 +79,7 @@ def projection_timeline(proj: pd.DataFrame, propagated: pd.DataFrame | None = No
         handles.append(model_star_handle(lang))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0,
               fontsize=10.5)
-    ax.set_title(t("chart.projection_title", lang), loc="left", pad=22 if note else 6)
-    if note:
-        ax.text(0.0, 1.0, wrap(note, 140), transform=ax.transAxes, ha="left", va="bottom", fontsize=9.5,
-                color="#444444")
+    titled(ax, t("chart.projection_title", lang), note)
     return ax
 
 

@@ -7,12 +7,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from ...i18n import t
-from .style import STATUS_COLOURS, QuarterAxis, new_ax, status_label, styled, target_year_lines, wrap
+from .style import STATUS_COLOURS, QuarterAxis, new_ax, status_label, styled, target_year_lines, titled, wrap
 
 
 @styled
 def scenario_comparison(baseline: pd.DataFrame, scenario: pd.DataFrame, ax: Axes | None = None,
-                        lang: str = "vi", name: str = "") -> Axes:
+                        lang: str = "vi", name: str = "", note: str = "") -> Axes:
     """Per commune: projected recognition under the baseline (hollow grey) and the
     scenario (filled, coloured by the scenario's status), an arrow where it moved;
     "?" for a commune that cannot be projected. Changed communes are bold.
@@ -57,7 +57,7 @@ def scenario_comparison(baseline: pd.DataFrame, scenario: pd.DataFrame, ax: Axes
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     _legend(ax, scenario, lang)
-    ax.set_title(wrap(t("chart.scenario_title", lang) + (f" — {name}" if name else ""), 90), loc="left")
+    titled(ax, wrap(t("chart.scenario_title", lang) + (f" — {name}" if name else ""), 90), note)
     return ax
 
 

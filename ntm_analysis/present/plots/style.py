@@ -138,6 +138,17 @@ def wrap(text: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
+def titled(ax: Axes, title: str, note: str = "", width: int = 140) -> None:
+    """The chart's title, and under it (above the plot) a note in grey: an assumption
+    or what the chart leaves out; the title is lifted by the note's lines."""
+    note = wrap(note, width) if note else ""
+    lines = note.count("\n") + 1 if note else 0
+    ax.set_title(title, loc="left", pad=6 + 13 * lines)
+    if note:
+        ax.annotate(note, xy=(0.0, 1.0), xycoords="axes fraction", xytext=(0, 4), textcoords="offset points",
+                    ha="left", va="bottom", fontsize=9.5, color="#444444")
+
+
 def criterion_label(catalogue, code: str, lang: str = "vi", width: int = 28) -> str:
     return wrap(catalogue.label(code, lang) if code in catalogue.codes else code, width)
 

@@ -115,6 +115,8 @@ def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenar
         b.titles[key] = t(f"chart.{key}_title", lang)
     b.findings["quality"] = _quality(b)
     b.notes["projection"] = lag_note(run, review_lag, lang)
+    if scenario is not None and b.scenario["params"].get("undated_as"):
+        b.notes["scenario"] = undated_note(b.scenario["params"]["undated_as"], lang, both=True)
     if undated_as:
         b.notes["projection"] = undated_note(undated_as, lang) + " " + b.notes["projection"]
     return b

@@ -29,7 +29,8 @@ _DRAW: dict[str, Callable[[Briefing, Any], Any]] = {
     "projection": lambda b, ax: plots.projection_timeline(b.tables["projection"], b.propagated, ax=ax,
                                                           lang=b.lang, as_of=b.as_of, note=b.notes["projection"]),
     "scenario": lambda b, ax: plots.scenario_comparison(b.scenario["baseline"], b.scenario["projection"], ax=ax,
-                                                        lang=b.lang, name=b.scenario["name"]),
+                                                        lang=b.lang, name=b.scenario["name"],
+                                                        note=b.notes.get("scenario", "")),
 }
 
 

@@ -163,11 +163,8 @@ def write_deck(b: Briefing, path: Path, charts: dict[str, list[Path]],
     for key in b.chart_keys:  # the chart carries its own title
         s = prs.slides.add_slide(prs.slide_layouts[6])
         _textbox(s, 0.45, 0.2, SLIDE_W - 0.9, 1.1, b.findings[key], size=20, bold=True)
-        top = 1.4
-        if key in b.notes:  # the assumption the chart rests on, in sight
-            _textbox(s, 0.45, 1.25, SLIDE_W - 0.9, 0.5, b.notes[key], size=13)
-            top = 1.8
-        _picture(s, charts[key][0], 0.45, top, SLIDE_W - 0.9, SLIDE_H - top - 0.1)
+        # the chart carries its title and the assumption it rests on (the briefing's note)
+        _picture(s, charts[key][0], 0.45, 1.4, SLIDE_W - 0.9, SLIDE_H - 1.5)
     _quality_slide(prs, b)
     if b.scenario is not None:
         _changes_slide(prs, b)
