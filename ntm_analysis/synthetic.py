@@ -44,7 +44,7 @@ def synthetic_tables(n_communes: int, seed: int = 0, year: int = 2023) -> tuple[
 
     >>> tables, meta = synthetic_tables(20, seed=1)
     >>> len(tables["communes"]), sorted(tables)
-    (20, ['communes', 'items', 'milestones', 'ocop'])
+    (20, ['communes', 'items', 'matrix', 'milestones', 'ocop'])
     """
     rng = np.random.default_rng(seed)  # one stream, drawn in a fixed order: same seed, same plan
     cat = load_catalogue()
@@ -53,9 +53,10 @@ def synthetic_tables(n_communes: int, seed: int = 0, year: int = 2023) -> tuple[
     items = _items(names, model, rng, year, cat)
     milestones = _milestones(names, rng, year)
     ocop = _ocop(items, rng, cat)
+    matrix = _model_matrix(names, model, items, cat)
     meta = {"district": f"Huyện tổng hợp ({n_communes} xã)", "province": "Tổng hợp", "plan_year": year,
             "catalogue": cat.id, "plan_title": f"Kế hoạch tổng hợp {n_communes} xã (seed {seed})"}
-    return {"communes": communes, "items": items, "milestones": milestones, "ocop": ocop}, meta
+    return {"communes": communes, "items": items, "milestones": milestones, "ocop": ocop, "matrix": matrix}, meta
 
 
 def _communes(n: int, rng: np.random.Generator, year: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -101,6 +102,18 @@ def _items(names: np.ndarray, model: np.ndarray, rng: np.random.Generator, year:
         "due_written": "", "due": "", "requirement": "kiểu mẫu"})], ignore_index=True)
 
 
+def _model_matrix(names: np.ndarray, model: np.ndarray, items: pd.DataFrame, cat) -> pd.DataFrame:
+    """The model communes' rows of the matrix, as plans state them: each model requirement
+    'Chưa đạt' where an item lists it, else 'Đạt' (derived ones are left to the criteria)."""
+    codes = [c for c in cat.model_codes if c not in set(cat.derived_codes)]
+    listed = set(zip(items["commune"], items["criterion_written"].map(lambda w: cat.match(w).codes)))
+    rows = names[model]
+    data = {"commune": rows}
+    for code in codes:
+        data[cat.label(code)] = ["Chưa đạt" if (n, (code,)) in listed else "Đạt" for n in rows]
+    return pd.DataFrame(data)
+
+
 def _milestones(names: np.ndarray, rng: np.random.Generator, year: int) -> pd.DataFrame:
     has_milestone = rng.random(len(names)) < 0.5
     mq = rng.integers(2, 5, len(names))
@@ -143,4 +156,5 @@ def write_synthetic_workbook(path: Path | str, n_communes: int, seed: int = 0) -
     from .io.workbook import write_workbook
 
     tables, meta = synthetic_tables(n_communes, seed)
+    tables.pop("matrix")  # the writer derives the whole matrix from the items, model rows included
     return write_workbook(path, tables, meta)

@@ -216,12 +216,15 @@ def _unstated_model(ctx: Context, m: pd.DataFrame, stated: set[str], listed: set
                     ids: list[str]) -> None:
     """A model commune's requirement the plan never mentions (no item, no matrix status)
     is taken as met: a warning says so."""
+    keys = gap_id(m["commune_id"], m["criterion_code"]).to_numpy(dtype=object) if len(m) else np.zeros(0, object)
+    said = pd.Index(list(stated | listed)) if stated or listed else pd.Index([])
+    silent = ~pd.Index(keys).isin(said) & ~m["criterion_code"].isin(list(ctx.cat.derived_codes)).to_numpy()
+    if not silent.any():
+        return
     row_of = dict(zip(ids, rows.tolist()))
-    derived = set(ctx.cat.derived_codes)
-    for cid, name, code in zip(m["commune_id"], m["commune"], m["criterion_code"]):
-        key = gap_id(cid, code)
-        if code in derived or key in stated or key in listed:
-            continue
+    for cid, name, code in zip(m["commune_id"].to_numpy(dtype=object)[silent],
+                               m["commune"].to_numpy(dtype=object)[silent],
+                               m["criterion_code"].to_numpy(dtype=object)[silent]):
         ctx.found.append(Finding("warning", "model_requirement_unstated",
                                  params={"commune": name, "requirement": Criterion(ctx.cat, code)},
                                  file=ctx.file, sheet=SHEETS["communes"].name, row=row_of.get(cid),

@@ -294,14 +294,16 @@ def _wrap(text: str, width: int) -> list[str]:
     >>> _wrap("", 5), _wrap("KM3", 5), _wrap("a bcdefgh", 3)
     ([''], ['KM3'], ['a', 'bcd', 'efg', 'h'])
     """
-    if _text_width(text) <= width:
+    narrow = text.isascii() or _NARROW.fullmatch(text) is not None
+    size_of = len if narrow else _text_width  # a column a character: measured once for the whole text
+    if size_of(text) <= width:
         return [text]
     lines: list[str] = []
     line: list[str] = []
     used = 0
     for word in text.split(" "):
-        size = _text_width(word)
-        pieces = [(word, size)] if size <= width else [(p, _text_width(p)) for p in _split_word(word, width)]
+        size = size_of(word)
+        pieces = [(word, size)] if size <= width else [(p, size_of(p)) for p in _split_word(word, width)]
         for piece, size in pieces:
             if line and used + 1 + size > width:
                 lines.append(" ".join(line))
