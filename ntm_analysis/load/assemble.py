@@ -81,7 +81,8 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
     _count_warnings(ctx, tables["communes"], commune_frame, communes["_row"], cat)
     gap_frame = _with_commune_columns(gap_frame, commune_frame)
     model_requirements = _model_requirements(cat, commune_frame, gap_frame)
-    _unstated_model(ctx, model_requirements, stated, set(gap_frame["gap_id"]), communes["_row"], ids)
+    listed_model = set(gap_frame.loc[gap_frame["requirement"] == Requirement.MODEL, "gap_id"])
+    _unstated_model(ctx, model_requirements, stated, listed_model, communes["_row"], ids)
     tables_out = {
         "communes": commune_frame,
         "gaps": gap_frame,

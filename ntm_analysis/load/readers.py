@@ -279,7 +279,7 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
     """Gaps the matrix marks 'Chưa đạt' that the detail sheet does not list; a cell marked
     'Đạt' that the detail sheet lists as missing is an error. ``listed``: the detail
     sheet's gaps (``commune_id|code`` → row). All cells are read at once. Also returns
-    the ``commune_id|code`` keys of the cells that state a status (met or missing)."""
+    the ``commune_id|code`` keys of the model-requirement cells that state a status."""
     sheet, rows = t.sheet, t.column("_row")
     colcodes = _matrix_columns(ctx, t)
     cids = ctx.communes(sheet, t.column("commune"), rows, index)
@@ -304,7 +304,8 @@ def read_matrix(ctx: Context, t: RawTable, index, level_of: dict[str, str],
     model_level = ctx.cat.model_level or Level.MODEL
     applies = ~np.array([ctx.cat.is_model(c) for c in codes], dtype=bool)[None, :] \
         | np.array([level_of.get(c) == model_level for c in ids.tolist()], dtype=bool)[:, None]
-    stated = set(keys[ok[:, None] & np.isin(status, ["met", "missing"])].tolist())
+    model_cols = np.array([ctx.cat.is_model(c) for c in codes], dtype=bool)  # what a model commune states
+    stated = set(keys[:, model_cols][ok[:, None] & np.isin(status[:, model_cols], ["met", "missing"])].tolist())
     i, j = np.nonzero(ok[:, None] & (status == "missing") & ~has & applies)  # row-major: row, then column
     n = len(i)
     return {"commune_id": cids[i], "code": np.array(codes, dtype=object)[j],
