@@ -121,6 +121,14 @@ COMMANDS = [["gaps"], ["gaps", "--by", "commune"], ["gaps", "--by", "department"
             ["projection", "--as-of", AS_OF], ["quality"], ["summary"], ["scenario", str(ONE_EDIT)], ["validate"]]
 
 
+def test_no_code_word_in_the_extractor_report(capsys, tmp_path):
+    code, out, err = run(capsys, "extract", str(config.RAW_DIR / "tu_ky_2023_ke_hoach.txt"),
+                         "--out", str(tmp_path / "ke_hoach.xlsx"))
+    assert code == 0, err
+    assert "Một mục nêu hai tiêu chí" in out  # Dân Chủ's "Hành chính công và Tiếp cận pháp luật"
+    assert code_words(out, "vi") == []
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_no_code_word_in_a_terminal_table(capsys, lang):
     for argv in COMMANDS:

@@ -475,7 +475,7 @@ def test_cli_text_report_default_out(tmp_path, capsys):
     plan.write_bytes((PLANS / "vinh_bao_2025.txt").read_bytes())
     assert main(["extract", str(plan)]) == 0
     out = capsys.readouterr().out
-    assert "dòng 19 [Liên Am] unplaced_line" in out and (tmp_path / "vinh_bao.xlsx").exists()
+    assert "dòng 19 [Liên Am] Dòng không thuộc xã nào" in out and (tmp_path / "vinh_bao.xlsx").exists()
 
 
 def test_cli_errors(tmp_path, capsys):

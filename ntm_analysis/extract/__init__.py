@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..criteria.catalogue import load_catalogue
 from ..config import DEFAULT_CATALOGUE
+from ..i18n import has, t
 from .commune import Finding
 from .core import COLUMNS, PlanReader
 from .document import Line, lines_from_text, read_document
@@ -53,18 +54,19 @@ class Extraction:
 
     def report_text(self) -> str:
         """The uncertainty report for people (Vietnamese)."""
-        t = self.tables
-        head = (f"{self.source or 'Kế hoạch'}: {len(t['communes'])} xã, {len(t['items'])} mục tiêu chí, "
-                f"{len(t['milestones'])} mốc hồ sơ, {len(t['ocop'])} dòng OCOP, "
-                f"{len(t['quantities'])} số liệu, {len(t['departments'])} nhiệm vụ cơ quan.")
+        tb = self.tables
+        head = (f"{self.source or 'Kế hoạch'}: {len(tb['communes'])} xã, {len(tb['items'])} mục tiêu chí, "
+                f"{len(tb['milestones'])} mốc hồ sơ, {len(tb['ocop'])} dòng OCOP, "
+                f"{len(tb['quantities'])} số liệu, {len(tb['departments'])} nhiệm vụ cơ quan.")
         if not self.findings:
             return head + "\nKhông có điểm nào cần kiểm tra lại."
         lines = [head, f"{len(self.findings)} điểm cần kiểm tra lại:"]
         for f in self.findings:
             who = f" [{f.commune}]" if f.commune else ""
-            lines.append(f"  dòng {f.line}{who} {f.kind}: {f.message}")
+            kind = t(f"kind.{f.kind}") if has(f"kind.{f.kind}") else f.kind
+            lines.append(f"  dòng {f.line}{who} {kind}: {f.message}")
             if f.text:
-                lines.append(f"      « {f.text[:160]}{'…' if len(f.text) > 160 else ''} »")
+                lines.append(f"      « {f.text} »")
         return "\n".join(lines)
 
     def report_json(self, workbook: str | None = None) -> str:
