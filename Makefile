@@ -50,7 +50,7 @@ test: $(STAMP) browser ## run every test: unit, property, notebooks, browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 dashboard: $(STAMP) ## serve the what-if notebook as a page without code on 127.0.0.1:$(PORT)
-	$(BIN)/voila notebooks/04_kich_ban.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --show_tracebacks=False --strip_sources=True
+	$(BIN)/python -m ntm_analysis.dashboard --port=$(PORT)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $$( [ "$$(id -u)" = 0 ] && echo --allow-root )

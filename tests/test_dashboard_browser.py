@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -31,9 +32,6 @@ NOTEBOOK = config.NOTEBOOKS_DIR / "04_kich_ban.ipynb"
 CHROMIUM = Path(os.environ.get("NTM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-#: The dashboard's flags (also the README/Makefile command): loopback only, no
-#: tracebacks or sources sent to the page.
-VOILA_FLAGS = ["--no-browser", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--strip_sources=True"]
 SCREENSHOT = config.REPORTS_DIR / "screenshots" / "dashboard.png"
 
 
@@ -74,15 +72,13 @@ def _listening(port: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def _voila(log: Path):
-    """Start Voilà on a free loopback port; stop it (and its kernels) on exit."""
-    voila = Path(sys.executable).with_name("voila")
-    if not voila.exists():
-        pytest.fail(f"voila is not installed in {voila.parent}")
+def _voila(log: Path, *extra: str):
+    """Start the dashboard (``python -m ntm_analysis.dashboard``, what ``make dashboard``
+    runs) on a free loopback port; stop it (and its kernels) on exit."""
     port = _free_port()
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(voila), str(NOTEBOOK), f"--port={port}", *VOILA_FLAGS], cwd=config.ROOT,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen([sys.executable, "-m", "ntm_analysis.dashboard", f"--port={port}", *extra],
+                                cwd=config.ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -95,7 +91,7 @@ def _voila(log: Path):
                 if time.monotonic() > deadline:
                     pytest.fail(f"voila did not listen within 90 s:\n{log.read_text(errors='replace')[-3000:]}")
                 time.sleep(0.3)
-        yield {"url": f"http://127.0.0.1:{port}/", "port": port, "log": log}
+        yield {"url": f"http://127.0.0.1:{port}/", "port": port, "log": log, "pid": proc.pid}
     finally:
         proc.terminate()
         try:
@@ -231,3 +227,58 @@ def test_page_cannot_run_code_in_the_kernel(page, tmp_path):
     assert "execute_reply" not in replies and "execute_input" not in replies, got  # ...but code is refused
     time.sleep(0.5)
     assert not marker.exists()
+
+
+def _get(port: int, host: str) -> tuple[int, bytes]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request("GET", "/", headers={"Host": host})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def test_answers_only_its_own_host_and_serves_nothing_from_elsewhere(dashboard):
+    port = dashboard["port"]
+    # a page on another site, or a DNS-rebinding name pointing at 127.0.0.1, is refused
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.nip.io:{port}", f"127.0.0.1:{port + 1}"):
+        status, _ = _get(port, host)
+        assert status == 403, host
+    status, body = _get(port, f"localhost:{port}")
+    assert status == 200
+    import html as html_module
+
+    html = body.decode("utf-8", "replace")
+    assert "04. Kịch bản" in html_module.unescape(html)
+    linked = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert linked == [], linked  # no CDN: every script and style comes from the dashboard
+
+
+def _kernels(pid: int) -> int:
+    """Kernel processes under the dashboard's process group."""
+    count = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(proc.name)) != pid:
+                continue
+            cmd = (proc / "cmdline").read_bytes()
+        except (OSError, ProcessLookupError):
+            continue
+        count += b"ipykernel" in cmd
+    return count
+
+
+def test_kernels_are_bounded_and_unconnected_ones_make_room(tmp_path):
+    # three page loads that never connect (what a foreign page's requests would be) with
+    # room for two kernels: the third makes room by shutting the oldest unconnected one down
+    with _voila(tmp_path / "voila.log", "--max-kernels=2") as d:
+        for i in range(3):
+            status, _ = _get(d["port"], f"127.0.0.1:{d['port']}")
+            assert status == 200, i
+            assert _kernels(d["pid"]) <= 2
+        assert "no page is connected and room is needed" in d["log"].read_text(errors="replace")

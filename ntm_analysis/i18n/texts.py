@@ -569,6 +569,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msg.what_criterion": ("tiêu chí", "criterion"),
     "msg.model_for_advanced": ("yêu cầu kiểu mẫu cho xã {commune} không phấn đấu kiểu mẫu",
                                "model requirement for {commune}, which does not aim at model status"),
+    "msg.dashboard_full": ("trang đang mở ở {n} cửa sổ khác: đóng bớt một cửa sổ rồi tải lại trang",
+                           "the page is open in {n} other windows: close one and reload"),
     "msg.no_info_sheet": ("sổ không có trang '{sheet}': coi như dùng {catalogue}, chưa rõ huyện, tỉnh và năm "
                           "kế hoạch (không kiểm tra được thời hạn theo năm kế hoạch)",
                           "the workbook has no '{sheet}' sheet: the {catalogue} assumed; district, province "
