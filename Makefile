@@ -46,8 +46,9 @@ browser: ## install Debian chromium for the browser test (needs root or sudo)
 	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; fi
 
-test: $(STAMP) browser ## run every test: unit, property, notebooks, browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+test: $(STAMP) browser ## run every test: unit, property, notebooks, then the browser test on its own
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 dashboard: $(STAMP) ## serve the what-if notebook as a page without code on 127.0.0.1:$(PORT)
 	$(BIN)/python -m ntm_analysis.dashboard --port=$(PORT)

@@ -97,7 +97,11 @@ def _voila(log: Path, *extra: str):
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # voila and the kernels it started (its own group)
+            kernels = _children(proc.pid)
+            os.killpg(proc.pid, signal.SIGKILL)  # voila (its own group)...
+            for child in kernels:  # ...and the kernels it started (each in a session of its own)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGKILL)
             proc.wait(timeout=5)
 
 
@@ -257,19 +261,30 @@ def test_answers_only_its_own_host_and_serves_nothing_from_elsewhere(dashboard):
     assert linked == [], linked  # no CDN: every script and style comes from the dashboard
 
 
-def _kernels(pid: int) -> int:
-    """Kernel processes under the dashboard's process group."""
-    count = 0
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (kernels run in sessions of their own, so the
+    dashboard's process group does not hold them)."""
+    found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            if os.getpgid(int(proc.name)) != pid:
-                continue
-            cmd = (proc / "cmdline").read_bytes()
-        except (OSError, ProcessLookupError):
+            stat = (proc / "stat").read_text()
+        except OSError:
             continue
-        count += b"ipykernel" in cmd
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(proc.name))
+    return found
+
+
+def _kernels(pid: int) -> int:
+    """Kernel processes the dashboard started."""
+    count = 0
+    for child in _children(pid):
+        try:
+            count += b"ipykernel" in Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
     return count
 
 
@@ -277,8 +292,13 @@ def test_kernels_are_bounded_and_unconnected_ones_make_room(tmp_path):
     # three page loads that never connect (what a foreign page's requests would be) with
     # room for two kernels: the third makes room by shutting the oldest unconnected one down
     with _voila(tmp_path / "voila.log", "--max-kernels=2") as d:
+        counts = []
         for i in range(3):
-            status, _ = _get(d["port"], f"127.0.0.1:{d['port']}")
-            assert status == 200, i
-            assert _kernels(d["pid"]) <= 2
-        assert "no page is connected and room is needed" in d["log"].read_text(errors="replace")
+            status, body = _get(d["port"], f"127.0.0.1:{d['port']}")
+            log = d["log"].read_text(errors="replace")
+            assert status == 200, (i, log[-3000:])
+            assert "ntm-commune" in body.decode("utf-8", "replace"), (i, log[-3000:])  # the notebook ran
+            counts.append(_kernels(d["pid"]))
+        log = d["log"].read_text(errors="replace")
+        assert counts == [1, 2, 2], (counts, log[-3000:])
+        assert "no page is connected and room is needed" in log, log[-3000:]
