@@ -547,10 +547,10 @@ def _out_cases(tmp: Path) -> list[tuple[list, int, str, str]]:
         (["build", "--out", tmp / "tep"], 2, tmp / "tep", "đã có một tệp trùng tên, cần một thư mục"),
         (["report", "--out", tmp / "tep"], 2, tmp / "tep", "đã có một tệp trùng tên, cần một thư mục"),
         (["template", tmp / "tep" / "mau.xlsx"], 2, tmp / "tep", "đã có một tệp trùng tên, cần một thư mục"),
-        (["template", tmp / "thu_muc.xlsx"], 2, tmp / "thu_muc.xlsx", "đã có một thư mục trùng tên"),
-        (["template", tmp / "thu_muc.xlsx", "--force"], 2, tmp / "thu_muc.xlsx", "đã có một thư mục trùng tên"),
-        (["extract", plan, "--out", tmp / "thu_muc.xlsx"], 2, tmp / "thu_muc.xlsx", "đã có một thư mục trùng tên"),
-        (["report", "--out", tmp / "goi", "--force"], 2, tmp / "goi" / "tom_tat.md", "đã có một thư mục trùng tên"),
+        (["template", tmp / "thu_muc.xlsx"], 1, tmp / "thu_muc.xlsx", "đã có một thư mục trùng tên"),
+        (["template", tmp / "thu_muc.xlsx", "--force"], 1, tmp / "thu_muc.xlsx", "đã có một thư mục trùng tên"),
+        (["extract", plan, "--out", tmp / "thu_muc.xlsx"], 1, tmp / "thu_muc.xlsx", "đã có một thư mục trùng tên"),
+        (["report", "--out", tmp / "goi", "--force"], 1, tmp / "goi" / "tom_tat.md", "đã có một thư mục trùng tên"),
     ]
 
 

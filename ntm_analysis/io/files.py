@@ -195,9 +195,10 @@ def check_not_raw(path: Path | str, lang: str = "vi") -> None:
 
 
 def check_folder_free(path: Path, lang: str = "vi") -> None:
-    """A folder where a file is to go is an error (exit 2), with or without ``--force``."""
+    """A folder where a file is to go is an error (exit 1: what is on the disk is in the
+    way), with or without ``--force``."""
     if os.path.isdir(path) and not os.path.islink(path):
-        raise UserError(t("msg.files.folder_in_way", lang, path=shown(path)), 2)
+        raise UserError(t("msg.files.folder_in_way", lang, path=shown(path)), 1)
 
 
 def refuse_existing(path: Path | str, lang: str = "vi") -> None:
