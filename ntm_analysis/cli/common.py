@@ -15,6 +15,13 @@ def add_data_option(p: argparse.ArgumentParser) -> None:
                    help="sổ Excel kế hoạch (mặc định: kế hoạch 2023 của huyện Tứ Kỳ)")
 
 
+def add_force_option(p: argparse.ArgumentParser, help_key: str = "cli.force_file") -> None:
+    """--force: replace what the command would otherwise refuse to write over."""
+    from ..i18n import t
+
+    p.add_argument("--force", action="store_true", help=t(help_key))
+
+
 def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
     """--data, --as-of, --scenario, --format, --lang, --undated-as."""
     add_data_option(p)
@@ -67,8 +74,10 @@ def parse_as_of(value: object, option: str = "--as-of"):
 
 def load_plan_for(args: argparse.Namespace):
     """The plan ``--data`` names (the embedded plan by default)."""
+    from ..io.files import check_readable
     from ..load.api import load_plan
 
+    check_readable(getattr(args, "data", None))
     return load_plan(getattr(args, "data", None))
 
 
