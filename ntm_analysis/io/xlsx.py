@@ -17,10 +17,8 @@ import numpy as np
 from ..core.errors import UserError
 from ..core.findings import Finding, Word, Words
 from .legacy import font_encoding
-from .legacy_detect import fix_legacy
+from .legacy_detect import VIET_LATIN1, fix_legacy, suspect_legacy
 
-# Latin-1 letters that Vietnamese Unicode text uses; others (¬ µ ß ö ø …) hint at TCVN3/VNI
-_VIET_LATIN1 = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 SHOWN_CELLS = 12
 
 
@@ -47,7 +45,7 @@ def has_legacy_fonts(path: Path) -> bool:
     return any(font_encoding(n) for n in re.findall(r'<(?:\w+:)?name val="([^"]+)"', xml))
 
 
-_LEGACY_CHARS = re.compile("[" + "".join(chr(c) for c in range(0x80, 0x100) if chr(c) not in _VIET_LATIN1) + "]")
+_LEGACY_CHARS = re.compile("[" + "".join(chr(c) for c in range(0x80, 0x100) if chr(c) not in VIET_LATIN1) + "]")
 
 
 def as_grid(rows) -> np.ndarray:
@@ -61,11 +59,6 @@ def as_grid(rows) -> np.ndarray:
         for i, r in enumerate(rows):
             grid[i, :len(r)] = r
     return grid
-
-
-def suspect_legacy(text: str) -> bool:
-    """Whether text holds Latin-1 letters Vietnamese Unicode never uses."""
-    return any(0x80 <= ord(ch) <= 0xFF and ch not in _VIET_LATIN1 for ch in text)
 
 
 def column_letter(n: int) -> str:
