@@ -732,6 +732,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "('{second_name}'); hãy xóa hoặc đổi tên một cột",
                              "column '{header}' is there twice: column {first} ('{first_name}') and column {second} "
                              "('{second_name}'); delete or rename one"),
+    "msg.doc_missing": ("{file}: không tìm thấy tệp kế hoạch", "{file}: no such plan file"),
+    "msg.doc_is_dir": ("{file}: là thư mục, không phải tệp kế hoạch", "{file}: is a folder, not a plan file"),
+    "msg.pkg_what_document": ("nội dung văn bản", "the document's text"),
     "msg.doc_too_big": ("{file}: tệp văn bản {size}, quá giới hạn {limit} của một kế hoạch; hãy tách thành nhiều tệp",
                         "{file}: the text file is {size}, over the limit of {limit} for a plan; split it into "
                         "several files"),

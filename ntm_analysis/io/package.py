@@ -71,6 +71,17 @@ def count_text(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def problem_text(exc: BaseException, most: int = 200) -> str:
+    """A reader's own words about what is damaged in a file, on one line, at most ``most``
+    characters.
+
+    >>> problem_text(ValueError("mismatched tag:\\n line 1, column 30"))
+    'mismatched tag: line 1, column 30'
+    """
+    text = " ".join(str(exc).split()) or t("msg.pkg_what_part")
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def looks_like(head: bytes) -> str:
     """What the first bytes of a file show it is: ``zip``, ``ole2`` (an old .xls or .doc,
     or an Office file with a password), ``pdf``, ``rtf``, ``html``, ``xml``, ``csv``,

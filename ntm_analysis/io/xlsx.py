@@ -20,11 +20,10 @@ from ..core.findings import Finding, Word, Words
 from ..i18n import t
 from .legacy import font_encoding
 from .legacy_detect import fix_legacy, suspect_legacy
-from .package import count_text
+from .package import count_text, problem_text
 from .xlsx_bounds import MAX_TOTAL_CELLS, check_book, check_sheet, column_letter
 
 SHOWN_CELLS = 12
-PROBLEM_CHARS = 200  # of a reader's own words about a damaged file
 
 
 def check_file(path: Path) -> None:
@@ -71,12 +70,6 @@ def _legacy_warning(converted: list[str], sheet: str, file: str) -> list[Finding
                     file=file, sheet=sheet)]
 
 
-def _problem(exc: BaseException) -> str:
-    """A reader's words about what is damaged, short."""
-    text = " ".join(str(exc).split()) or t("msg.pkg_what_part")
-    return text if len(text) <= PROBLEM_CHARS else text[:PROBLEM_CHARS] + "…"
-
-
 class Workbook:
     """An open workbook: its sheet names and the rows of any sheet, each sheet checked
     before it is read; at most :data:`~.xlsx_bounds.MAX_TOTAL_CELLS` cells in all."""
@@ -99,7 +92,7 @@ class Workbook:
                 self.names = list(self._wb.sheet_names)
         except Exception as exc:  # both libraries raise many kinds for a broken file
             self.book.close()
-            raise UserError(t("msg.book_unreadable", file=str(path), problem=_problem(exc)), 1) from None
+            raise UserError(t("msg.book_unreadable", file=str(path), problem=problem_text(exc)), 1) from None
 
     @property
     def may_hold_legacy_text(self) -> bool:
@@ -132,7 +125,7 @@ class Workbook:
         except UserError:
             raise
         except Exception as exc:
-            raise UserError(t("msg.sheet_unreadable", file=str(self.path), sheet=label, problem=_problem(exc)), 1) \
+            raise UserError(t("msg.sheet_unreadable", file=str(self.path), sheet=label, problem=problem_text(exc)), 1) \
                 from None
         grid = grid.view(Grid)
         for r, c, code in facts.errors:
