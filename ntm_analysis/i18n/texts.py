@@ -200,7 +200,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ briefing pack
     "report.deck_title": ("Báo cáo tiến độ xây dựng xã NTM nâng cao, NTM kiểu mẫu",
                           "Progress briefing: advanced and model new-rural communes"),
-    "report.district": ("Huyện {district}, tỉnh {province}", "{district} district, {province} province"),
     "report.as_of": ("Số liệu tính đến ngày {date}", "Data as of {date}"),
     "report.no_as_of": ("Theo kế hoạch (chưa có ngày xét, chưa trừ việc đã xong)",
                         "As planned (no as-of date; completions not counted)"),
