@@ -145,6 +145,6 @@ def check_docx(path: Path) -> None:
     state more than python-docx may hold (each part, all together, the text's own part
     inflated and counted: a few kilobytes must not become gigabytes)."""
     with open_package(path, "docx") as pkg:
-        pkg.check_declared(DOCX_PART, total=DOCX_TOTAL)
         for _ in pkg.xml_pieces("word/document.xml", DOCX_TEXT, t("msg.pkg_what_document")):
             pass
+        pkg.check_declared(DOCX_PART, total=DOCX_TOTAL)

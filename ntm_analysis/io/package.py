@@ -169,19 +169,21 @@ class Package:
 
     def declared(self, info: zipfile.ZipInfo, limit: int, what: str) -> None:
         """Refuse a part whose zip entry states more than ``limit`` bytes, or a bomb's ratio."""
-        if info.file_size > limit:
-            raise self._too_big(info, what, info.file_size, limit)
         if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise self._too_dense(info, what, info.file_size, info.compress_size)
+        if info.file_size > limit:
+            raise self._too_big(info, what, info.file_size, limit)
 
-    def check_declared(self, limit: int, total: int | None = None, only: tuple[str, ...] = ()) -> None:
+    def check_declared(self, limit: int, total: int | None = None, only: tuple[str, ...] = (),
+                       whats: dict[str, str] | None = None) -> None:
         """Refuse any entry (or, with ``only``, any entry whose name ends so) stating more
         than ``limit`` bytes or a bomb's ratio, and entries stating more than ``total`` in
-        all. A reader going through :mod:`zipfile` never inflates more than an entry
+        all; ``whats`` names parts for people by their lower-case names (a sheet's
+        name). A reader going through :mod:`zipfile` never inflates more than an entry
         states, so this bounds what python-docx and openpyxl read."""
         infos = [i for i in self.entries.values() if not only or i.filename.lower().endswith(only)]
         for info in infos:
-            self.declared(info, limit, t("msg.pkg_what_part"))
+            self.declared(info, limit, (whats or {}).get(info.filename.lower()) or t("msg.pkg_what_part"))
         made = sum(i.file_size for i in infos)
         if total is not None and made > total:
             raise self.fail("msg.pkg_total", size=size_text(made), limit=size_text(total))
@@ -230,10 +232,10 @@ class Package:
                             out = inflate.decompress(data, PIECE)
                             data = inflate.unconsumed_tail
                         made += len(out)
-                        if made > limit:
-                            raise self._too_big(info, what, made, limit, more=True)
                         if made > RATIO_FROM and made > MAX_RATIO * taken:
                             raise self._too_dense(info, what, made, taken)
+                        if made > limit:
+                            raise self._too_big(info, what, made, limit, more=True)
                         if out:
                             yield out
                 if inflate is not None and not inflate.eof:

@@ -139,8 +139,10 @@ def check_book(path: Path) -> Book:
     stated sizes, the list of sheets, the shared text and the styles."""
     pkg = open_package(path, "xlsx")
     try:
-        pkg.check_declared(MAX_PART, only=(".xml", ".rels"))
         book = Book(pkg, _sheet_parts(pkg))
+        whats = {"xl/sharedstrings.xml": t("msg.pkg_what_strings"), "xl/styles.xml": t("msg.pkg_what_styles")}
+        whats.update({part.lower(): t("msg.pkg_what_sheet", sheet=name) for name, part in book.sheets.items()})
+        pkg.check_declared(MAX_PART, only=(".xml", ".rels"), whats=whats)
         book.legacy_fonts = _styles(pkg)
         book.legacy_strings = _strings(pkg)
     except BaseException:
@@ -299,9 +301,10 @@ def _errors(buf: bytes, start: int, stop: int, out: dict[tuple[int, int, str], N
             at = buf.find(mark, at + 1, max(start, stop))
 
 
-def tiny_workbook(path: Path, cells: str, sheet: str = "Xã", styles: str = "") -> Path:
-    """A workbook of one sheet whose one row holds ``cells`` (raw XML), written with
-    :mod:`zipfile` in a few hundred bytes (for examples and tests)."""
+def tiny_workbook(path: Path, cells: str, sheet: str = "Xã", styles: str = "", head: str = "") -> Path:
+    """A workbook of one sheet whose one row holds ``cells`` (raw XML), ``head`` before its
+    data (a ``<dimension>``), written with :mod:`zipfile` in a few hundred bytes (for
+    examples and tests)."""
     import zipfile
     from xml.sax.saxutils import quoteattr
 
@@ -319,6 +322,6 @@ def tiny_workbook(path: Path, cells: str, sheet: str = "Xã", styles: str = "") 
                    'Target="worksheets/sheet1.xml"/></Relationships>')
         if styles:
             z.writestr("xl/styles.xml", f'<styleSheet xmlns="{main}">{styles}</styleSheet>')
-        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData><row r="1">{cells}</row>'
+        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}">{head}<sheetData><row r="1">{cells}</row>'
                    '</sheetData></worksheet>')
     return path
