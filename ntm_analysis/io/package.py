@@ -20,6 +20,7 @@ ntm_analysis.core.errors.UserError: ...x.xlsx: sổ (xl/workbook.xml) giải né
 """
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 import zlib
@@ -43,6 +44,7 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 #: declarations Office never writes, refused before any XML parser sees them
 DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
 #: kind → (the part every such package has, the words naming it, its program, its old format)
 KINDS = {"xlsx": ("xl/workbook.xml", "msg.pkg_what_xlsx", "Excel", "xls"),
          "docx": ("word/document.xml", "msg.pkg_what_docx", "Word", "doc")}
@@ -191,11 +193,13 @@ class Package:
     def xml_pieces(self, name: str, limit: int, what: str) -> Iterator[bytes]:
         """:meth:`pieces` of an XML part, refused when it declares a DOCTYPE or an entity
         (a "billion laughs"): Office never writes one."""
-        first = True
+        prolog = True
         for piece in self.pieces(name, limit, what):
-            if first and any(d in piece for d in DTD):
-                raise self.fail("msg.pkg_doctype", what=what, part=self.find(name).filename)
-            first = False
+            if prolog:  # a DOCTYPE comes before the first element
+                root = _ELEMENT.search(piece)
+                if any(d in piece[:root.start() if root else len(piece)] for d in DTD):
+                    raise self.fail("msg.pkg_doctype", what=what, part=self.find(name).filename)
+                prolog = root is None
             yield piece
 
     def pieces(self, name: str, limit: int, what: str) -> Iterator[bytes]:

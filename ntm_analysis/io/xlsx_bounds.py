@@ -50,7 +50,7 @@ MAX_STYLES = 200_000  # cell styles, fonts, fills and borders (Excel itself stop
 LIMITS = {"book": 20 * MB, "links": 10 * MB, "strings": 200 * MB, "styles": 20 * MB, "sheet": 100 * MB}
 #: the most any XML part may state (parts openpyxl reads through zipfile, which keeps to what they state)
 MAX_PART = 200 * MB
-OVERLAP = 256  # bytes of a piece looked at again with the next one (longer than a cell's tag)
+OVERLAP = 65_536  # bytes of a piece looked at again with the next one (longer than a cell)
 MAX_ERRORS = 1_000  # formula-error cells noted (each is an error of the file)
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
@@ -61,8 +61,7 @@ _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 _STRING_ITEM = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _STYLE_ITEM = re.compile(rb"<(?:\w+:)?(?:xf|font|fill|border|dxf|numFmt)[\s>/]")
 _FONT_NAME = re.compile(r'<(?:\w+:)?name\s+val="([^"]+)"')
-_ERROR_MARKS = (b' t="e"', b" t='e'")
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,32})<")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{0,32})</")
 _LEGACY_CHARS = re.compile("[" + "".join(chr(c) for c in range(0x80, 0x100) if chr(c) not in VIET_LATIN1) + "]")
 
 
@@ -205,14 +204,13 @@ def check_sheet(book: Book, name: str, label: str | None = None) -> SheetFacts:
     for k, piece in enumerate(pkg.xml_pieces(part, LIMITS["sheet"], t("msg.pkg_what_sheet", sheet=label))):
         if k == 0:
             _check_dimension(pkg, piece, label)
-        buf = buf[-OVERLAP:] + piece  # the tail of the piece before: its errors are looked at now
-        rows, cols = _extent(buf)
-        facts.rows, facts.cols = max(facts.rows, rows), max(facts.cols, cols)
+        buf = buf[-OVERLAP:] + piece  # the tail of the piece before: a reference cut in two is whole here
+        rows, cols, inline, errors = _scan(buf)
+        facts.rows, facts.cols, facts.inline = max(facts.rows, rows), max(facts.cols, cols), facts.inline or inline
         if facts.cells > MAX_CELLS:
             raise _too_wide(pkg, label, facts.rows, facts.cols)
-        facts.inline = facts.inline or b"inlineStr" in buf
-        _errors(buf, 0, len(buf) - OVERLAP, facts.errors)
-    _errors(buf, max(0, len(buf) - OVERLAP), len(buf), facts.errors)
+        for at in errors:  # those in the tail were noted with the piece before: noted once
+            _note_error(buf, at, facts.errors)
     return facts
 
 
@@ -237,29 +235,35 @@ def _too_wide(pkg: Package, label: str, rows: int, cols: int) -> UserError:
                     cells=count_text(rows * cols), most=count_text(MAX_CELLS))
 
 
-def _extent(piece: bytes) -> tuple[int, int]:
+def _scan(piece: bytes) -> tuple[int, int, bool, list[int]]:
     """The last row and column any ``r="…"`` reference of ``piece`` names (a row's
-    ``r="12"``, a cell's ``r="AB12"``), found for all references at once: the ``=``
-    signs first, then the few bytes after each ``r="``. A reference past XFD or past
-    seven digits counts as too big.
+    ``r="12"``, a cell's ``r="AB12"``), whether a ``t="inlineStr"`` cell is there, and
+    where each ``t="e"`` (formula error) cell's mark is. All attributes are found at once
+    from the ``=`` signs, then the few bytes after each are looked at; a reference past
+    XFD or past seven digits counts as too big.
 
-    >>> _extent(b'<row r="9"><c r="AB12" s="1"><v>1</v></c><c r=\\'C3\\'/></row>')
-    (12, 28)
+    >>> _scan(b'<row r="9"><c r="AB12" s="1" t="e"><v>#N/A</v></c>' + b"<c r='C3'/></row>")
+    (12, 28, False, [28])
     """
     big = 1 << 40
     a = np.frombuffer(piece + bytes(16), dtype=np.uint8)
     e = np.flatnonzero(a[2:len(piece)] == 61) + 2
     q = a[e + 1]
-    p = e[(a[e - 1] == 114) & (a[e - 2] <= 32) & ((q == 34) | (q == 39))] + 2
+    e = e[(a[e - 2] <= 32) & ((q == 34) | (q == 39))]  # an attribute: ' name="' or " name='"
+    name = a[e - 1]
+    tv = e[name == 116] + 2  # where each t="…" value starts
+    inline = bool((a[tv] == 105).any())
+    errors = (tv[(a[tv] == 101) & ((a[tv + 1] == 34) | (a[tv + 1] == 39))] - 4).tolist()
+    p = e[name == 114] + 2  # where each r="…" value starts
     if not len(p):
-        return 0, 0
+        return 0, 0, inline, errors
     c = [a[p + k] for k in range(4)]
     letter = [(x >= 65) & (x <= 90) for x in c]
     l1 = letter[0]
     l2 = l1 & letter[1]
     l3 = l2 & letter[2]
     if (l3 & letter[3]).any():
-        return big, big
+        return big, big, inline, errors
     col = 0
     for sel, n in ((l3, 3), (l2, 2), (l1, 1)):
         if sel.any():
@@ -279,26 +283,31 @@ def _extent(piece: bytes) -> tuple[int, int]:
         digits += run
     most = int(digits.max())
     if most > 7:
-        return big, col
+        return big, col, inline, errors
     at = start[digits == most]
     value = np.zeros(len(at), dtype=np.int64)
     for j in range(most):
         value = value * 10 + (a[at + j].astype(np.int64) - 48)
-    return (int(value.max()) if most else 0), col
+    return (int(value.max()) if most else 0), col, inline, errors
 
 
-def _errors(buf: bytes, start: int, stop: int, out: dict[tuple[int, int, str], None]) -> None:
-    """Note the formula-error cells (``t="e"``) of ``buf`` marked between ``start`` and ``stop``."""
-    for mark in _ERROR_MARKS:
-        at = buf.find(mark, start, max(start, stop))
-        while at >= 0 and len(out) < MAX_ERRORS:
-            start, end = buf.rfind(b"<", 0, at), buf.find(b">", at)
-            tag = _attrs(buf[start:end]) if start >= 0 and end > 0 else {}
-            ref = _CELL_REF.match(tag.get("r", "").upper())
-            value = _VALUE.search(buf, end, end + 200) if end > 0 else None
-            code = value.group(1).decode("ascii", "replace") if value else "#?"
-            out[(int(ref.group(2)), column_number(ref.group(1)), code) if ref else (0, 0, code)] = None
-            at = buf.find(mark, at + 1, max(start, stop))
+def _note_error(buf: bytes, at: int, out: dict[tuple[int, int, str], None]) -> None:
+    """Note the formula-error cell whose ``t="e"`` is at ``at``: its reference and code
+    (``#?`` when it holds none); a cell cut off by the end of ``buf`` is left for the
+    next piece, which holds it whole."""
+    start, end = buf.rfind(b"<", 0, at), buf.find(b">", at)
+    if start < 0 or end < 0 or len(out) >= MAX_ERRORS:
+        return
+    tag = buf[start + 1:end]
+    code = "#?"
+    if not tag.endswith(b"/"):
+        close = buf.find(b"</" + tag.split(None, 1)[0] + b">", end)
+        if close < 0:
+            return
+        value = _VALUE.search(buf, end, close)
+        code = value.group(1).decode("ascii", "replace").strip() if value else code
+    ref = _CELL_REF.match(_attrs(tag).get("r", "").upper())
+    out[(int(ref.group(2)), column_number(ref.group(1)), code) if ref else (0, 0, code)] = None
 
 
 def tiny_workbook(path: Path, cells: str, sheet: str = "Xã", styles: str = "", head: str = "") -> Path:
