@@ -203,6 +203,14 @@ def a_cell_far_from_its_row_and_a_small_dimension(d: Path) -> Path:
                          head='<dimension ref="A1:B2"/>')
 
 
+@hostile("validate", "trang 'Xã'", "XFD1000", "1.000.000 ô")
+def a_legacy_font_sheet_padded_to_its_dimension(d: Path) -> Path:
+    """openpyxl (which reads legacy-font workbooks) pads each of the 1,000 rows to XFD."""
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(2, 1001))
+    return tiny_workbook(d / "vntime.xlsx", _text_cell("A1", "Xã") + "</row>" + rows[:-len("</row>")],
+                         head='<dimension ref="A1:XFD1"/>', styles='<fonts><font><name val=".VnTime"/></font></fonts>')
+
+
 @hostile("validate", "trang 'Xã'", "bom nén")
 def a_sheet_bomb(d: Path) -> Path:
     path = tiny_workbook(d / "bom.xlsx", _text_cell("A1", "Xã"))

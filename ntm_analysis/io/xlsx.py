@@ -21,7 +21,7 @@ from ..i18n import t
 from .legacy import font_encoding
 from .legacy_detect import fix_legacy, suspect_legacy
 from .package import count_text, problem_text
-from .xlsx_bounds import MAX_TOTAL_CELLS, check_book, check_sheet, column_letter
+from .xlsx_bounds import MAX_CELLS, MAX_SLOW_CELLS, MAX_TOTAL_CELLS, check_book, check_sheet, column_letter
 
 SHOWN_CELLS = 12
 
@@ -111,7 +111,7 @@ class Workbook:
     def rows(self, name: str, label: str) -> tuple[Grid, list[Finding]]:
         """The rows of sheet ``name`` (``label``: the sheet as findings name it), legacy
         text converted, and the warning listing the converted cells."""
-        facts = check_sheet(self.book, self._part_name(name), label)
+        facts = check_sheet(self.book, self._part_name(name), label, MAX_SLOW_CELLS if self.legacy else MAX_CELLS)
         self.cells += facts.cells
         if self.cells > MAX_TOTAL_CELLS:
             raise UserError(t("msg.sheet_total", file=str(self.path), cells=count_text(self.cells),

@@ -42,6 +42,8 @@ from .package import MB, Package, count_text, open_package
 MAX_SHEETS = 1_000
 #: cells of one sheet's rectangle (calamine keeps 32 bytes a cell, and the grid read 16 more)
 MAX_CELLS = 10_000_000
+#: the same when openpyxl reads it (a workbook in a legacy font): about 400,000 cells a second
+MAX_SLOW_CELLS = 1_000_000
 #: cells of all the sheets read
 MAX_TOTAL_CELLS = 20_000_000
 MAX_STRINGS = 3_000_000  # entries of the shared text table
@@ -86,7 +88,8 @@ class Book:
 
 @dataclass
 class SheetFacts:
-    """What a sheet holds: ``rows`` and ``cols`` of its rectangle from A1, whether it
+    """What a sheet holds: ``rows`` and ``cols`` of its rectangle from A1 (the larger of
+    the one it states and the one its cells make), whether it
     keeps text inline (legacy text may hide there), and its formula-error cells as
     ``(row, column, code)`` (1-based; row 0 when the cell gives no reference)."""
 
@@ -191,10 +194,11 @@ def _strings(pkg: Package) -> bool:
     return legacy
 
 
-def check_sheet(book: Book, name: str, label: str | None = None) -> SheetFacts:
+def check_sheet(book: Book, name: str, label: str | None = None, most: int = MAX_CELLS) -> SheetFacts:
     """Inflate sheet ``name`` once and measure it: refused (a :class:`UserError` naming the
-    file and ``label``, the sheet as people call it) when its stated or real rectangle is
-    more than :data:`MAX_CELLS` cells, or its part too big."""
+    file and ``label``, the sheet as people call it) when its stated rectangle, or the
+    one its cells and the statement make together, is more than ``most`` cells, or its
+    part is too big."""
     pkg, label = book.pkg, label or name
     part = book.sheets.get(name, "")
     if not part or pkg.find(part) is None:
@@ -203,36 +207,35 @@ def check_sheet(book: Book, name: str, label: str | None = None) -> SheetFacts:
     buf = b""
     for k, piece in enumerate(pkg.xml_pieces(part, LIMITS["sheet"], t("msg.pkg_what_sheet", sheet=label))):
         if k == 0:
-            _check_dimension(pkg, piece, label)
+            facts.rows, facts.cols = _check_dimension(pkg, piece, label, most)
         buf = buf[-OVERLAP:] + piece  # the tail of the piece before: a reference cut in two is whole here
         rows, cols, inline, errors = _scan(buf)
         facts.rows, facts.cols, facts.inline = max(facts.rows, rows), max(facts.cols, cols), facts.inline or inline
-        if facts.cells > MAX_CELLS:
-            raise _too_wide(pkg, label, facts.rows, facts.cols)
+        if facts.cells > most:
+            raise _too_wide(pkg, label, facts.rows, facts.cols, most)
         for at in errors:  # those in the tail were noted with the piece before: noted once
             _note_error(buf, at, facts.errors)
     return facts
 
 
-def _check_dimension(pkg: Package, head: bytes, label: str) -> None:
-    """The rectangle the sheet states (openpyxl pads every row to it; calamine makes room for it)."""
+def _check_dimension(pkg: Package, head: bytes, label: str, most: int) -> tuple[int, int]:
+    """The rectangle the sheet states, as (rows, columns): openpyxl pads every row to its
+    columns, calamine makes room for it."""
     m = _DIMENSION.search(head, 0, 65_536)
-    if not m:
-        return
-    ref = m.group(1).decode("ascii", "replace").upper()
-    last = _CELL_REF.match(ref.split(":")[-1].strip())
+    last = _CELL_REF.match(m.group(1).decode("ascii", "replace").upper().split(":")[-1].strip()) if m else None
     if last is None:
-        return
-    cells = column_number(last.group(1)) * int(last.group(2))
-    if cells > MAX_CELLS:
-        raise pkg.fail("msg.sheet_dimension", sheet=label, ref=ref, cells=count_text(cells),
-                       most=count_text(MAX_CELLS))
+        return 0, 0
+    rows, cols = int(last.group(2)), column_number(last.group(1))
+    if rows * cols > most:
+        raise pkg.fail("msg.sheet_dimension", sheet=label, ref=m.group(1).decode("ascii", "replace"),
+                       cells=count_text(rows * cols), most=count_text(most))
+    return rows, cols
 
 
-def _too_wide(pkg: Package, label: str, rows: int, cols: int) -> UserError:
+def _too_wide(pkg: Package, label: str, rows: int, cols: int, most: int) -> UserError:
     cell = f"{column_letter(cols)}{rows}" if cols <= 16_384 and rows <= 1_048_576 else "?"
     return pkg.fail("msg.sheet_area", sheet=label, cell=cell, rows=count_text(rows), cols=count_text(cols),
-                    cells=count_text(rows * cols), most=count_text(MAX_CELLS))
+                    cells=count_text(rows * cols), most=count_text(most))
 
 
 def _scan(piece: bytes) -> tuple[int, int, bool, list[int]]:
@@ -320,8 +323,14 @@ def tiny_workbook(path: Path, cells: str, sheet: str = "Xã", styles: str = "", 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
         z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="xml" ContentType="application/xml"/></Types>')
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+                   f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+                   + (f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>' if styles else "")
+                   + "</Types>")
         z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                    f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
         z.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name={quoteattr(sheet)}'
