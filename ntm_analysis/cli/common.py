@@ -72,6 +72,19 @@ def load_plan_for(args: argparse.Namespace):
     return load_plan(getattr(args, "data", None))
 
 
+def say(text: object, stream=None) -> None:
+    """Print ``text`` and a line break on standard output (or ``stream``), safe on a
+    terminal (:func:`~ntm_analysis.core.text.terminal_text`): every command prints
+    through it.
+
+    >>> say("Xã An\x1b[2J")
+    Xã An\\u001b[2J
+    """
+    from ..core.text import terminal_text
+
+    (stream or sys.stdout).write(terminal_text(text) + "\n")
+
+
 def print_frame(df: Any, args: argparse.Namespace, plan=None, note: str = "") -> int:
     """Print an analysis result in the format and language asked for; ``note`` (an
     assumption the table rests on) heads the table format."""
@@ -82,5 +95,5 @@ def print_frame(df: Any, args: argparse.Namespace, plan=None, note: str = "") ->
         text = f"{note}\n\n{text}" if note else text
     else:  # csv, json: machine column names and codes
         text = render(printable(df, plan), args.format, args.lang)
-    sys.stdout.write(text + "\n")
+    say(text)
     return 0

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from .. import config
-from .common import add_data_option, load_plan_for
+from .common import add_data_option, load_plan_for, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,14 +45,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors = [f for f in found if f.severity == "error"]
     warnings = [f for f in found if f.severity == "warning"]
     if args.format == "json":
-        print(json.dumps({"file": str(path), "errors": len(errors), "warnings": len(warnings),
-                          "issues": [f.to_dict(args.lang) for f in found]}, ensure_ascii=False, indent=2))
+        say(json.dumps({"file": str(path), "errors": len(errors), "warnings": len(warnings),
+                        "issues": [f.to_dict(args.lang) for f in found]}, ensure_ascii=False, indent=2))
     else:
         for f in found:
-            print(f.text(args.lang))
+            say(f.text(args.lang))
         from ..i18n import t
 
-        print(t("cli.validate_count", args.lang, path=path, e=len(errors), w=len(warnings)))
+        say(t("cli.validate_count", args.lang, path=path, e=len(errors), w=len(warnings)))
     return 1 if errors else 0
 
 
@@ -62,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     written = build_processed(load_plan_for(args), args.out or config.PROCESSED_DIR)
     for path in written:
-        print(f"đã ghi {path}")
+        say(f"đã ghi {path}")
     return 0
 
 
@@ -80,12 +79,12 @@ def cmd_template(args: argparse.Namespace) -> int:
         raise UserError(f"--catalogue: {exc}", 2) from None
     write_workbook(out, {}, {"district": args.district, "plan_year": args.year, "catalogue": args.catalogue},
                    args.catalogue)
-    print(f"đã ghi sổ mẫu {out}")
+    say(f"đã ghi sổ mẫu {out}")
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from ..present.summary import summary_text
 
-    sys.stdout.write(summary_text(load_plan_for(args), args.lang) + "\n")
+    say(summary_text(load_plan_for(args), args.lang))
     return 0

@@ -10,7 +10,6 @@ cannot be read, 2 for a bad command line.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..config import DEFAULT_CATALOGUE, PROCESSED_DIR, RAW_DIR
@@ -66,8 +65,10 @@ def run(args: argparse.Namespace) -> int:
         extraction.write(out)
     except OSError as exc:
         raise UserError(f"{out}: không ghi được sổ Excel: {exc.strerror or exc}", 1) from None
+    from .common import say
+
     if args.format == "json":
-        sys.stdout.write(extraction.report_json(str(out)) + "\n")
+        say(extraction.report_json(str(out)))
     else:
-        sys.stdout.write(extraction.report_text() + f"\nĐã ghi {out}\n")
+        say(extraction.report_text() + f"\nĐã ghi {out}")
     return 0

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from .. import config
-from .common import add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of
+from .common import add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,5 +44,5 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = build_report(load_plan_for(args), out_dir=args.out, scenario=scenario, as_of=as_of, lang=args.lang,
                           review_lag=lag, undated_as=args.undated_as)
     for path in result["files"]:
-        print(path)
+        say(path)
     return 0
