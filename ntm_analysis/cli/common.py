@@ -65,6 +65,26 @@ def parse_as_of(value: object, option: str = "--as-of"):
         raise UserError(exc.text("vi", option=option), 2) from None
 
 
+def review_lag_option(value: int | None, option: str = "--review-lag") -> int | None:
+    """``--review-lag`` checked (``None`` when not given): 0 to
+    :data:`~ntm_analysis.analysis.projection.MAX_REVIEW_LAG` quarters, else a
+    command-line error (exit 2).
+
+    >>> review_lag_option(1), review_lag_option(None)
+    (1, None)
+    >>> review_lag_option(100000)
+    Traceback (most recent call last):
+    ntm_analysis.core.errors.UserError: --review-lag 100000: phải là số quý ≥ 0, tối đa 8
+    """
+    from ..analysis.projection import MAX_REVIEW_LAG, review_lag_ok
+    from ..core.errors import UserError
+    from ..i18n import t
+
+    if value is None or review_lag_ok(value):
+        return value
+    raise UserError(t("msg.option_review_lag_range", option=option, value=value, hi=MAX_REVIEW_LAG), 2)
+
+
 def load_plan_for(args: argparse.Namespace):
     """The plan ``--data`` names (the embedded plan by default)."""
     from ..load.api import load_plan

@@ -70,9 +70,14 @@ def cmd_template(args: argparse.Namespace) -> int:
     from ..criteria.catalogue import CatalogueError, load_catalogue
     from ..io.workbook import write_workbook
 
+    from ..core.dates import MAX_YEAR, MIN_YEAR
+    from ..i18n import t
+
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{out}: tệp mẫu phải có đuôi .xlsx", 2)
+    if args.year is not None and not MIN_YEAR <= args.year <= MAX_YEAR:
+        raise UserError(t("msg.option_year_range", option="--year", value=args.year, lo=MIN_YEAR, hi=MAX_YEAR), 2)
     try:
         load_catalogue(args.catalogue)
     except CatalogueError as exc:

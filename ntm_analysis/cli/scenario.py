@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import FORMATS, add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of, say
+from .common import FORMATS, add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of, review_lag_option, say
 
 PARTS = ("all", "communes", "changes")
 
@@ -37,12 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def scenario_tables(args: argparse.Namespace) -> dict:
     """The plan and scenario ``args`` name, run: :func:`ntm_analysis.scenario.run_scenario`'s
     result plus ``changes`` and ``scenario``."""
-    from ..core.errors import UserError
     from ..io.scenario_files import load_scenario
     from ..scenario.compare import diff_edits, run_scenario
 
-    if args.review_lag < 0:
-        raise UserError(f"--review-lag {args.review_lag}: phải ≥ 0", 2)
+    review_lag_option(args.review_lag)
     scenario = load_scenario(args.file)
     plan = load_plan_for(args)
     result = run_scenario(plan, scenario, review_lag=args.review_lag, as_of=parse_as_of(args.as_of),

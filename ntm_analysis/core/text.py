@@ -9,14 +9,13 @@ reversed), line and paragraph separators, lone surrogates and the non-characters
 U+FFFE/U+FFFF (illegal in an xlsx). Each writer passes data text through its function
 here, so that such a character is shown by its code (``\\u001b``): the name stays
 recognisable, the character does nothing. Vietnamese text is left as it is (letters,
-combining marks, NFC or not).
+combining marks, NFC or not). Charts draw every text through :func:`visible` with
+mathtext off (:func:`ntm_analysis.present.plots.style.plain_texts`).
 
 >>> terminal_text("An \\x1b[2JBình\\u202e")
 'An \\\\u001b[2JBình\\\\u202e'
 >>> markdown_text("<img src=x onerror=alert(1)> [x](javascript:alert(1))")
 '\\\\<img src=x onerror=alert(1)\\\\> \\\\[x\\\\](javascript:alert(1))'
->>> plot_text("Đức $\\\\foo$ Minh")
-'Đức \\\\$\\\\foo\\\\$ Minh'
 >>> terminal_text("Quảng Nghiệp"), sheet_text("Dòng 1\\nDòng 2")
 ('Quảng Nghiệp', 'Dòng 1\\nDòng 2')
 """
@@ -91,13 +90,3 @@ def markdown_text(text: object) -> str:
     """
     text = _SPACES.sub(" ", visible(text if isinstance(text, str) else str(text)))
     return MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
-def plot_text(text: object) -> str:
-    """Data text for a chart (Matplotlib): :func:`visible`, and every ``$`` escaped so
-    that no mathtext is parsed from data (``$\\foo$`` would stop the drawing).
-
-    >>> plot_text("100$")
-    '100\\\\$'
-    """
-    return visible(text if isinstance(text, str) else str(text)).replace("$", r"\$")

@@ -236,10 +236,14 @@ def _stamp(paths: list[Path]) -> tuple:
 
 
 def _read_yaml(path: Path) -> dict:
+    """A catalogue file's data, read within limits (:mod:`ntm_analysis.core.limited_yaml`)."""
+    from ..core.limited_yaml import load_yaml, read_yaml_file
+    from ..i18n import t
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(f"{path}: không đọc được danh mục tiêu chí: {exc}") from None
+        data = load_yaml(read_yaml_file(path))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CatalogueError(t("msg.catalogue_unreadable", path=path, reason=exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("criteria"), list):
         raise CatalogueError(f"{path}: thiếu khóa 'criteria' (danh sách tiêu chí)")
     return data

@@ -619,6 +619,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msg.date_no_year": ("thiếu năm, vd. 02/10/2023", "the year is missing, e.g. 02/10/2023"),
     "msg.date_year_range": ("năm {year} nằm ngoài phạm vi hỗ trợ ({lo}–{hi})",
                             "the year {year} is outside the supported years ({lo}–{hi})"),
+    # clean text, YAML limits, parameter ranges
+    "msg.yaml_too_big": ("tệp YAML quá lớn (hơn {limit} byte)", "the YAML file is too large (over {limit} bytes)"),
+    "msg.yaml_too_deep": ("YAML lồng quá sâu (hơn {limit} mức)", "the YAML nests too deep (over {limit} levels)"),
+    "msg.yaml_too_many_values": ("YAML có quá nhiều giá trị khi mở các tham chiếu (alias): hơn {limit}",
+                                 "the YAML holds too many values once its aliases are expanded: over {limit}"),
+    "msg.yaml_recursive": ("YAML có tham chiếu (alias) tới chính nó", "the YAML has an alias to itself"),
+    "msg.scenario_unreadable": ("{path}: không đọc được tệp kịch bản ({reason})",
+                                "{path}: cannot read the scenario file ({reason})"),
+    "msg.catalogue_unreadable": ("{path}: không đọc được danh mục tiêu chí: {reason}",
+                                 "{path}: cannot read the criteria catalogue: {reason}"),
+    "msg.review_lag_range": ("review_lag '{value}': phải là số quý, số nguyên ≥ 0, tối đa {hi}",
+                             "review_lag '{value}': must be a number of quarters, a whole number ≥ 0, at most {hi}"),
+    "msg.option_review_lag_range": ("{option} {value}: phải là số quý ≥ 0, tối đa {hi}",
+                                    "{option} {value}: must be a number of quarters ≥ 0, at most {hi}"),
+    "msg.shift_not_whole": ("shift '{value}': phải là số quý nguyên, vd. 1 hoặc -2",
+                            "shift '{value}': must be a whole number of quarters, e.g. 1 or -2"),
+    "msg.shift_range": ("shift '{value}': dời quá xa, tối đa {hi} quý (cả phạm vi hỗ trợ {lo_year}–{hi_year})",
+                        "shift '{value}': too far, at most {hi} quarters (the whole supported range "
+                        "{lo_year}–{hi_year})"),
+    "msg.option_year_range": ("{option} {value}: năm phải từ {lo} đến {hi}", "{option} {value}: the year must be "
+                              "from {lo} to {hi}"),
     "msg.bad_month": ("'{written}': không có tháng {month}", "'{written}': there is no month {month}"),
     "msg.deadline_needs_plan_year": ("'{written}' tính theo năm kế hoạch ('năm nay') nhưng không biết năm kế hoạch "
                                      "(trang 'Thông tin', mục 'Năm kế hoạch')",

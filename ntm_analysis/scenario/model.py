@@ -42,20 +42,25 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..core.dates import DateError, parse_date
+from ..core.dates import MAX_YEAR, MIN_YEAR, DateError, parse_date
 from ..core.errors import UserError
 from ..core.names import is_all, nfc
 from ..core.quarters import DeadlineError, parse_deadline
+from ..i18n import t
 
 ACTIONS = ("done", "due", "shift", "add_dependency", "remove_dependency")
 PARAMETERS = ("review_lag", "as_of", "undated_as")
 EDIT_KEYS = ("commune", "criterion", *ACTIONS, *PARAMETERS, "note")
 TOP_KEYS = ("name", "note", "edits", "parameters")
 DONE_WRITTEN = "kịch bản"  # how a completion a scenario adds is "written"
+#: the longest shift, in quarters: the whole range of supported years (a longer one moves
+#: every deadline out of it)
+MAX_SHIFT = (MAX_YEAR - MIN_YEAR + 1) * 4
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,17 @@ class Scenario:
         return not self.edits and not self.parameters
 
 
+def _shown(value: object, most: int = 40) -> str:
+    """A value as a message shows it: at most ``most`` characters (a list of a million
+    values is not written out whole).
+
+    >>> _shown(list(range(100))), _shown("x" * 50)
+    ('[0, 1, 2, 3, 4, 5, ...]', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…')
+    """
+    text = reprlib.repr(value) if isinstance(value, (list, dict, tuple, set)) else str(value)
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def fail(where: str, message: str) -> UserError:
     return UserError(f"{where}: {message}", 1)
 
@@ -115,8 +131,10 @@ def _check_quarter(value: object, where: str, key: str) -> None:
 def check_parameter(key: str, value: object, where: str) -> object:
     """A parameter's value, checked (``as_of`` kept as text ``2023-07-01``)."""
     if key == "review_lag":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise fail(where, f"review_lag '{value}': phải là số quý, số nguyên ≥ 0")
+        from ..analysis.projection import MAX_REVIEW_LAG, review_lag_ok
+
+        if not review_lag_ok(value):
+            raise fail(where, t("msg.review_lag_range", value=_shown(value), hi=MAX_REVIEW_LAG))
         return value
     if key == "as_of":
         try:
@@ -166,7 +184,9 @@ def _check_edit(raw: object, where: str) -> dict:
         _check_quarter(value, where, "due")
     elif action == "shift":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise fail(where, f"shift '{value}': phải là số quý nguyên, vd. 1 hoặc -2")
+            raise fail(where, t("msg.shift_not_whole", value=_shown(value)))
+        if abs(value) > MAX_SHIFT:
+            raise fail(where, t("msg.shift_range", value=value, hi=MAX_SHIFT, lo_year=MIN_YEAR, hi_year=MAX_YEAR))
     else:  # dependencies
         if is_all(edit.get("criterion")):
             raise fail(where, f"'{action}' cần 'criterion' (tiêu chí phải chờ)")
