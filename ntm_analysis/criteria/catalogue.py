@@ -29,11 +29,14 @@ from .. import config
 from ..core.names import fold, nfc
 
 FUZZY_CUTOFF = 0.86
+#: how much of a written name is compared for suggestions: a criterion's name or alias is
+#: a few dozen characters, and a sentence of thousands compared in full costs seconds
+SUGGEST_CHARS = 200
 _PREFIX = re.compile(r"^(?:cac\s+)?(?:tieu\s+chi|tc)(?:\s+(?:so|ve))?\s*")
 _NUMBER = re.compile(r"^(?:so\s+)?(\d{1,2})(?:\s|$)")
 _KM = re.compile(r"^km\s*(\d)$")
 _PAREN = re.compile(r"\([^)]*\)")
-_SPLIT = re.compile(r"\s+va\s+|\s*[;,+]\s*")
+_SPLIT = re.compile(r"(?<!\s)\s++va\s+|(?:(?<!\s)\s++|)[;,+]\s*+")
 
 
 class CatalogueError(ValueError):
@@ -143,8 +146,13 @@ class Catalogue:
         return _match_cached(self, nfc(written))
 
     def suggest(self, written: object, n: int = 3) -> tuple[str, ...]:
-        """Nearest canonical names to a written name."""
-        key = _strip_prefix(fold(written))
+        """Nearest canonical names to a written name (its first :data:`SUGGEST_CHARS`
+        characters compared).
+
+        >>> load_catalogue().suggest("Thong tin truyen thong" + " 1" * 20_000, n=1)
+        ('8. Thông tin và Truyền thông',)
+        """
+        key = _strip_prefix(fold(written))[:SUGGEST_CHARS]
         scored = sorted(
             ((difflib.SequenceMatcher(None, key, alias).ratio(), code) for alias, code in self.aliases.items()),
             reverse=True,
@@ -190,7 +198,8 @@ def _match_cached(cat: Catalogue, written: str) -> Match:
         return Match(written, (), "unknown", 0.0, ())
     code = _exact(cat, key)
     if code is None and "(" in written:  # "Tổ chức sản xuất … (sản phẩm OCOP)"
-        bare = _strip_prefix(fold(_PAREN.sub(" ", written)))
+        last = written.rfind(")") + 1  # no "(" after it is looked at (each would be read to the end)
+        bare = _strip_prefix(fold(_PAREN.sub(" ", written[:last]) + written[last:]))
         code = _exact(cat, bare) if bare else None
         if code is not None:
             return Match(written, (code,), "alias")
