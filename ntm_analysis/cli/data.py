@@ -81,7 +81,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     try:
         load_catalogue(args.catalogue)
     except CatalogueError as exc:
-        raise UserError(f"--catalogue: {exc}", 2) from None
+        raise UserError(f"--catalogue: {exc}", exc.exit_code) from None
     write_workbook(out, {}, {"district": args.district, "plan_year": args.year, "catalogue": args.catalogue},
                    args.catalogue)
     say(f"đã ghi sổ mẫu {out}")

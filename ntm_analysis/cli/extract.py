@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         load_catalogue(args.catalogue)
     except CatalogueError as exc:
-        raise UserError(f"--catalogue: {exc}", 2) from None
+        raise UserError(f"--catalogue: {exc}", exc.exit_code) from None
     try:
         extraction = extract_plan(plan, args.catalogue)
     except UserError:

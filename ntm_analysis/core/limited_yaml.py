@@ -117,6 +117,21 @@ def check_size(node: yaml.Node, limit: int = MAX_NODES) -> int:
     return sizes[id(node)]
 
 
+def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
+    """The line (1-based, ``None`` when unknown) and the problem of a YAML error, on one
+    line (PyYAML's own text spans several, with an excerpt of the file).
+
+    >>> try:
+    ...     load_yaml("a: [1, 2\\nb: 3")
+    ... except yaml.YAMLError as exc:
+    ...     yaml_problem(exc)
+    (2, "expected ',' or ']', but got ':'")
+    """
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    return (mark.line + 1 if mark is not None else None), problem
+
+
 def load_yaml(text: str, loader: type[LimitedLoader] = LimitedLoader) -> Any:
     """The data of YAML ``text`` (at most :data:`MAX_BYTES`), read by ``loader`` (a
     :class:`LimitedLoader` or a subclass of it)."""

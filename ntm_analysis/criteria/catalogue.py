@@ -40,7 +40,12 @@ _SPLIT = re.compile(r"(?<!\s)\s++va\s+|(?:(?<!\s)\s++|)[;,+]\s*+")
 
 
 class CatalogueError(ValueError):
-    """A catalogue file that cannot be used."""
+    """A catalogue that cannot be used: ``exit_code`` 2 when none has the id asked
+    for (a bad command line), 1 when its file is broken (bad data)."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -246,13 +251,19 @@ def _stamp(paths: list[Path]) -> tuple:
 
 def _read_yaml(path: Path) -> dict:
     """A catalogue file's data, read within limits (:mod:`ntm_analysis.core.limited_yaml`)."""
-    from ..core.limited_yaml import load_yaml, read_yaml_file
+    from ..core.limited_yaml import load_yaml, read_yaml_file, yaml_problem
     from ..i18n import t
 
     try:
         data = load_yaml(read_yaml_file(path))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CatalogueError(t("msg.catalogue_unreadable", path=path, reason=exc)) from None
+    except yaml.YAMLError as exc:
+        line, problem = yaml_problem(exc)
+        reason = problem if line is None else t("msg.yaml_at_line", line=line, problem=problem)
+        raise CatalogueError(t("msg.catalogue_unreadable", path=path, reason=reason)) from None
+    except UnicodeDecodeError:
+        raise CatalogueError(t("msg.catalogue_unreadable", path=path, reason=t("msg.yaml_not_utf8"))) from None
+    except OSError as exc:
+        raise CatalogueError(t("msg.catalogue_unreadable", path=path, reason=exc.strerror or exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("criteria"), list):
         raise CatalogueError(f"{path}: thiếu khóa 'criteria' (danh sách tiêu chí)")
     return data
@@ -296,7 +307,7 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
     files = catalogue_files()
     if catalogue_id not in files:
         raise CatalogueError(
-            f"không có bộ tiêu chí '{catalogue_id}'; có: {', '.join(sorted(files))}"
+            f"không có bộ tiêu chí '{catalogue_id}'; có: {', '.join(sorted(files))}", 2
         )
     path = files[catalogue_id]
     data = _read_yaml(path)

@@ -638,6 +638,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msg.shift_range": ("shift '{value}': dời quá xa, tối đa {hi} quý (cả phạm vi hỗ trợ {lo_year}–{hi_year})",
                         "shift '{value}': too far, at most {hi} quarters (the whole supported range "
                         "{lo_year}–{hi_year})"),
+    "msg.yaml_at_line": ("dòng {line}: {problem}", "line {line}: {problem}"),
+    "msg.yaml_not_utf8": ("không phải văn bản UTF-8", "not UTF-8 text"),
+    "msg.more_keys": ("… và {n} khóa khác", "… and {n} more keys"),
     "msg.option_year_range": ("{option} {value}: năm phải từ {lo} đến {hi}", "{option} {value}: the year must be "
                               "from {lo} to {hi}"),
     "msg.bad_month": ("'{written}': không có tháng {month}", "'{written}': there is no month {month}"),

@@ -22,7 +22,7 @@ import yaml
 
 from ..core.errors import UserError
 from ..i18n import t
-from ..core.limited_yaml import LimitedLoader, YamlLimitError, compose_yaml, load_yaml, read_yaml_file
+from ..core.limited_yaml import LimitedLoader, YamlLimitError, compose_yaml, load_yaml, read_yaml_file, yaml_problem
 from ..scenario.model import Scenario, scenario_from_dict
 from .files import write_text
 
@@ -60,10 +60,9 @@ def parse_scenario(text: str, source: str = "") -> Scenario:
         data = load_yaml(text, _Loader)
         lines = _edit_lines(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", dòng {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UserError(f"{where}{line}: YAML không hợp lệ ({problem})", 1) from None
+        line, problem = yaml_problem(exc)
+        at = f", dòng {line}" if line is not None else ""
+        raise UserError(f"{where}{at}: YAML không hợp lệ ({problem})", 1) from None
     return scenario_from_dict(data, source=source, lines=lines)
 
 

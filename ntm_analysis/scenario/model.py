@@ -108,6 +108,17 @@ def _shown(value: object, most: int = 40) -> str:
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
+def _keys_shown(keys: list[str], hint=lambda k: "", most: int = 5) -> str:
+    """Keys a message names: the first ``most`` (each :func:`_shown`, with its ``hint``),
+    then how many more.
+
+    >>> _keys_shown([f"k{i}" for i in range(7)], most=2)
+    "'k0'; 'k1'; … và 5 khóa khác"
+    """
+    shown = "; ".join(f"'{_shown(k)}'" + hint(k) for k in keys[:most])
+    return shown + (f"; {t('msg.more_keys', n=len(keys) - most)}" if len(keys) > most else "")
+
+
 def fail(where: str, message: str) -> UserError:
     return UserError(f"{where}: {message}", 1)
 
@@ -158,9 +169,11 @@ def _check_edit(raw: object, where: str) -> dict:
     edit = {str(k): v for k, v in raw.items()}
     unknown = [k for k in edit if k not in EDIT_KEYS]
     if unknown:
-        near = {k: difflib.get_close_matches(k, EDIT_KEYS, n=1) for k in unknown}
-        hint = "; ".join(f"'{k}'" + (f" (ý là '{near[k][0]}'?)" if near[k] else "") for k in unknown)
-        raise fail(where, f"khóa không dùng được: {hint}; các khóa: {', '.join(EDIT_KEYS)}")
+        def near(k: str) -> str:
+            close = difflib.get_close_matches(k[:40], EDIT_KEYS, n=1)
+            return f" (ý là '{close[0]}'?)" if close else ""
+
+        raise fail(where, f"khóa không dùng được: {_keys_shown(unknown, near)}; các khóa: {', '.join(EDIT_KEYS)}")
     actions = [k for k in edit if k in ACTIONS or k in PARAMETERS]
     if len(actions) != 1:
         raise fail(where, "mỗi thay đổi cần đúng một việc: " + ", ".join(ACTIONS + PARAMETERS)
@@ -204,7 +217,7 @@ def scenario_from_dict(data: object, source: str = "", lines: tuple[int | None, 
         raise fail(where, "tệp kịch bản phải là một bảng với các khóa name, note, edits, parameters")
     unknown = [str(k) for k in data if k not in TOP_KEYS]
     if unknown:
-        raise fail(where, f"khóa không dùng được: {', '.join(unknown)}; các khóa: {', '.join(TOP_KEYS)}")
+        raise fail(where, f"khóa không dùng được: {_keys_shown(unknown)}; các khóa: {', '.join(TOP_KEYS)}")
     edits_raw = data.get("edits") or []
     if not isinstance(edits_raw, list):
         raise fail(where, "'edits' phải là một danh sách (mỗi dòng bắt đầu bằng '- ')")
