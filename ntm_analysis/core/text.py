@@ -22,6 +22,7 @@ mathtext off (:func:`ntm_analysis.present.plots.style.plain_texts`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: characters shown by their code: C0 controls but tab and line feed, DEL and the C1
 #: controls, the bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E,
@@ -32,6 +33,8 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e
 #: what Markdown (CommonMark, GitHub's) or HTML could read as markup inside a line
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>&|~$])")
 _SPACES = re.compile(r"[\t\n]+")
+#: the most characters (UTF-16 code units) a workbook cell holds
+CELL_MAX = 32_767
 
 
 def _code(m: re.Match) -> str:
@@ -60,14 +63,33 @@ def terminal_text(text: object) -> str:
     return visible(text if isinstance(text, str) else str(text))
 
 
+@lru_cache(maxsize=256)
 def sheet_text(text: str) -> str:
     """Text for a workbook cell (xlsx): nothing XML forbids, no control read back as a
-    control, no reordering; line breaks and tabs kept.
+    control, no reordering; line breaks and tabs kept; at most :data:`CELL_MAX` units
+    (a longer text is cut and ends with "…", where Excel would cut it silently). A
+    sentence that many rows quote is cleaned once (cached).
 
     >>> sheet_text("Hòa\\x07Lạc\\uffff")
     'Hòa\\\\u0007Lạc\\\\uffff'
+    >>> long = sheet_text("\\x1b" * 40_000)
+    >>> len(long), long[-7:]
+    (32767, '\\\\u001b…')
     """
-    return visible(text)
+    text = visible(text[:CELL_MAX])
+    if len(text) <= CELL_MAX // 2 or _units(text) <= CELL_MAX:
+        return text
+    # the first CELL_MAX - 1 units (a character past U+FFFF is two: a pair cut in half is dropped)
+    return text.encode("utf-16-le")[:2 * (CELL_MAX - 1)].decode("utf-16-le", "ignore") + "…"
+
+
+def _units(text: str) -> int:
+    """How many UTF-16 code units ``text`` takes (as Excel counts a cell's length).
+
+    >>> _units("Kỳ"), _units("\U0001f600")
+    (2, 2)
+    """
+    return len(text.encode("utf-16-le")) // 2
 
 
 def slide_text(text: str) -> str:
