@@ -41,11 +41,12 @@ def run_ntm(*args: object, cwd: Path, env: dict[str, str] | None = None,
 
 
 def assert_refused(done: subprocess.CompletedProcess, code: int, *words: str) -> str:
-    """``done`` exited with ``code`` and one ``ntm:`` message holding every one of ``words``,
-    without a traceback or a memory error; returns the message."""
+    """``done`` exited with ``code`` and a message (``ntm: …``, or the usage and
+    ``ntm COMMAND: lỗi: …`` for a bad option) holding every one of ``words``, without a
+    traceback or a memory error; returns the message."""
     assert done.returncode == code, (done.returncode, done.stderr[-2000:])
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr[-2000:]
-    assert done.stderr.startswith("ntm: "), done.stderr[-2000:]
+    assert done.stderr.startswith(("ntm: ", "cách dùng: ntm")), done.stderr[-2000:]
     missing = [w for w in words if w not in done.stderr]
     assert not missing, (missing, done.stderr[-2000:])
     return done.stderr

@@ -87,6 +87,8 @@ SCENARIO_VALUES = {
     "review_lag_negative": ("parameters: {review_lag: -1}", "review_lag '-1'", "tối đa 8"),
     "as_of_year_1": ("parameters: {as_of: 0001-01-01}", "as_of '0001-01-01'", "năm 1 nằm ngoài phạm vi hỗ trợ (2000–2100)"),
     "as_of_year_3000": ("parameters: {as_of: '3000-01-01'}", "as_of '3000-01-01'", "(2000–2100)"),
+    "undated_as_3000": ("parameters: {undated_as: 3000Q1}", "quý 1/3000 nằm ngoài phạm vi hỗ trợ (2000–2100)"),
+    "due_3000": ("edits:\n- {commune: all, criterion: 13, due: quý II/3000}", "'due'", "quý 2/3000", "(2000–2100)"),
 }
 
 
@@ -106,6 +108,7 @@ COMMAND_VALUES = {
     "as_of_3000": (("projection", "--as-of", "3000-01-01"), "--as-of '3000-01-01'", "năm 3000", "(2000–2100)"),
     "as_of_year_1": (("workload", "--overdue", "--as-of", "0001-01-01"), "--as-of '0001-01-01'", "năm 1 "),
     "report_as_of": (("report", "--out", "pack", "--as-of", "3000-01-01"), "(2000–2100)"),
+    "undated_as_3000": (("projection", "--undated-as", "3000Q1"), "--undated-as", "quý 1/3000", "(2000–2100)"),
     "template_year": (("template", "mau.xlsx", "--year", "30000"), "--year 30000", "từ 2000 đến 2100"),
 }
 
