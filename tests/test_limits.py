@@ -35,6 +35,9 @@ YAML_BOMBS = {
     "laughs": (_laughs(), "dòng", "quá nhiều giá trị"),
     "self_alias": ("name: x\nedits: &e [*e]\n", "dòng 2", "tham chiếu (alias) tới chính nó"),
     "huge": ("name: x\nnote: " + "x" * (3 << 20) + "\n", "", "quá lớn"),
+    "long_integer": ("name: x\nedits:\n- {commune: all, criterion: 13, shift: " + "9" * 5000 + "}\n",
+                     "dòng 3", "số viết quá dài"),
+    "base_60_integer": ("name: x\nparameters: {review_lag: " + "1:" * 50_000 + "1}\n", "dòng 2", "số viết quá dài"),
 }
 
 

@@ -5,7 +5,8 @@ import argparse
 from pathlib import Path
 
 from .. import config
-from .common import add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of, review_lag_option, say
+from .common import (add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of,
+                     review_lag_option, say)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

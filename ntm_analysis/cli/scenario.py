@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import FORMATS, add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of, review_lag_option, say
+from .common import (FORMATS, add_as_of_option, add_data_option, add_undated_option, load_plan_for,
+                     parse_as_of, review_lag_option, say)
 
 PARTS = ("all", "communes", "changes")
 

@@ -4,8 +4,10 @@ A small YAML file can ask for unbounded work: aliases that expand to a billion v
 ("billion laughs"), nesting deep enough to exhaust the stack, or a "file" that never
 ends (``/dev/zero``). :class:`LimitedLoader` is PyYAML's ``SafeLoader`` that refuses,
 before anything is built, a document nested deeper than :data:`MAX_DEPTH`, one whose
-values, aliases expanded, number more than :data:`MAX_NODES`, and an alias to itself;
-:func:`read_yaml_file` reads at most :data:`MAX_BYTES`. Each refusal is a
+values, aliases expanded, number more than :data:`MAX_NODES`, and an alias to itself,
+and a number written with more than :data:`MAX_NUMBER_CHARS` characters (Python refuses
+to read an integer of thousands of digits, and YAML's base-60 integers ``1:2:3…`` grow
+with each part); :func:`read_yaml_file` reads at most :data:`MAX_BYTES`. Each refusal is a
 :class:`YamlLimitError`: a ``yaml.YAMLError`` with the line where it applies (when
 there is one), so the callers' messages for bad YAML name the file and the line.
 
@@ -37,6 +39,9 @@ MAX_BYTES = 1 << 20
 MAX_DEPTH = 32
 #: how many values a document may hold once its aliases are expanded (a catalogue has ~300)
 MAX_NODES = 100_000
+#: the longest number a value may be written with (a year, a count of quarters, a
+#: criterion's number: a few digits)
+MAX_NUMBER_CHARS = 30
 
 
 class YamlLimitError(yaml.MarkedYAMLError):
@@ -73,12 +78,31 @@ class LimitedLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_number(self, node: yaml.ScalarNode) -> Any:
+        """An integer or a float, when written with at most :data:`MAX_NUMBER_CHARS` characters.
+
+        >>> load_yaml("a: 1_000\\nb: 1:30\\nc: 2.5")
+        {'a': 1000, 'b': 90, 'c': 2.5}
+        >>> load_yaml("a: " + "9" * 5000)
+        Traceback (most recent call last):
+        ntm_analysis.core.limited_yaml.YamlLimitError: ...
+        """
+        if len(node.value) > MAX_NUMBER_CHARS:
+            raise YamlLimitError("yaml_number_too_long", node.start_mark, limit=MAX_NUMBER_CHARS)
+        if node.tag.endswith(":int"):
+            return self.construct_yaml_int(node)
+        return self.construct_yaml_float(node)
+
     def get_single_node(self) -> Any:
         """The document's node, checked by :func:`check_size` before anything is built."""
         node = super().get_single_node()
         if node is not None:
             check_size(node)
         return node
+
+
+LimitedLoader.add_constructor("tag:yaml.org,2002:int", LimitedLoader.construct_number)
+LimitedLoader.add_constructor("tag:yaml.org,2002:float", LimitedLoader.construct_number)
 
 
 def check_size(node: yaml.Node, limit: int = MAX_NODES) -> int:

@@ -624,6 +624,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msg.yaml_too_deep": ("YAML lồng quá sâu (hơn {limit} mức)", "the YAML nests too deep (over {limit} levels)"),
     "msg.yaml_too_many_values": ("YAML có quá nhiều giá trị khi mở các tham chiếu (alias): hơn {limit}",
                                  "the YAML holds too many values once its aliases are expanded: over {limit}"),
+    "msg.yaml_number_too_long": ("số viết quá dài (hơn {limit} ký tự)",
+                                 "a number written too long (over {limit} characters)"),
     "msg.yaml_recursive": ("YAML có tham chiếu (alias) tới chính nó", "the YAML has an alias to itself"),
     "msg.scenario_unreadable": ("{path}: không đọc được tệp kịch bản ({reason})",
                                 "{path}: cannot read the scenario file ({reason})"),
