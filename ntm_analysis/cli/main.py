@@ -14,7 +14,7 @@ import sys
 from ..i18n import t
 from .parser import Parser, VersionAction
 
-GROUPS = ("data", "analyses", "scenario", "report", "extract")
+GROUPS = ("data", "analyses", "units", "scenario", "report", "extract")
 
 
 def build_parser() -> argparse.ArgumentParser:
