@@ -721,5 +721,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.former_due": ("Hạn của từng đơn vị cũ", "Each former unit's deadline"),
     "units.template_written": ("Đã ghi tệp mẫu {path}: điền các bước rồi dùng ntm units --lineage {path}",
                                "Template written to {path}: fill in the steps, then use ntm units --lineage {path}"),
+    "chart.units_title": ("Xã sau sắp xếp 2025: tiêu chí còn thiếu nhận từ các đơn vị cũ",
+                          "The 2025 communes: gaps inherited from their former units"),
+    "chart.units_row": ("{name} ({n} xã của kế hoạch)", "{name} ({n} communes of the plan)"),
+    "chart.units_latest": ("Hạn muộn nhất", "Latest deadline"),
+    "chart.units_split": ("Có đơn vị cũ bị chia cho hai xã", "A former unit split between two communes"),
+    "chart.units_note": ("Mỗi ô: số đơn vị cũ còn thiếu tiêu chí / số đơn vị cũ của xã trong kế hoạch, và hạn muộn "
+                         "nhất của chúng (xã mới đạt khi phần cuối cùng đạt). Đơn vị cũ theo thư viện "
+                         "vietnamadminunits và tệp sắp xếp; các bước năm 2024 là suy ra.",
+                         "Each cell: former units still missing the criterion / former units of the commune in the "
+                         "plan, and their latest deadline (the new commune meets it when its last part does). Former "
+                         "units from the library vietnamadminunits and the lineage file; the 2024 steps are "
+                         "inferred."),
     "cli.units_help": ("đơn vị hành chính chính thức và xã sau sắp xếp 2025", "official units and the 2025 communes"),
 }

@@ -153,4 +153,16 @@ def unit_findings(plan, table: pd.DataFrame) -> list[Finding]:
     return out
 
 
-__all__ = ["Match", "Matched", "match_unit", "unit_findings", "units_table"]
+def unit_warnings(plan, table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """:func:`unit_findings` as a table (commune, message) for a notebook.
+
+    >>> from ntm_analysis import load_plan
+    >>> plan = load_plan()
+    >>> unit_warnings(plan, units_table(plan)).values.tolist()
+    [['Phương Kỳ', 'Phương Kỳ: tên chính thức là Phượng Kỳ (kế hoạch viết khác dấu)']]
+    """
+    found = unit_findings(plan, table)
+    return pd.DataFrame({"commune": [f.commune for f in found], "message": [f.message_in(lang) for f in found]})
+
+
+__all__ = ["Match", "Matched", "match_unit", "unit_findings", "unit_warnings", "units_table"]
