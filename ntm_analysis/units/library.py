@@ -89,11 +89,17 @@ def legacy_units(province: object = None, district: object = None) -> pd.DataFra
     >>> len(legacy_units()) > 10_000, len(legacy_units("Hải Dương", "Tứ Kỳ"))
     (True, 20)
     """
+    return _legacy_of(None if province is None else slug(province), None if district is None else slug(district))
+
+
+@functools.lru_cache(maxsize=4096)
+def _legacy_of(province: str | None, district: str | None) -> pd.DataFrame:
+    """The pre-2025 units of a province and district slug (kept: never change the frame)."""
     df = _legacy()
     if province is not None:
-        df = df[df["province"].map(slug) == slug(province)]
+        df = df[df["province"].map(slug) == province]
     if district is not None:
-        df = df[df["district"].map(slug) == slug(district)]
+        df = df[df["district"].map(slug) == district]
     return df.reset_index(drop=True)
 
 

@@ -90,11 +90,10 @@ def match_unit(written: object, province: object, district: object, lineage: Lin
 
 
 def _scope(plan) -> pd.DataFrame:
-    """The province and district of each commune, as the plan's meta data names them."""
-    meta = plan.meta
-    return pd.DataFrame({"commune_id": plan.communes["commune_id"], "commune": plan.communes["commune"],
-                         "province": meta.get("province") or "", "district": meta.get("district") or "",
-                         "plan_year": meta.get("plan_year")})
+    """The province and district of each commune, as its workbook names them."""
+    c = plan.communes
+    return pd.DataFrame({"commune_id": c["commune_id"], "commune": c["commune"], "province": c["province"],
+                         "district": c["district"], "plan_year": plan.meta.get("plan_year")})
 
 
 def units_table(plan, lineage: Lineage | None = None) -> pd.DataFrame:
@@ -133,10 +132,10 @@ def unit_findings(plan, table: pd.DataFrame) -> list[Finding]:
     """The warnings of a units table: a name not written as the official one, a name that
     is no official unit, a commune no step takes to 2025."""
     out = []
-    province, district = plan.meta.get("province") or "", plan.meta.get("district") or ""
-    names = library.legacy_units(province, district)["name"].tolist()
+    scope = _scope(plan).set_index("commune_id")
+    files = dict(zip(plan.communes["commune_id"], plan.communes["source_file"]))
     for r in table.drop_duplicates("commune_id").itertuples(index=False):
-        about = {"commune": r.commune, "commune_id": r.commune_id, "file": plan.meta.get("file") or ""}
+        about = {"commune": r.commune, "commune_id": r.commune_id, "file": files[r.commune_id]}
         said = {"commune": r.commune}
         if r.matched == Match.SPELLING:
             out.append(Finding("warning", "unit_spelling", params={**said, "official": r.official}, **about))
@@ -145,6 +144,8 @@ def unit_findings(plan, table: pd.DataFrame) -> list[Finding]:
             out.append(Finding("warning", "unit_alias", params={**said, "unit": unit, "library": library.LIBRARY},
                                **about))
         elif r.matched == Match.NONE:
+            province, district = scope.loc[r.commune_id, ["province", "district"]]
+            names = library.legacy_units(province, district)["name"].tolist()
             near = ", ".join(nearest(r.commune, names)) or "—"
             out.append(Finding("warning", "unit_none", params={**said, "district": district, "province": province,
                                                                "near": near}, **about))
