@@ -11,8 +11,11 @@ FORMATS = ("table", "csv", "json")
 
 
 def add_data_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="SỔ_EXCEL", type=Path, default=None,
-                   help="sổ Excel kế hoạch (mặc định: kế hoạch 2023 của huyện Tứ Kỳ)")
+    p.add_argument("--data", metavar="SỔ_EXCEL", type=Path, nargs="+", default=None,
+                   help="sổ Excel kế hoạch, hoặc nhiều sổ, hoặc thư mục chứa các sổ (mặc định: kế hoạch 2023 của "
+                        "huyện Tứ Kỳ)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="bỏ qua các sổ có lỗi (nêu tên chúng) thay vì dừng")
 
 
 def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
@@ -66,10 +69,20 @@ def parse_as_of(value: object, option: str = "--as-of"):
 
 
 def load_plan_for(args: argparse.Namespace):
-    """The plan ``--data`` names (the embedded plan by default)."""
-    from ..load.api import load_plan
+    """The plan ``--data`` names (the embedded plan by default): one workbook, several, or
+    folders of them; workbooks left out by ``--skip-invalid`` are named on stderr."""
+    from ..i18n import t
+    from ..load.api import load_plan, load_province
 
-    return load_plan(getattr(args, "data", None))
+    data = getattr(args, "data", None)
+    if not data:
+        return load_plan()
+    plan = load_province(data, getattr(args, "skip_invalid", False))
+    skipped = plan.meta.get("skipped_files") or []
+    if skipped:
+        print(t("msg.skipped_files", getattr(args, "lang", "vi"), n=len(skipped), files=", ".join(skipped)),
+              file=sys.stderr)
+    return plan
 
 
 def print_frame(df: Any, args: argparse.Namespace, plan=None, note: str = "") -> int:

@@ -56,6 +56,7 @@ def cmd_units(args: argparse.Namespace) -> int:
         return print_frame(table.drop(columns=["commune_id"]), args, plan)
     sources = [s for s in dict.fromkeys("; ".join(table["lineage_source"]).split("; ")) if s]
     note = "\n".join(f"{t('col.lineage_source', args.lang)}: {s}" for s in sources)
-    print_frame(table[TABLE_COLUMNS], args, plan)
+    cols = TABLE_COLUMNS if table["district"].nunique() <= 1 else ["commune", "district", *TABLE_COLUMNS[1:]]
+    print_frame(table[cols], args, plan)
     print(f"\n{note}")
     return 0

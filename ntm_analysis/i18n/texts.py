@@ -28,6 +28,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ column headers
     "col.commune": ("Xã", "Commune"),
     "col.unit": ("Huyện", "District"),
+    "col.district": ("Huyện (cũ)", "District (former)"),
+    "col.province": ("Tỉnh", "Province"),
+    "col.source_file": ("Sổ Excel", "Workbook"),
     "col.communes": ("Số xã", "Communes"),
     "col.commune_names": ("Các xã", "Commune names"),
     "col.criterion_code": ("Mã tiêu chí", "Criterion code"),
@@ -733,5 +736,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "plan, and their latest deadline (the new commune meets it when its last part does). Former "
                          "units from the library vietnamadminunits and the lineage file; the 2024 steps are "
                          "inferred."),
+    "msg.no_workbook_in_folder": ("{path}: thư mục không có sổ Excel (.xlsx) nào", "{path}: the folder holds no workbook (.xlsx)"),
+    "msg.no_such_workbook": ("{path}: không có tệp hay thư mục này", "{path}: no such file or folder"),
+    "msg.file_errors": ("{file} ({n} lỗi)", "{file} ({n} errors)"),
+    "msg.workbooks_with_errors": ("{n}/{total} sổ có lỗi, chưa phân tích: {files}. Xem lỗi bằng ntm validate; "
+                                  "muốn bỏ qua các sổ đó thì thêm --skip-invalid",
+                                  "{n} of {total} workbooks have errors, nothing analysed: {files}. See them with "
+                                  "ntm validate; to leave those workbooks out add --skip-invalid"),
+    "msg.no_valid_workbook": ("cả {n} sổ đều có lỗi: không còn sổ nào để phân tích",
+                              "all {n} workbooks have errors: none is left to analyse"),
+    "msg.skipped_files": ("Đã bỏ qua {n} sổ có lỗi: {files}", "Left out {n} workbooks with errors: {files}"),
     "cli.units_help": ("đơn vị hành chính chính thức và xã sau sắp xếp 2025", "official units and the 2025 communes"),
 }

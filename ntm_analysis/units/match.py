@@ -98,7 +98,8 @@ def _scope(plan) -> pd.DataFrame:
 
 def units_table(plan, lineage: Lineage | None = None) -> pd.DataFrame:
     """One row per commune of ``plan`` and 2025 unit it feeds (see the module); columns:
-    ``commune`` (as written), ``official``, ``unit_kind``, ``unit_code`` (before the
+    ``commune`` (as written), ``district``, ``province`` (as the workbook names them),
+    ``official``, ``unit_kind``, ``unit_code`` (before the
     steps), ``matched``, ``lineage`` (the steps in words), ``commune_2025``,
     ``code_2025``, ``province_2025``, ``split``, ``share_2025`` (of the commune, when
     known), ``lineage_inferred``, ``lineage_source``."""
@@ -116,7 +117,8 @@ def units_table(plan, lineage: Lineage | None = None) -> pd.DataFrame:
         for path in paths:
             last = path[-1] if path and path[-1].final else None
             rows.append({
-                "commune_id": r.commune_id, "commune": r.commune, "official": m.official, "unit_kind": m.kind,
+                "commune_id": r.commune_id, "commune": r.commune, "district": r.district, "province": r.province,
+                "official": m.official, "unit_kind": m.kind,
                 "unit_code": m.code, "matched": str(m.matched),
                 "lineage": " → ".join([m.official or unit_name(r.commune), *(s.text() for s in path)]),
                 "commune_2025": last.to if last else "", "code_2025": last.to_code if last else "",
