@@ -235,3 +235,41 @@ def _rename(wb, old: str, new: str) -> None:
             for cell in row:
                 if cell.value == old:
                     cell.value = new
+
+
+# ------------------------------------------------------------------ --units 2025 on every analysis
+@pytest.mark.parametrize("cmd", [["gaps"], ["gaps", "--by", "commune"], ["gaps", "--by", "unlocks"], ["ocop"],
+                                 ["workload"], ["projection"], ["quality"]], ids=lambda c: "-".join(c))
+def test_every_analysis_runs_on_the_2025_communes(capsys, cmd):
+    code, out, err = run(capsys, *cmd, "--units", "2025", "--format", "json")
+    assert code == 0 and "Traceback" not in err
+    rows = json.loads(out)
+    names = {r["commune"] for r in rows if "commune" in r}
+    if cmd == ["quality"]:  # the plan's own findings name the former commune and where it is now
+        names = {n.split(" (nay thuộc ")[0] if " (nay thuộc " not in n else n.split(" (nay thuộc ")[1][:-1]
+                 for n in names if n}
+    assert names <= set(CODES_2025)
+    if "commune" in (rows[0] if rows else {}) and cmd != ["quality"]:
+        assert names == set(CODES_2025) or cmd == ["ocop"]
+
+
+def test_a_2025_commune_lacks_what_any_of_its_parts_lacks(capsys):
+    code, out, _ = run(capsys, "gaps", "--by", "commune", "--units", "2025", "--format", "json")
+    rows = {r["commune"]: r for r in json.loads(out)}
+    sheet = _sheet_gaps()
+    for new in CODES_2025:
+        parts = [c for c, news in PLAN_TO_2025.items() if new in news]
+        expected = set().union(*(sheet.get(c, set()) for c in parts))
+        assert rows[new]["missing"] == len(expected), (new, expected)
+    assert rows["Chí Minh"]["missing_codes"] == "2, 5, 13"
+
+
+def test_a_2025_commune_finishes_when_its_last_part_does(capsys):
+    code, out, _ = run(capsys, "projection", "--units", "2025", "--format", "json")
+    rows = {r["commune"]: r for r in json.loads(out)}
+    one = {r["commune"]: r for r in json.loads(run(capsys, "projection", "--format", "json")[1])}
+    assert rows["Đại Sơn"]["finish"] == one["Hưng Đạo"]["finish"]  # its only part in the plan
+    assert rows["Nguyên Giáp"]["finish"] == one["Nguyên Giáp"]["finish"]
+    lac_phuong = max(one["Phương Kỳ"]["finish"], one["Quang Trung"]["finish"])
+    assert rows["Lạc Phượng"]["finish"] == lac_phuong
+    assert rows["Tứ Kỳ"]["status"] == "unscheduled"  # Quang Khải's gaps have no deadline

@@ -27,6 +27,21 @@ def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = 
     p.add_argument("--format", choices=formats, default=formats[0], help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")
     add_undated_option(p)
+    add_units_option(p)
+
+
+def add_units_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--units", choices=("2025",), default=None,
+                   help="2025: phân tích theo các xã sau sắp xếp năm 2025 (gộp các đơn vị cũ; xem ntm units)")
+
+
+def in_units(plan, args: argparse.Namespace):
+    """``plan`` in the units ``--units`` asks for (the plan's own when not given)."""
+    if getattr(args, "units", None) == "2025":
+        from ..units.merge import plan_in_2025
+
+        return plan_in_2025(plan)
+    return plan
 
 
 def add_undated_option(p: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import config
-from .common import add_data_option, load_plan_for
+from .common import add_data_option, add_units_option, in_units, load_plan_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("summary", help="tóm tắt kế hoạch")
     add_data_option(p)
+    add_units_option(p)
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ")
     p.set_defaults(func=cmd_summary)
 
@@ -87,5 +88,5 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     from ..present.summary import summary_text
 
-    sys.stdout.write(summary_text(load_plan_for(args), args.lang) + "\n")
+    sys.stdout.write(summary_text(in_units(load_plan_for(args), args), args.lang) + "\n")
     return 0

@@ -746,5 +746,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msg.no_valid_workbook": ("cả {n} sổ đều có lỗi: không còn sổ nào để phân tích",
                               "all {n} workbooks have errors: none is left to analyse"),
     "msg.skipped_files": ("Đã bỏ qua {n} sổ có lỗi: {files}", "Left out {n} workbooks with errors: {files}"),
+    "msg.units_not_placed": ("Không đưa được sang xã năm 2025 (không có bước sắp xếp nào): {names}. Xem ntm units; "
+                             "thêm bước bằng --lineage",
+                             "Cannot be placed in a 2025 commune (no step leads there): {names}. See ntm units; add "
+                             "steps with --lineage"),
+    "units.now_in": ("{commune} (nay thuộc {new})", "{commune} (now in {new})"),
+    "units.merged_from": ("Gộp từ {names}", "Merged from {names}"),
     "cli.units_help": ("đơn vị hành chính chính thức và xã sau sắp xếp 2025", "official units and the 2025 communes"),
 }
