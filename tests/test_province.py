@@ -98,3 +98,21 @@ def test_a_path_that_holds_no_workbook_is_said(capsys, tmp_path, given, words, c
     assert main(["gaps", "--data", str(tmp_path / given)]) == code
     err = capsys.readouterr().err
     assert all(w in err for w in words) and "Traceback" not in err
+
+
+def test_validation_reports_each_workbook(capsys, province, tmp_path):
+    folder = tmp_path / "tinh"
+    folder.mkdir()
+    for p in province.iterdir():
+        (folder / p.name).write_bytes(p.read_bytes())
+    wb = load_workbook(config.DEFAULT_WORKBOOK)
+    del wb["Xã"]
+    wb.save(folder / "hong.xlsx")
+    assert main(["validate", str(folder), "--format", "json"]) == 1
+    reports = {Path(r["file"]).name: r for r in json.loads(capsys.readouterr().out)}
+    assert set(reports) == {"hong.xlsx", "thanh_ha.xlsx", "tu_ky.xlsx"}
+    assert reports["hong.xlsx"]["errors"] >= 1 and reports["tu_ky.xlsx"]["errors"] == 0
+    assert any("Xã" in i["message"] or i["sheet"] == "Xã" for i in reports["hong.xlsx"]["issues"])
+    assert main(["validate", str(folder / "tu_ky.xlsx"), str(folder / "thanh_ha.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "tu_ky.xlsx: 0 lỗi" in out and "thanh_ha.xlsx: 0 lỗi" in out and "2 sổ đã kiểm tra, 0 sổ có lỗi" in out

@@ -12,8 +12,9 @@ from .common import add_data_option, add_units_option, in_units, load_plan_for
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="kiểm tra sổ Excel kế hoạch")
-    p.add_argument("workbook", nargs="?", type=Path, default=None, metavar="SỔ_EXCEL",
-                   help="sổ Excel kế hoạch (mặc định: kế hoạch 2023 của huyện Tứ Kỳ)")
+    p.add_argument("workbook", nargs="*", type=Path, default=None, metavar="SỔ_EXCEL",
+                   help="sổ Excel kế hoạch, nhiều sổ hay thư mục chứa các sổ (mặc định: kế hoạch 2023 của huyện "
+                        "Tứ Kỳ); mỗi sổ được kiểm tra riêng")
     p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của các thông báo")
     p.set_defaults(func=cmd_validate)
@@ -40,22 +41,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..load.api import validate_workbook
+    from ..i18n import t
+    from ..load.api import validate_workbook, workbook_paths
 
-    path = args.workbook or config.DEFAULT_WORKBOOK
-    _plan, found = validate_workbook(path)
-    errors = [f for f in found if f.severity == "error"]
-    warnings = [f for f in found if f.severity == "warning"]
-    if args.format == "json":
-        print(json.dumps({"file": str(path), "errors": len(errors), "warnings": len(warnings),
-                          "issues": [f.to_dict(args.lang) for f in found]}, ensure_ascii=False, indent=2))
-    else:
+    paths = workbook_paths(args.workbook) if args.workbook else [config.DEFAULT_WORKBOOK]
+    reports, failed = [], 0
+    for path in paths:
+        _plan, found = validate_workbook(path)
+        errors = [f for f in found if f.severity == "error"]
+        warnings = [f for f in found if f.severity == "warning"]
+        failed += bool(errors)
+        if args.format == "json":
+            reports.append({"file": str(path), "errors": len(errors), "warnings": len(warnings),
+                            "issues": [f.to_dict(args.lang) for f in found]})
+            continue
         for f in found:
             print(f.text(args.lang))
-        from ..i18n import t
-
         print(t("cli.validate_count", args.lang, path=path, e=len(errors), w=len(warnings)))
-    return 1 if errors else 0
+    if args.format == "json":
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
+    elif len(paths) > 1:
+        print(t("cli.validate_files", args.lang, n=len(paths), bad=failed))
+    return 1 if failed else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -736,8 +736,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "plan, and their latest deadline (the new commune meets it when its last part does). Former "
                          "units from the library vietnamadminunits and the lineage file; the 2024 steps are "
                          "inferred."),
-    "msg.no_workbook_in_folder": ("{path}: thư mục không có sổ Excel (.xlsx) nào", "{path}: the folder holds no workbook (.xlsx)"),
-    "msg.no_such_workbook": ("{path}: không có tệp hay thư mục này", "{path}: no such file or folder"),
+    "msg.no_workbook_in_folder": ("{path}: là thư mục nhưng không có sổ Excel (.xlsx) nào",
+                                  "{path}: is a folder holding no workbook (.xlsx)"),
+    "msg.no_such_workbook": ("{path}: không tìm thấy tệp hay thư mục này", "{path}: no such file or folder found"),
     "msg.file_errors": ("{file} ({n} lỗi)", "{file} ({n} errors)"),
     "msg.workbooks_with_errors": ("{n}/{total} sổ có lỗi, chưa phân tích: {files}. Xem lỗi bằng ntm validate; "
                                   "muốn bỏ qua các sổ đó thì thêm --skip-invalid",
@@ -752,5 +753,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "steps with --lineage"),
     "units.now_in": ("{commune} (nay thuộc {new})", "{commune} (now in {new})"),
     "units.merged_from": ("Gộp từ {names}", "Merged from {names}"),
+    "cli.validate_files": ("{n} sổ đã kiểm tra, {bad} sổ có lỗi", "{n} workbooks checked, {bad} with errors"),
     "cli.units_help": ("đơn vị hành chính chính thức và xã sau sắp xếp 2025", "official units and the 2025 communes"),
 }
