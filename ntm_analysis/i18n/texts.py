@@ -754,5 +754,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "units.now_in": ("{commune} (nay thuộc {new})", "{commune} (now in {new})"),
     "units.merged_from": ("Gộp từ {names}", "Merged from {names}"),
     "cli.validate_files": ("{n} sổ đã kiểm tra, {bad} sổ có lỗi", "{n} workbooks checked, {bad} with errors"),
+    "finding.units": ("{n} xã của kế hoạch nay thuộc {m} xã của {province}; {names} nhận nhiều tiêu chí còn thiếu "
+                      "nhất: {k}, từ {formers} xã cũ.",
+                      "The plan's {n} communes are now in {m} communes of {province}; {names} inherits the most "
+                      "gaps: {k}, from {formers} former communes."),
+    "report.sheet.units": ("Xã sau sắp xếp 2025", "2025 communes"),
+    "report.sheet.units_gaps": ("Tiêu chí xã mới nhận", "Gaps inherited"),
     "cli.units_help": ("đơn vị hành chính chính thức và xã sau sắp xếp 2025", "official units and the 2025 communes"),
 }
