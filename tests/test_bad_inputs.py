@@ -36,6 +36,8 @@ from ntm_analysis import cli, config
 from ntm_analysis.present import report
 from ntm_analysis.present.report import build as report_build
 from ntm_analysis.criteria.catalogue import load_catalogue
+from ntm_analysis.io.pack import record_name
+from ntm_analysis.io.processed import PACK
 
 FORMULA_START = ("=", "+", "-", "@")
 EVIL = ['=HYPERLINK("http://evil.example/x","Bấm vào đây")', "+1+2", "-3+4", "@SUM(A1:A9)"]
@@ -608,7 +610,7 @@ def test_a_workbook_of_thousands_of_item_rows_builds(big_workbook, tmp_path, cap
     assert len(communes) == n_communes
     assert [c["listed_missing"] for c in communes[:2]] == ["19", "19"]  # 4,000 = 210 × 19 + 10
     assert communes[-1]["listed_missing"] == str(BIG_ITEMS - (n_communes - 1) * 19)
-    assert not [p.name for p in out_dir.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in out_dir.iterdir() if p.name.startswith(".")] == [record_name(PACK)]  # no temporary file
 
 
 # ----------------------------------------------------------------- formula-safe outputs

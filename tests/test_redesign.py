@@ -197,7 +197,7 @@ def test_the_briefing_pack_is_written_all_or_nothing(tmp_path, monkeypatch, plan
 
     monkeypatch.setattr(build, "write_deck", broken)
     with pytest.raises(UserError, match="không ghi được"):
-        build.build_report(plan, out_dir=out, dpi=40)
+        build.build_report(plan, out_dir=out, dpi=40, force=True)  # force: tom_tat.md is not ntm's
     assert [p.name for p in out.iterdir()] == ["tom_tat.md"]
     assert (out / "tom_tat.md").read_text(encoding="utf-8") == "bản cũ"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left behind

@@ -23,10 +23,12 @@ from pptx.util import Inches  # noqa: E402
 
 from ntm_analysis import config
 from ntm_analysis.present import report  # noqa: E402
+from ntm_analysis.present.report import build as report_build  # noqa: E402
 from ntm_analysis.analysis import gaps_by_criterion, ocop_summary, projection, quality, workload  # noqa: E402
 from ntm_analysis.cli import main  # noqa: E402
 from ntm_analysis.core.quarters import format_quarter  # noqa: E402
 from ntm_analysis.i18n import has, header, t  # noqa: E402
+from ntm_analysis.io.pack import record_name  # noqa: E402
 from ntm_analysis.io.scenario_files import load_scenario  # noqa: E402
 from ntm_analysis.load.api import load_plan  # noqa: E402
 
@@ -92,7 +94,7 @@ def test_pack_has_every_file(pack):
         assert (out / f"{stem}.png").stat().st_size > 10_000
         assert (out / f"{stem}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert {p.name for p in out.iterdir()} == {f"{s}.{e}" for s in stems for e in ("png", "svg")} | set(
-        report.FILES.values())
+        report.FILES.values()) | {record_name(report_build.PACK)}  # and the record of the pack
 
 
 def test_pngs_are_print_quality(pack):

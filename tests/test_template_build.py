@@ -8,7 +8,8 @@ import yaml
 from openpyxl import load_workbook
 
 from ntm_analysis import cli, config, load_plan
-from ntm_analysis.io.processed import GAPS_CSV
+from ntm_analysis.io.pack import record_name
+from ntm_analysis.io.processed import GAPS_CSV, PACK
 from wbtools import header_col
 
 
@@ -87,7 +88,7 @@ def test_build_writes_tidy_tables(tmp_path, capsys):
             "listed_missing"} <= set(communes.columns)
     dc = communes.set_index("commune").loc["Dân Chủ"]
     assert (dc["stated_missing"], dc["listed_missing"]) == ("3", "4")
-    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+    assert [p.name for p in tmp_path.glob(".*")] == [record_name(PACK)]  # the pack's record, no temporary file
 
 
 def _names(reqs):

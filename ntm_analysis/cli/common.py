@@ -18,6 +18,13 @@ def add_data_option(p: argparse.ArgumentParser) -> None:
                    help="bỏ qua các sổ có lỗi (nêu tên chúng) thay vì dừng")
 
 
+def add_force_option(p: argparse.ArgumentParser, help_key: str = "cli.force_file") -> None:
+    """--force: replace what the command would otherwise refuse to write over."""
+    from ..i18n import t
+
+    p.add_argument("--force", action="store_true", help=t(help_key))
+
+
 def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
     """--data, --as-of, --scenario, --format, --lang, --undated-as."""
     add_data_option(p)
@@ -87,11 +94,14 @@ def load_plan_for(args: argparse.Namespace):
     """The plan ``--data`` names (the embedded plan by default): one workbook, several, or
     folders of them; workbooks left out by ``--skip-invalid`` are named on stderr."""
     from ..i18n import t
+    from ..io.files import check_readable
     from ..load.api import load_plan, load_province
 
     data = getattr(args, "data", None)
     if not data:
         return load_plan()
+    for path in data:
+        check_readable(path)
     plan = load_province(data, getattr(args, "skip_invalid", False))
     skipped = plan.meta.get("skipped_files") or []
     if skipped:

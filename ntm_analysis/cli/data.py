@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from .. import config
-from .common import add_data_option, add_units_option, in_units, load_plan_for
+from ..i18n import t
+from .common import add_data_option, add_force_option, add_units_option, in_units, load_plan_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,14 +20,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của các thông báo")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("build", help="ghi các bảng CSV gọn vào data/processed/")
+    p = sub.add_parser("build", help="ghi các bảng CSV gọn vào data/processed/", epilog=t("cli.pack_rule"))
     add_data_option(p)
     p.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
                    help=f"thư mục ra (mặc định {config.PROCESSED_DIR})")
+    add_force_option(p, "cli.force_pack")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("template", help="ghi sổ Excel mẫu trống, có trang hướng dẫn và danh sách chọn")
+    p = sub.add_parser("template", help="ghi sổ Excel mẫu trống, có trang hướng dẫn và danh sách chọn",
+                       epilog=t("cli.file_rule"))
     p.add_argument("out", type=Path, metavar="TỆP.xlsx", help="sổ mẫu sẽ ghi (đuôi .xlsx)")
+    add_force_option(p)
     p.add_argument("--district", default="", metavar="HUYỆN", help="tên huyện")
     p.add_argument("--year", type=int, default=None, metavar="NĂM", help="năm kế hoạch")
     p.add_argument("--catalogue", default=config.DEFAULT_CATALOGUE, metavar="BỘ_TIÊU_CHÍ",
@@ -41,9 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..i18n import t
+    from ..io.files import check_readable
     from ..load.api import validate_workbook, workbook_paths
 
+    for given in args.workbook or ():
+        check_readable(given)
     paths = workbook_paths(args.workbook) if args.workbook else [config.DEFAULT_WORKBOOK]
     reports, failed = [], 0
     for path in paths:
@@ -68,7 +74,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from ..io.processed import build_processed
 
-    written = build_processed(load_plan_for(args), args.out or config.PROCESSED_DIR)
+    written = build_processed(load_plan_for(args), args.out or config.PROCESSED_DIR, force=args.force)
     for path in written:
         print(f"đã ghi {path}")
     return 0
@@ -77,6 +83,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from ..core.errors import UserError
     from ..criteria.catalogue import CatalogueError, load_catalogue
+    from ..io.files import writing_file
     from ..io.workbook import write_workbook
 
     out: Path = args.out
@@ -86,8 +93,9 @@ def cmd_template(args: argparse.Namespace) -> int:
         load_catalogue(args.catalogue)
     except CatalogueError as exc:
         raise UserError(f"--catalogue: {exc}", 2) from None
-    write_workbook(out, {}, {"district": args.district, "plan_year": args.year, "catalogue": args.catalogue},
-                   args.catalogue)
+    with writing_file(out, args.force):
+        write_workbook(out, {}, {"district": args.district, "plan_year": args.year, "catalogue": args.catalogue},
+                       args.catalogue, replace=args.force)
     print(f"đã ghi sổ mẫu {out}")
     return 0
 

@@ -5,13 +5,17 @@ import argparse
 from pathlib import Path
 
 from .. import config
-from .common import add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of
+from ..i18n import t
+from .common import (add_as_of_option, add_data_option, add_force_option, add_undated_option, load_plan_for,
+                     parse_as_of)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="ghi bộ báo cáo: biểu đồ, sổ Excel, trình chiếu, tóm tắt")
+    p = sub.add_parser("report", help="ghi bộ báo cáo: biểu đồ, sổ Excel, trình chiếu, tóm tắt",
+                       epilog=t("cli.pack_rule"))
     p.add_argument("--out", type=Path, default=None, metavar="THƯ_MỤC",
                    help=f"thư mục ra (mặc định {config.REPORTS_DIR})")
+    add_force_option(p, "cli.force_pack")
     add_data_option(p)
     p.add_argument("--scenario", metavar="TỆP", type=Path, default=None,
                    help="tệp kịch bản YAML: thêm biểu đồ và trang so sánh với kịch bản")
@@ -42,7 +46,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if lag < 0:
         raise UserError(f"--review-lag {lag}: phải ≥ 0", 2)
     result = build_report(load_plan_for(args), out_dir=args.out, scenario=scenario, as_of=as_of, lang=args.lang,
-                          review_lag=lag, undated_as=args.undated_as)
+                          review_lag=lag, undated_as=args.undated_as, force=args.force)
     for path in result["files"]:
         print(path)
     return 0

@@ -16,6 +16,19 @@ class UserError(Exception):
         self.exit_code = exit_code
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to end (a termination or hang-up signal): raised like Ctrl-C so
+    that every clean-up runs; ``exit_code`` is the shell's (128 + the signal's number).
+
+    >>> Terminated(15).exit_code
+    143
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
 class PlanError(UserError):
     """A workbook with errors: carries every :class:`~.findings.Finding` found."""
 

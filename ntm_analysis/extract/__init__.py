@@ -79,12 +79,13 @@ class Extraction:
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
-    def write(self, path: Path | str) -> Path:
-        """Write the workbook in the package's layout (see :mod:`ntm_analysis.workbook`)."""
+    def write(self, path: Path | str, replace: bool = True) -> Path:
+        """Write the workbook in the package's layout (see :mod:`ntm_analysis.io.workbook`)
+        atomically; ``replace=False`` refuses to write over an existing file."""
         from ..io.workbook import write_workbook
 
         tables = {k: v for k, v in self.tables.items() if k != "info"}
-        return write_workbook(path, tables, self.meta, catalogue_id=self.meta.get("catalogue"))
+        return write_workbook(path, tables, self.meta, catalogue_id=self.meta.get("catalogue"), replace=replace)
 
 
 def extract_lines(lines: list[Line], catalogue_id: str = DEFAULT_CATALOGUE, source: str = "") -> Extraction:

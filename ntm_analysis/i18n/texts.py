@@ -451,6 +451,66 @@ TEXTS: dict[str, tuple[str, str]] = {
                                     "unknown parser {name} (choices: {choices})"),
     "cli.argparse.unexpected": ("tùy chọn không đúng chỗ: {option}", "unexpected option string: {option}"),
     "cli.argparse.cannot_open": ("không mở được '{filename}': {error}", "can't open '{filename}': {error}"),
+    # ------------------------------------------------------------ files: never lost, never half-written
+    "msg.files.cannot_write": ("{path}: không ghi được ({why})", "{path}: cannot be written ({why})"),
+    "msg.files.cannot_read": ("{path}: không đọc được ({why})", "{path}: cannot be read ({why})"),
+    "msg.files.why.denied_write": ("không có quyền ghi vào đây", "no permission to write here"),
+    "msg.files.why.denied_read": ("không có quyền đọc", "no permission to read it"),
+    "msg.files.why.read_only": ("ổ đĩa chỉ cho đọc", "the disk is read-only"),
+    "msg.files.why.full": ("ổ đĩa đầy", "the disk is full"),
+    "msg.files.why.quota": ("đã hết dung lượng được cấp", "the disk quota is used up"),
+    "msg.files.why.too_big": ("tệp vượt quá giới hạn kích thước được phép", "the file exceeds the size allowed"),
+    "msg.files.why.too_long": ("tên tệp hoặc đường dẫn quá dài", "the name or the path is too long"),
+    "msg.files.why.loop": ("vòng liên kết tượng trưng: các liên kết chỉ vào nhau",
+                           "a symbolic link loop: the links point at each other"),
+    "msg.files.why.not_dir": ("một phần của đường dẫn là tệp, không phải thư mục",
+                              "part of the path is a file, not a folder"),
+    "msg.files.why.is_dir": ("đó là một thư mục", "it is a folder"),
+    "msg.files.why.missing": ("không có tệp hoặc thư mục này", "no such file or folder"),
+    "msg.files.why.io": ("lỗi đọc ghi của ổ đĩa", "a disk read or write error"),
+    "msg.files.why.busy": ("tệp đang được chương trình khác dùng", "the file is in use by another program"),
+    "msg.files.why.too_many": ("quá nhiều tệp đang mở", "too many files are open"),
+    "msg.files.why.other": ("lỗi của hệ thống: {error}", "system error: {error}"),
+    "msg.files.exists": ("{path}: tệp đã có nên không ghi đè. Muốn thay tệp này thì thêm --force; muốn giữ "
+                         "nó thì chọn tên khác cho tệp ra",
+                         "{path}: the file exists and is not replaced. Add --force to replace it, or choose "
+                         "another name for the output"),
+    "msg.files.pack_conflict": ("{folder}: đã có {names}, không phải do lần chạy trước của ntm ghi ra hoặc đã "
+                                "được sửa từ đó, nên không ghi đè. Muốn thay thì thêm --force; muốn giữ thì "
+                                "chọn thư mục khác với --out",
+                                "{folder}: {names} already there, not written by the last ntm run or changed "
+                                "since, so not replaced. Add --force to replace, or choose another folder with "
+                                "--out"),
+    "msg.files.folder_in_way": ("{path}: đã có một thư mục trùng tên, không ghi đè được",
+                                "{path}: a folder of that name is in the way, it cannot be replaced"),
+    "msg.files.file_in_way": ("{path}: đã có một tệp trùng tên, cần một thư mục",
+                              "{path}: a file of that name is in the way, a folder is needed"),
+    "msg.files.raw": ("{path}: không ghi vào {raw} (dữ liệu gốc chỉ được đọc)",
+                      "{path}: nothing is written in {raw} (the raw data is read only)"),
+    "msg.files.busy": ("{path}: một lệnh ntm khác đang ghi vào đây; chờ lệnh đó xong rồi chạy lại",
+                       "{path}: another ntm command is writing here; wait until it ends, then run again"),
+    "msg.files.stopped": ("đã dừng (Ctrl-C); không có tệp nào bị ghi dở",
+                          "stopped (Ctrl-C); no file was left half-written"),
+    "msg.files.terminated": ("đã dừng vì được yêu cầu kết thúc; không có tệp nào bị ghi dở",
+                             "stopped: asked to end; no file was left half-written"),
+    "cli.force_file": ("thay tệp ra nếu đã có (mặc định: không ghi đè mà báo lỗi)",
+                       "replace the output file if it exists (default: refuse)"),
+    "cli.force_pack": ("thay cả các tệp cùng tên không do lần chạy trước ghi ra, hoặc đã bị sửa",
+                       "also replace files of the same names not written by the last run, or changed since"),
+    "cli.pack_rule": ("Mọi tệp được ghi vào một thư mục tạm trong THƯ_MỤC rồi mới thay cùng một lúc: lỗi, ổ đĩa "
+                      "đầy hay Ctrl-C giữa chừng thì THƯ_MỤC vẫn như cũ. Các tệp của lần chạy trước được thay (tệp "
+                      "mà lần này không còn thì bị xóa); tệp khác tên trong THƯ_MỤC không bị động đến; tệp cùng "
+                      "tên mà không do lần chạy trước ghi ra, hoặc đã bị sửa, chỉ được thay khi có --force. Hai "
+                      "lệnh không cùng ghi vào một thư mục một lúc.",
+                      "Every file is written into a temporary folder inside THƯ_MỤC, then all are put in place "
+                      "at once: an error, a full disk or Ctrl-C half way leaves THƯ_MỤC as it was. The files of "
+                      "the last run are replaced (those this run does not make are removed); files of other "
+                      "names are never touched; a file of the same name not written by the last run, or changed "
+                      "since, is replaced only with --force. Two commands never write into one folder at once."),
+    "cli.file_rule": ("Tệp được ghi ra tệp tạm bên cạnh rồi mới đổi tên một lần; tệp đã có không bị ghi đè "
+                      "nếu không có --force.",
+                      "The file is written to a temporary file beside it, then renamed in one step; an "
+                      "existing file is not replaced without --force."),
     # ------------------------------------------------------------ the workbook's instructions sheet
     "guide.title": ("Hướng dẫn điền sổ kế hoạch xây dựng xã NTM nâng cao, NTM kiểu mẫu",
                     "How to fill in the plan workbook of advanced and model new-rural communes"),

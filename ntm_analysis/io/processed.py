@@ -1,4 +1,6 @@
-"""Write the plan's tidy tables as CSV files in ``data/processed/`` (atomically).
+"""Write the plan's tidy tables as CSV files in ``data/processed/``, all or nothing (a
+pack of :func:`~ntm_analysis.io.pack.writing_pack`: the previous tables are replaced at
+once, other files of the folder are never touched).
 
 >>> import tempfile; from ntm_analysis import load_plan
 >>> paths = build_processed(load_plan(), tempfile.mkdtemp())
@@ -12,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..tables.plan import Plan
-from .files import check_targets, prepare_dir, write_csv
+from .files import write_csv
+from .pack import writing_pack
 
+PACK = "bang"  # the kind of pack (its record in the folder: :func:`~ntm_analysis.io.pack.record_name`)
 GAPS_CSV = ["commune_id", "commune", "criterion_code", "criterion", "requirement", "written_as", "due_written", "due",
             "due_source", "plan_section", "target_level", "target_year", "department", "match_method",
             "waits_on", "detail", "sheet", "row"]
@@ -48,9 +52,13 @@ def processed_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     }
 
 
-def build_processed(plan: Plan, out_dir: Path | str) -> list[Path]:
-    """Write every processed table as ``<name>.csv`` in ``out_dir``; returns the paths."""
-    out = prepare_dir(out_dir)
+def build_processed(plan: Plan, out_dir: Path | str, force: bool = False) -> list[Path]:
+    """Write every processed table as ``<name>.csv`` in ``out_dir``; returns the paths.
+    ``force`` also replaces files of those names that the last build did not write."""
+    out = Path(out_dir)
     tables = processed_tables(plan)
-    check_targets([out / f"{name}.csv" for name in tables])
-    return [write_csv(df, out / f"{name}.csv") for name, df in tables.items()]
+    names = [f"{name}.csv" for name in tables]
+    with writing_pack(out, PACK, names, force=force) as stage:
+        for name, df in zip(names, tables.values()):
+            write_csv(df, stage / name)
+    return [out / name for name in names]

@@ -21,7 +21,7 @@ import yaml
 
 from ..core.errors import UserError
 from ..scenario.model import Scenario, scenario_from_dict
-from .files import write_text
+from .files import check_readable, write_text
 
 
 def _edit_lines(text: str) -> tuple[int | None, ...]:
@@ -66,6 +66,7 @@ def parse_scenario(text: str, source: str = "") -> Scenario:
 
 def load_scenario(path: Path | str) -> Scenario:
     """Read a scenario file (``data/scenarios/*.yaml``)."""
+    check_readable(path)
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: không tìm thấy tệp kịch bản", 2)

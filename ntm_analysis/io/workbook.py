@@ -30,7 +30,7 @@ from ..tables.schema import (GUIDE_SHEET, INFO_KEYS, LEVEL_TEXT, LEVEL_WORDS, LI
                              OCOP_TEXT, REQUIREMENT_TEXT, SHEETS, YES_NO_TEXT, Sheet)
 from .files import atomic_path
 from .guide import STATUS_HINT, Row, commune_hint, guide_rows
-from .xlsx_write import Formats, new_workbook, set_width, write_value
+from .xlsx_write import Formats, close_workbook, new_workbook, set_width, write_value
 
 MET, MISSING, NA = MATRIX_TEXT
 HEADER_FILL = "DDEBF7"
@@ -252,6 +252,7 @@ def write_workbook(
     tables: Mapping[str, pd.DataFrame],
     meta: Mapping[str, object] | None = None,
     catalogue_id: str | None = None,
+    replace: bool = True,
 ) -> Path:
     """Write a plan workbook atomically.
 
@@ -259,6 +260,8 @@ def write_workbook(
     whose columns are the schema's column keys; a missing table gives an empty
     sheet. The matrix is derived from ``communes`` and ``items`` unless given.
     Text is always written as text, also when it looks like a formula.
+    ``replace=False`` refuses to write over an existing file (``ntm template`` and
+    ``ntm extract`` without ``--force``).
     """
     meta = dict(meta or {})
     catalogue = load_catalogue(catalogue_id or str(meta.get("catalogue") or "nang_cao_2021_2025"))
@@ -273,7 +276,7 @@ def write_workbook(
     rows = max([MAX_ROWS] + [len(df) + 1 + SPARE_ROWS for df in tables.values() if df is not None])
     commune_ref = f"'{SHEETS['communes'].name}'!$A$2:$A${rows}"
     path = Path(path)
-    with atomic_path(path, ".xlsx") as tmp:
+    with atomic_path(path, ".xlsx", replace=replace) as tmp:
         w = _Writer(tmp, rows)
         w.guide(guide_rows(_DROP_DOWNS, path.name))
         for key, sheet in SHEETS.items():
@@ -291,5 +294,5 @@ def write_workbook(
                 for list_key, column, hint in _DROP_DOWNS.get(key, ()):
                     w.validate(ws, refs[list_key], cols[column], hint)
         w.lists_sheet(lists)
-        w.wb.close()
+        close_workbook(w.wb)
     return path

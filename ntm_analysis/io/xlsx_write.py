@@ -18,7 +18,7 @@ in openpyxl. These helpers keep the two writers' cells and styles as they were:
 >>> for col, v in enumerate(["=1+1", "http://x.vn", "007", 3, True]):
 ...     write_value(ws, 0, col, v, fmt)
 >>> set_width(ws, 0, 18)
->>> wb.close()
+>>> close_workbook(wb)
 >>> ws = load_workbook(out)["A"]
 >>> [c.value for c in ws[1]], [c.data_type for c in ws[1]]
 (['=1+1', 'http://x.vn', '007', 3, True], ['s', 's', 's', 'n', 'b'])
@@ -27,13 +27,16 @@ in openpyxl. These helpers keep the two writers' cells and styles as they were:
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import numbers
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+import xlsxwriter.exceptions
 
 #: number formats openpyxl gave date and time cells by default
 DEFAULT_DATE_FORMATS = {_dt.datetime: "yyyy-mm-dd h:mm:ss", _dt.date: "yyyy-mm-dd", _dt.time: "h:mm:ss"}
@@ -49,6 +52,38 @@ def new_workbook(path: Path | str) -> xlsxwriter.Workbook:
         "nan_inf_to_errors": True,
         "in_memory": True,
     })
+
+
+def close_workbook(workbook: xlsxwriter.Workbook) -> None:
+    """Write the workbook's file. An operating-system error (a full disk, a size limit)
+    comes out as that :class:`OSError`, which XlsxWriter would wrap in its own error.
+
+    >>> import tempfile, pathlib
+    >>> wb = new_workbook(pathlib.Path(tempfile.mkdtemp()) / "khong_co" / "x.xlsx")
+    >>> try:
+    ...     close_workbook(wb)
+    ... except FileNotFoundError as e:
+    ...     print("FileNotFoundError")
+    FileNotFoundError
+    """
+    try:
+        workbook.close()
+    except xlsxwriter.exceptions.FileCreateError as exc:
+        error = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        _close_zip_files(error)
+        raise error from None
+
+
+def _close_zip_files(error: BaseException) -> None:
+    """Close the zip file XlsxWriter left open when writing it failed: else, when it is
+    collected, its finaliser would meet the same error again and print it with a traceback."""
+    tb = error.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if isinstance(value, zipfile.ZipFile):
+                with contextlib.suppress(Exception):
+                    value.close()
+        tb = tb.tb_next
 
 
 class Formats:

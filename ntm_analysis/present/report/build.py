@@ -1,19 +1,18 @@
 """Write the whole briefing pack, all or nothing: every file is made in a staging folder
-beside the target, every target is checked, and only then are the files moved in. A
-failure on the way leaves the target folder as it was.
+inside the target folder, and only then are they all put in place at once, the previous
+pack's files moved out (those the new pack lacks, an old scenario chart, removed). An
+error, a full disk, Ctrl-C or termination on the way leave the target folder as it was;
+files of other names in it are never touched (:func:`~ntm_analysis.io.pack.writing_pack`).
 """
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ... import config
-from ...core.errors import UserError
-from ...io.files import check_not_raw, check_targets, prepare_dir, write_text
+from ...io.files import check_not_raw, write_text
+from ...io.pack import writing_pack
 from ...scenario.model import Scenario
 from ...tables.plan import Plan
 from .briefing import prepare
@@ -23,6 +22,7 @@ from .pptx import write_deck
 from .xlsx import write_workbook
 from ...analysis.projection import DEFAULT_REVIEW_LAG
 
+PACK = "bao-cao"  # the kind of pack (its record in the folder: :func:`~ntm_analysis.io.pack.record_name`)
 FILES = {"workbook": "bao_cao_ntm.xlsx", "deck": "trinh_chieu_ntm.pptx", "summary": "tom_tat.md"}
 
 
@@ -33,40 +33,26 @@ def pack_names(keys: list[str]) -> list[str]:
 
 def build_report(plan: Plan, out_dir: Path | str | None = None, scenario: Scenario | None = None,
                  as_of: object = None, lang: str = "vi", review_lag: int = DEFAULT_REVIEW_LAG,
-                 generated: _dt.datetime | None = None, dpi: int = DPI, undated_as: object = None) -> dict[str, Any]:
+                 generated: _dt.datetime | None = None, dpi: int = DPI, undated_as: object = None,
+                 force: bool = False) -> dict[str, Any]:
     """Write the pack into ``out_dir`` (default ``reports/``).
 
     Returns ``briefing``, ``charts`` (``{key: [png, svg]}``), ``workbook``, ``deck``,
     ``summary`` and ``files`` (every path written). Refuses ``data/raw``; ``generated``
     fixes the timestamp shown in the workbook and the deck; ``dpi`` is for previews;
-    ``undated_as`` gives the items without a deadline that quarter (assumed, and said so).
+    ``undated_as`` gives the items without a deadline that quarter (assumed, and said so);
+    ``force`` also replaces files of pack names that the last run did not write.
     """
     out = Path(out_dir) if out_dir is not None else config.REPORTS_DIR
-    check_not_raw(out)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"{out}: đã có một tệp trùng tên, cần một thư mục", 2)
+    check_not_raw(out, lang)
     generated = generated or _dt.datetime.now().replace(microsecond=0)
-    b = prepare(plan, as_of=as_of, lang=lang, scenario=scenario, review_lag=review_lag, undated_as=undated_as)
-    prepare_dir(out.parent if out.parent != out else out)
-    names = pack_names(b.chart_keys)
-    check_targets([out / n for n in names])
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".ntm-bao-cao-", dir=out.parent))
-    except OSError as exc:
-        raise UserError(f"{out.parent}: không ghi được ({exc.strerror})", 1) from None
-    try:
-        charts = write_charts(b, staging, dpi=dpi)
-        write_workbook(b, staging / FILES["workbook"], generated)
-        write_deck(b, staging / FILES["deck"], charts, generated)
-        write_text(staging / FILES["summary"], summary_markdown(b, charts))
-        prepare_dir(out)
-        for name in names:
-            os.replace(staging / name, out / name)
-    except OSError as exc:
-        raise UserError(f"{out}: không ghi được bộ báo cáo ({exc.strerror or exc})", 1) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with writing_pack(out, PACK, pack_names(list(CHART_FILES)), force=force, lang=lang) as stage:
+        b = prepare(plan, as_of=as_of, lang=lang, scenario=scenario, review_lag=review_lag, undated_as=undated_as)
+        charts = write_charts(b, stage, dpi=dpi)
+        write_workbook(b, stage / FILES["workbook"], generated)
+        write_deck(b, stage / FILES["deck"], charts, generated)
+        write_text(stage / FILES["summary"], summary_markdown(b, charts))
     charts = {k: [out / p.name for p in paths] for k, paths in charts.items()}
-    files = [out / n for n in names]
+    files = [out / n for n in pack_names(b.chart_keys)]
     return {"briefing": b, "charts": charts, "workbook": out / FILES["workbook"], "deck": out / FILES["deck"],
             "summary": out / FILES["summary"], "files": files}

@@ -23,7 +23,7 @@ from ...core.quarters import format_quarter
 from ...core.vocab import Cell
 from ...i18n import header, label, t
 from ...io.files import atomic_path, safe_cell
-from ...io.xlsx_write import Formats, new_workbook, set_width, write_value
+from ...io.xlsx_write import Formats, close_workbook, new_workbook, set_width, write_value
 from .. import plots
 from ..table import QUARTER_KEYS
 from ..table import cell_words, localised
@@ -286,6 +286,6 @@ def write_workbook(b: Briefing, path: Path, generated: _dt.datetime | None = Non
                 continue
             _write_sheet(wb, fmt, sheet_name(key, b.lang), b.tables[key], COLUMNS[key], b.lang, b.plan.catalogue)
         wb.set_properties({"title": t("report.deck_title", b.lang), "author": "ntm-analysis", "created": stamp})
-        wb.close()
+        close_workbook(wb)
     return Path(path)
 
