@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..i18n import t
-from .common import add_as_of_option, add_data_option, load_plan_for, parse_as_of, print_frame, FORMATS
+from .common import FORMATS, add_as_of_option, add_data_option, add_force_option, load_plan_for, parse_as_of, print_frame
 
 
 #: the columns a person reads in the terminal (CSV and JSON have every column)
@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "dùng được nhiều lần")
     p.add_argument("--template", metavar="TỆP", type=Path, default=None,
                    help="ghi tệp mẫu các bước sắp xếp (.yaml hoặc .xlsx) rồi dừng")
+    add_force_option(p)
     add_as_of_option(p)
     p.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")
@@ -35,7 +36,7 @@ def cmd_units(args: argparse.Namespace) -> int:
     if args.template is not None:
         from ..units.files import write_template
 
-        path = write_template(args.template)
+        path = write_template(args.template, args.force)
         print(t("units.template_written", args.lang, path=path))
         return 0
     from ..units.inherit import inherited_gaps

@@ -750,8 +750,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "units.shares_over": ("các phần cộng lại {total}, quá 100%", "the parts add up to {total}, over 100%"),
     "units.not_2025_unit": ("{unit} không phải xã/phường năm 2025 của tỉnh mà {province} nhập vào",
                             "{unit} is not a 2025 commune of the province {province} joined"),
-    "units.template_exists": ("{path}: tệp đã có nên không ghi đè; chọn tên khác",
-                              "{path}: the file exists and is not overwritten; choose another name"),
     "msg.unit_spelling": ("{commune}: tên chính thức là {official} (kế hoạch viết khác dấu)",
                           "{commune}: the official name is {official} (the plan writes other marks)"),
     "msg.unit_alias": ("{commune}: không phải tên chính thức của một đơn vị trước 2025; thư viện {library} ghi tên cũ này "

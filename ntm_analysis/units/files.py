@@ -212,14 +212,13 @@ def template_rows() -> list[list[Any]]:
             ["Hải Dương", "Tứ Kỳ", "Hưng Đạo", 2025, "Tân Kỳ", 0.4, "Nghị quyết 1669/NQ-UBTVQH15", "không"]]
 
 
-def write_template(path: Path | str) -> Path:
-    """Write the lineage template (YAML, or xlsx by the suffix); an existing file is refused."""
-    from ..io.files import atomic_path
+def write_template(path: Path | str, force: bool = False) -> Path:
+    """Write the lineage template (YAML, or xlsx by the suffix); an existing file is
+    refused unless ``force``."""
+    from ..io.files import atomic_path, writing_file
 
     path = Path(path)
-    if path.exists():
-        raise UserError(t("units.template_exists", "vi", path=path), 2)
-    with atomic_path(path) as tmp:
+    with writing_file(path, force), atomic_path(path, replace=force) as tmp:
         if path.suffix.lower() == ".xlsx":
             import xlsxwriter
 
