@@ -809,6 +809,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "thêm bước bằng --lineage",
                              "Cannot be placed in a 2025 commune (no step leads there): {names}. See ntm units; add "
                              "steps with --lineage"),
+    "msg.units_with_scenario": ("--units 2025 chưa dùng được cùng --scenario: kịch bản ghi tên xã của kế hoạch; chạy "
+                                "kịch bản trên kế hoạch gốc",
+                                "--units 2025 does not go with --scenario yet: a scenario names the plan's communes; "
+                                "run the scenario on the plan itself"),
     "units.now_in": ("{commune} (nay thuộc {new})", "{commune} (now in {new})"),
     "units.merged_from": ("Gộp từ {names}", "Merged from {names}"),
     "cli.validate_files": ("{n} sổ đã kiểm tra, {bad} sổ có lỗi", "{n} workbooks checked, {bad} with errors"),
