@@ -116,3 +116,18 @@ def test_validation_reports_each_workbook(capsys, province, tmp_path):
     assert main(["validate", str(folder / "tu_ky.xlsx"), str(folder / "thanh_ha.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "tu_ky.xlsx: 0 lỗi" in out and "thanh_ha.xlsx: 0 lỗi" in out and "2 sổ đã kiểm tra, 0 sổ có lỗi" in out
+
+
+def test_a_skipped_workbook_is_named_in_the_summary_and_the_pack(capsys, province, tmp_path):
+    folder = tmp_path / "tinh"
+    folder.mkdir()
+    for p in province.iterdir():
+        (folder / p.name).write_bytes(p.read_bytes())
+    (folder / "hong.xlsx").write_bytes(b"not a workbook")
+    assert main(["summary", "--data", str(folder), "--skip-invalid"]) == 0
+    assert "hong.xlsx" in capsys.readouterr().out
+    out = tmp_path / "bao_cao"
+    assert main(["report", "--data", str(folder), "--skip-invalid", "--out", str(out)]) == 0
+    capsys.readouterr()
+    summary = [c.value for row in load_workbook(out / "bao_cao_ntm.xlsx")["Tóm tắt"].iter_rows() for c in row]
+    assert any(isinstance(v, str) and "hong.xlsx" in v for v in summary)

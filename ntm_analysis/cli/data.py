@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..core.errors import UserError
     from ..io.files import check_readable
     from ..load.api import validate_workbook, workbook_paths
 
@@ -53,7 +54,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     paths = workbook_paths(args.workbook) if args.workbook else [config.DEFAULT_WORKBOOK]
     reports, failed = [], 0
     for path in paths:
-        _plan, found = validate_workbook(path)
+        try:
+            _plan, found = validate_workbook(path)
+        except UserError as exc:  # not a workbook at all: said, and the others still checked
+            if len(paths) == 1:
+                raise
+            failed += 1
+            reports.append({"file": str(path), "errors": 1, "warnings": 0, "issues": [{"message": str(exc)}]})
+            if args.format != "json":
+                print(f"{path}: {exc}")
+            continue
         errors = [f for f in found if f.severity == "error"]
         warnings = [f for f in found if f.severity == "warning"]
         failed += bool(errors)

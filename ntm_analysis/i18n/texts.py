@@ -820,6 +820,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "nhất: {k}, từ {formers} xã cũ.",
                       "The plan's {n} communes are now in {m} communes of {province}; {names} inherits the most "
                       "gaps: {k}, from {formers} former communes."),
+    "report.skipped_label": ("Sổ bỏ qua vì có lỗi", "Workbooks left out (errors)"),
     "report.sheet.units": ("Xã sau sắp xếp 2025", "2025 communes"),
     "report.sheet.units_gaps": ("Tiêu chí xã mới nhận", "Gaps inherited"),
     "cli.units_help": ("đơn vị hành chính chính thức và xã sau sắp xếp 2025", "official units and the 2025 communes"),

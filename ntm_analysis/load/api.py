@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .. import config
-from ..core.errors import PlanError
+from ..core.errors import PlanError, UserError
 from ..core.findings import Finding
 from ..io.xlsx import read_sheets
 from ..tables.plan import Plan, concat_plans
@@ -90,7 +90,6 @@ def workbook_paths(items: Iterable[Path | str]) -> list[Path]:
     >>> [p.name for p in workbook_paths([config.RAW_DIR])]
     ['tu_ky_2023_ke_hoach_ntm_nang_cao_kieu_mau.xlsx']
     """
-    from ..core.errors import UserError
     from ..i18n import t
 
     out: list[Path] = []
@@ -115,7 +114,6 @@ def load_province(items: Iterable[Path | str], skip_invalid: bool = False) -> Pl
     which leaves those files out and names them in ``meta["skipped_files"]``. One workbook
     loads as :func:`load_plan` does.
     """
-    from ..core.errors import UserError
     from ..i18n import t
 
     paths = workbook_paths(items)
@@ -123,7 +121,13 @@ def load_province(items: Iterable[Path | str], skip_invalid: bool = False) -> Pl
         return load_plan(paths[0])
     plans, bad = [], []
     for path in paths:
-        plan, found = validate_workbook(path)
+        try:
+            plan, found = validate_workbook(path)
+        except PlanError:
+            raise
+        except UserError:  # not a workbook at all (said by validate_workbook's reader)
+            bad.append((path, 1))
+            continue
         if plan is None:
             bad.append((path, sum(f.severity == "error" for f in found)))
         else:

@@ -315,6 +315,8 @@ def meta_rows(b: Briefing, generated: _dt.datetime | None) -> list[tuple[str, An
     ]
     if b.undated_as:
         rows.append((t("report.undated_as", lang), str(b.undated_as)))
+    if m.get("skipped_files"):
+        rows.append((t("report.skipped_label", lang), ", ".join(m["skipped_files"])))
     if b.scenario is not None:
         rows.append((t("report.scenario_label", lang), b.scenario["name"]))
     if generated is not None:
