@@ -441,7 +441,7 @@ def test_unreadable_documents(tmp_path):
         read_document(tmp_path / "none.txt")
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(UserError, match="không đọc được tệp Word"):
+    with pytest.raises(UserError, match="tệp bị cắt ngắn"):
         read_document(broken)
     binary = tmp_path / "plan.txt"
     binary.write_bytes(b"\x00\x01\x02\xff" * 10)

@@ -10,6 +10,13 @@ extractor) uses these, so a name matches the same way everywhere.
 (True, True, False)
 >>> slug("Hải Dương"), nearest("Minh Duc", ["Minh Đức", "Quang Khải"])
 ('hai-duong', ['Minh Đức'])
+
+Invisible characters (:data:`INVISIBLE`: zero-width joiners, the word joiner, a byte
+order mark, bidirectional overrides…) do not count when names are compared: the
+folded key leaves them out, the text as written keeps them.
+
+>>> commune_key("An B\u200dình") == commune_key("\u202eAn Bình\ufeff") == commune_key("An Bình")
+True
 """
 from __future__ import annotations
 
@@ -24,6 +31,18 @@ _SPACE = re.compile(r"\s+")
 #: The words of a unit's kind that may open its name, as written (lower case): "phường"
 #: only with its marks, since "Phương Kỳ" folds to the same letters.
 _UNIT_PREFIXES = ("xã ", "thị trấn ", "phường ", "xa ", "thi tran ")
+
+# the blocks holding Unicode's format characters (category Cf), searched once at import
+_FORMAT_BLOCKS = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+                  (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+                  (0x2060, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110CD), (0x13430, 0x1345F),
+                  (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE007F))
+
+#: Characters that show nothing (Unicode's format characters: ZWJ, ZWNJ, U+2060, the
+#: byte order mark, RLO/LRO and the other bidirectional controls, the soft hyphen…):
+#: two names differing only by them are the same name.
+INVISIBLE = frozenset(chr(c) for lo, hi in _FORMAT_BLOCKS for c in range(lo, hi + 1)
+                      if unicodedata.category(chr(c)) == "Cf")
 
 #: Words that mean "every commune" (or every criterion) in a scenario or a widget, folded.
 ALL_WORDS = frozenset({"all", "*", "tat ca", "toan huyen", "toan tinh", "moi xa", "tat ca cac xa",
@@ -84,17 +103,18 @@ def strip_diacritics(text: str) -> str:
 
 
 def fold(value: object) -> str:
-    """Case-, diacritic- and punctuation-insensitive key for matching.
+    """Case-, diacritic- and punctuation-insensitive key for matching; invisible
+    characters (:data:`INVISIBLE`) left out.
 
-    >>> fold("Quốc phòng - An ninh")
-    'quoc phong an ninh'
+    >>> fold("Quốc phòng - An ninh"), fold("Y\u2060 tế\u200c")
+    ('quoc phong an ninh', 'y te')
     """
     if isinstance(value, str):
         return _fold_str(value)
     return _fold_str(nfc(value))
 
 
-_FOLD = {**_BASE, **{ord(c): " " for c in "-–—_,;:/\\.()[]\"'“”‘’&+*"}}
+_FOLD = {**_BASE, **{ord(c): " " for c in "-–—_,;:/\\.()[]\"'“”‘’&+*"}, **dict.fromkeys(map(ord, INVISIBLE))}
 
 
 @lru_cache(maxsize=200_000)

@@ -17,8 +17,14 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.names import nfc
+from ..i18n import t
+from ..io.package import MB, open_package, problem_text
+from ..io.text import read_text
 
 SUFFIXES = (".txt", ".md", ".markdown", ".docx")
+DOCX_TEXT = 20 * MB  # the document's own XML: python-docx holds it as a tree many times its size
+DOCX_PART = 100 * MB  # any part (a picture)
+DOCX_TOTAL = 300 * MB  # every part: python-docx reads them all
 _BULLET = re.compile(r"^\s*([-+•–—*·▪●○])\s+")
 _SUP = {"2": "²", "3": "³"}
 _LATEX = [(r"\leq", "≤"), (r"\geq", "≥"), (r"\le", "≤"), (r"\ge", "≥"), (r"\%", "%"),
@@ -117,32 +123,28 @@ def _is_header_row(cells: list[str]) -> bool:
 
 
 def read_document(path: Path | str) -> list[Line]:
-    """The lines of a plan document; raises :class:`UserError` when it cannot be read."""
+    """The lines of a plan document; raises :class:`UserError` when it cannot be read: a
+    Word document is checked within limits first (:func:`check_docx`), a text file read
+    in its Unicode form within :data:`~ntm_analysis.io.text.MAX_TEXT` bytes."""
     path = Path(path)
     if not path.exists():
-        raise UserError(f"{path}: không tìm thấy tệp kế hoạch", 1)
+        raise UserError(t("msg.doc_missing", file=str(path)), 1)
     if path.is_dir():
-        raise UserError(f"{path}: là thư mục, không phải tệp kế hoạch", 1)
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
+        raise UserError(t("msg.doc_is_dir", file=str(path)), 1)
+    if path.suffix.lower() in (".docx", ".doc"):
+        check_docx(path)
         try:
             return lines_from_docx(path)
         except Exception as exc:  # python-docx raises many kinds for a damaged file
-            raise UserError(f"{path}: không đọc được tệp Word (.docx): {type(exc).__name__}: {exc}", 1) from None
-    if suffix == ".doc":
-        raise UserError(f"{path}: định dạng Word cũ (.doc) chưa hỗ trợ; hãy lưu lại thành .docx", 1)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: không đọc được tệp: {exc.strerror}", 1) from None
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return lines_from_text(data.decode("utf-16"))
-        except UnicodeDecodeError:
+            raise UserError(t("msg.doc_damaged", file=str(path), problem=problem_text(exc)), 1) from None
+    return lines_from_text(read_text(path))
+
+
+def check_docx(path: Path) -> None:
+    """Refuse a file that is not a Word document (saying what it is), or one whose parts
+    state more than python-docx may hold (each part, all together, the text's own part
+    inflated and counted: a few kilobytes must not become gigabytes)."""
+    with open_package(path, "docx") as pkg:
+        for _ in pkg.xml_pieces("word/document.xml", DOCX_TEXT, t("msg.pkg_what_document")):
             pass
-    if data[:4] == b"PK\x03\x04" or b"\x00" in data[:2048]:
-        raise UserError(f"{path}: không phải tệp văn bản (.txt, .md) hay Word (.docx)", 1)
-    try:
-        return lines_from_text(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: không đọc được tệp: không phải văn bản UTF-8", 1) from None
+        pkg.check_declared(DOCX_PART, total=DOCX_TOTAL)

@@ -203,7 +203,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ briefing pack
     "report.deck_title": ("Báo cáo tiến độ xây dựng xã NTM nâng cao, NTM kiểu mẫu",
                           "Progress briefing: advanced and model new-rural communes"),
-    "report.district": ("Huyện {district}, tỉnh {province}", "{district} district, {province} province"),
     "report.as_of": ("Số liệu tính đến ngày {date}", "Data as of {date}"),
     "report.no_as_of": ("Theo kế hoạch (chưa có ngày xét, chưa trừ việc đã xong)",
                         "As planned (no as-of date; completions not counted)"),
@@ -651,6 +650,176 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "plan year not readable (a number such as 2023); deadlines are not checked against it"),
     "msg.unknown_catalogue": ("{problem}", "{problem}"),
     "msg.none_near": ("không có", "none"),
+    # ------------------------------------------------------------ reading: bounded and hostile files
+    "msg.file_missing": ("{file}: không tìm thấy tệp", "{file}: no such file"),
+    "msg.file_is_dir": ("{file}: là thư mục, cần một tệp Excel (.xlsx)", "{file}: is a folder; an Excel file (.xlsx) "
+                        "is needed"),
+    "msg.file_empty": ("{file}: tệp rỗng (0 byte), không phải sổ Excel", "{file}: the file is empty (0 bytes), not "
+                       "an Excel workbook"),
+    "msg.pkg_what_xlsx": ("sổ Excel (.xlsx)", "an Excel workbook (.xlsx)"),
+    "msg.pkg_what_docx": ("tệp Word (.docx)", "a Word document (.docx)"),
+    "msg.pkg_what_book": ("mục lục các trang của sổ", "the workbook's list of sheets"),
+    "msg.pkg_what_links": ("bảng liên kết các trang", "the table linking the sheets"),
+    "msg.pkg_what_strings": ("bảng chữ dùng chung của sổ", "the workbook's shared text table"),
+    "msg.pkg_what_styles": ("bảng định dạng (phông, kiểu ô) của sổ", "the workbook's formats (fonts, cell styles)"),
+    "msg.pkg_what_sheet": ("trang '{sheet}'", "sheet '{sheet}'"),
+    "msg.pkg_what_part": ("một phần của tệp", "a part of the file"),
+    "msg.pkg_unreadable": ("{file}: không mở được tệp để đọc ({problem})", "{file}: the file cannot be opened ({problem})"),
+    "msg.pkg_is_ole2": ("{file}: là tệp {app} 97-2003 (.{old}), không phải {what}; hãy mở bằng {app} và lưu lại "
+                        "dạng .{save} (Tệp > Lưu thành)",
+                        "{file}: is an {app} 97-2003 file (.{old}), not {what}; open it in {app} and save it "
+                        "as .{save} (File > Save As)"),
+    "msg.pkg_is_encrypted": ("{file}: tệp được đặt mật khẩu (đã mã hóa) nên không đọc được; hãy mở bằng {app}, "
+                             "bỏ mật khẩu (Tệp > Thông tin > Bảo vệ > Mã hóa bằng mật khẩu, để trống) rồi lưu lại",
+                             "{file}: the file is protected by a password (encrypted) and cannot be read; open it "
+                             "in {app}, remove the password (File > Info > Protect > Encrypt with Password, left "
+                             "empty) and save it again"),
+    "msg.pkg_is_pdf": ("{file}: là tệp PDF, không phải {what}", "{file}: is a PDF file, not {what}"),
+    "msg.pkg_is_rtf": ("{file}: là văn bản RTF, không phải {what}; hãy mở bằng {app} và lưu lại dạng .{save}",
+                       "{file}: is an RTF document, not {what}; open it in {app} and save it as .{save}"),
+    "msg.pkg_is_html": ("{file}: là trang web (HTML) đổi tên, không phải {what}; hãy mở bằng {app} và lưu lại "
+                        "dạng .{save}",
+                        "{file}: is a web page (HTML) renamed, not {what}; open it in {app} and save it as .{save}"),
+    "msg.pkg_is_xml": ("{file}: là tệp XML (có thể là dạng 'XML 2003' cũ), không phải {what}; hãy mở bằng {app} "
+                       "và lưu lại dạng .{save}",
+                       "{file}: is an XML file (perhaps the old 'XML 2003' format), not {what}; open it in {app} "
+                       "and save it as .{save}"),
+    "msg.pkg_is_csv": ("{file}: là bảng CSV (chữ cách nhau bằng dấu phẩy) đổi tên, không phải {what}; hãy mở bằng "
+                       "{app} và lưu lại dạng .{save}",
+                       "{file}: is a CSV table (comma-separated text) renamed, not {what}; open it in {app} and "
+                       "save it as .{save}"),
+    "msg.pkg_is_text": ("{file}: là tệp văn bản thường, không phải {what}; hãy mở bằng {app} và lưu lại dạng .{save}",
+                        "{file}: is a plain text file, not {what}; open it in {app} and save it as .{save}"),
+    "msg.pkg_is_unknown": ("{file}: không phải {what} (không nhận ra loại tệp); hãy mở bằng {app} và lưu lại dạng "
+                           ".{save}",
+                           "{file}: is not {what} (the kind of file is not recognised); open it in {app} and save "
+                           "it as .{save}"),
+    "msg.pkg_cut_short": ("{file}: tệp bị cắt ngắn (không có phần mục lục ở cuối tệp nén): có thể tải về hoặc chép "
+                          "chưa xong; hãy lấy lại tệp đầy đủ",
+                          "{file}: the file is cut short (the zip's table of contents at its end is missing): "
+                          "perhaps a download or copy did not finish; get the whole file again"),
+    "msg.pkg_is_broken_zip": ("{file}: tệp nén của {what} bị hỏng ({problem}); hãy lấy lại tệp hoặc lưu lại từ {app}",
+                              "{file}: the zip of {what} is damaged ({problem}); get the file again or save it "
+                              "again from {app}"),
+    "msg.pkg_is_xlsx": ("{file}: là sổ Excel (.xlsx), không phải {what}", "{file}: is an Excel workbook (.xlsx), "
+                        "not {what}"),
+    "msg.pkg_is_docx": ("{file}: là tệp Word (.docx), không phải {what}", "{file}: is a Word document (.docx), "
+                        "not {what}"),
+    "msg.pkg_not_kind": ("{file}: là tệp nén nhưng không phải {what} (không có phần {part})",
+                         "{file}: is a zip file but not {what} (it has no part {part})"),
+    "msg.pkg_entries": ("{file}: tệp nén có {n} phần, quá giới hạn {most}: không phải {what} bình thường",
+                        "{file}: the zip holds {n} parts, over the limit of {most}: not an ordinary {what}"),
+    "msg.pkg_twice": ("{file}: phần {part} có hai lần trong tệp nén: tệp bị sửa bằng tay hoặc hỏng",
+                      "{file}: the part {part} is in the zip twice: the file was edited by hand or is damaged"),
+    "msg.pkg_part_missing": ("{file}: thiếu {what} ({part}): tệp hỏng; hãy mở và lưu lại bằng Excel",
+                             "{file}: {what} ({part}) is missing: the file is damaged; open it and save it again "
+                             "in Excel"),
+    "msg.pkg_encrypted": ("{file}: phần {part} được mã hóa (đặt mật khẩu) nên không đọc được",
+                          "{file}: the part {part} is encrypted (password) and cannot be read"),
+    "msg.pkg_method": ("{file}: phần {part} nén theo cách không thông dụng (số {method}); hãy mở và lưu lại bằng "
+                       "Excel hoặc Word",
+                       "{file}: the part {part} is compressed in an unusual way (method {method}); open it and "
+                       "save it again in Excel or Word"),
+    "msg.pkg_damaged_part": ("{file}: phần {part} của tệp nén bị hỏng ({problem}); hãy lấy lại tệp",
+                             "{file}: the part {part} of the zip is damaged ({problem}); get the file again"),
+    "msg.pkg_size_lie": ("{file}: phần {part} ghi cỡ {stated} nhưng giải nén ra {made}: tệp bị sửa hoặc hỏng",
+                         "{file}: the part {part} states {stated} but unpacks to {made}: the file was tampered "
+                         "with or is damaged"),
+    "msg.pkg_too_big": ("{file}: {what} ({part}) giải nén ra {size}, quá giới hạn {limit}",
+                        "{file}: {what} ({part}) unpacks to {size}, over the limit of {limit}"),
+    "msg.pkg_too_big_more": ("{file}: {what} ({part}) giải nén ra hơn {size}, quá giới hạn {limit}",
+                             "{file}: {what} ({part}) unpacks to more than {size}, over the limit of {limit}"),
+    "msg.pkg_too_dense": ("{file}: {what} ({part}) giải nén ra {size} từ {packed} (gấp {ratio} lần, nhiều nhất "
+                          "{most} lần): đây là một 'bom nén', không đọc",
+                          "{file}: {what} ({part}) unpacks to {size} from {packed} ({ratio} times; at most {most}): "
+                          "a zip bomb, not read"),
+    "msg.pkg_doctype": ("{file}: {what} ({part}) có khai báo DOCTYPE hoặc ENTITY, điều Excel và Word không bao giờ "
+                        "viết: không đọc",
+                        "{file}: {what} ({part}) holds a DOCTYPE or ENTITY declaration, which Excel and Word never "
+                        "write: not read"),
+    "msg.pkg_total": ("{file}: các phần của tệp giải nén ra tổng cộng {size}, quá giới hạn {limit}",
+                      "{file}: the parts of the file unpack to {size} in all, over the limit of {limit}"),
+    "msg.book_sheets": ("{file}: sổ có {n} trang, quá giới hạn {most} trang", "{file}: the workbook has {n} sheets, "
+                        "over the limit of {most}"),
+    "msg.book_sheet_part": ("{file}: không tìm thấy nội dung của trang '{sheet}' trong tệp: tệp hỏng; hãy mở và lưu "
+                            "lại bằng Excel",
+                            "{file}: the contents of sheet '{sheet}' are not in the file: it is damaged; open it and "
+                            "save it again in Excel"),
+    "msg.book_strings": ("{file}: bảng chữ dùng chung có {n} mục, quá giới hạn {most}",
+                         "{file}: the shared text table holds {n} entries, over the limit of {most}"),
+    "msg.book_styles": ("{file}: bảng định dạng có {n} kiểu ô hoặc phông, quá giới hạn {most}: hãy xóa các định "
+                        "dạng thừa (hoặc chép các trang sang một sổ mới)",
+                        "{file}: the formats table holds {n} cell styles or fonts, over the limit of {most}: "
+                        "remove the unused formats (or copy the sheets into a new workbook)"),
+    "msg.sheet_area": ("{file}: trang '{sheet}' trải đến ô {cell} ({rows} dòng × {cols} cột = {cells} ô), quá giới "
+                       "hạn {most} ô: có ô được gõ hoặc định dạng ở xa bảng; hãy xóa các dòng, cột thừa (hoặc chép "
+                       "bảng sang một trang mới) rồi lưu lại",
+                       "{file}: sheet '{sheet}' reaches cell {cell} ({rows} rows × {cols} columns = {cells} cells), "
+                       "over the limit of {most} cells: something was typed or formatted far from the table; "
+                       "delete the extra rows and columns (or copy the table into a new sheet) and save"),
+    "msg.sheet_dimension": ("{file}: trang '{sheet}' tự ghi vùng dữ liệu là {ref} ({cells} ô), quá giới hạn {most} "
+                            "ô: hãy xóa các dòng, cột thừa (hoặc chép bảng sang một trang mới) rồi lưu lại",
+                            "{file}: sheet '{sheet}' states its used range as {ref} ({cells} cells), over the limit "
+                            "of {most} cells: delete the extra rows and columns (or copy the table into a new "
+                            "sheet) and save"),
+    "msg.sheet_cell_count": ("{file}: trang '{sheet}' có hơn {most} ô", "{file}: sheet '{sheet}' holds more than "
+                             "{most} cells"),
+    "msg.sheet_total": ("{file}: các trang cần đọc có tổng cộng {cells} ô, quá giới hạn {most} ô",
+                        "{file}: the sheets to read hold {cells} cells in all, over the limit of {most}"),
+    "msg.sheet_unreadable": ("{file}: trang '{sheet}' không đọc được: nội dung của trang bị hỏng ({problem}); hãy "
+                             "mở và lưu lại bằng Excel",
+                             "{file}: sheet '{sheet}' cannot be read: its contents are damaged ({problem}); open "
+                             "the workbook and save it again in Excel"),
+    "msg.book_unreadable": ("{file}: không đọc được sổ Excel: tệp bị hỏng ({problem}); hãy mở và lưu lại bằng Excel",
+                            "{file}: the workbook cannot be read: it is damaged ({problem}); open it and save it "
+                            "again in Excel"),
+    "msg.formula_error": ("ô có lỗi công thức {value} ({meaning}): Excel không tính được ô này; hãy sửa công thức "
+                          "hoặc gõ giá trị",
+                          "the cell holds the formula error {value} ({meaning}): Excel could not compute it; fix the "
+                          "formula or type the value"),
+    "msg.formula_error_somewhere": ("trang có ô lỗi công thức {value} ({meaning}) không rõ vị trí; hãy sửa công thức",
+                                    "the sheet has a cell with the formula error {value} ({meaning}) at no stated "
+                                    "place; fix the formula"),
+    "msg.formula_ref": ("tham chiếu tới ô đã bị xóa", "a reference to a deleted cell"),
+    "msg.formula_na": ("không tìm thấy giá trị", "value not available"),
+    "msg.formula_value": ("sai kiểu giá trị", "wrong type of value"),
+    "msg.formula_div0": ("chia cho 0", "division by zero"),
+    "msg.formula_name": ("tên hàm hoặc tên vùng không có", "unknown function or range name"),
+    "msg.formula_num": ("số không hợp lệ", "invalid number"),
+    "msg.formula_null": ("hai vùng không giao nhau", "ranges that do not meet"),
+    "msg.formula_other": ("lỗi của Excel", "an Excel error"),
+    "msg.duplicate_sheet": ("hai trang cùng là trang '{sheet}': '{first}' và '{second}'; chỉ đọc được một trang, hãy "
+                            "gộp hai trang hoặc đổi tên một trang",
+                            "two sheets are both sheet '{sheet}': '{first}' and '{second}'; only one can be read: "
+                            "merge them or rename one"),
+    "msg.duplicate_header": ("cột '{header}' có hai lần: cột {first} ('{first_name}') và cột {second} "
+                             "('{second_name}'); hãy xóa hoặc đổi tên một cột",
+                             "column '{header}' is there twice: column {first} ('{first_name}') and column {second} "
+                             "('{second_name}'); delete or rename one"),
+    "msg.doc_missing": ("{file}: không tìm thấy tệp kế hoạch", "{file}: no such plan file"),
+    "msg.doc_is_dir": ("{file}: là thư mục, không phải tệp kế hoạch", "{file}: is a folder, not a plan file"),
+    "msg.pkg_what_document": ("nội dung văn bản", "the document's text"),
+    "msg.doc_too_big": ("{file}: tệp văn bản {size}, quá giới hạn {limit} của một kế hoạch; hãy tách thành nhiều tệp",
+                        "{file}: the text file is {size}, over the limit of {limit} for a plan; split it into "
+                        "several files"),
+    "msg.doc_bad_unicode": ("{file}: là văn bản {encoding} nhưng có chỗ không giải mã được (byte thứ {at}); hãy mở "
+                            "bằng Notepad và lưu lại dạng UTF-8",
+                            "{file}: is {encoding} text but part of it cannot be decoded (byte {at}); open it in "
+                            "Notepad and save it as UTF-8"),
+    "msg.doc_not_utf8": ("{file}: không phải văn bản UTF-8 (byte thứ {at}); có thể là mã cũ (TCVN3, VNI, "
+                         "Windows-1258): hãy mở bằng Notepad hoặc Word và lưu lại dạng UTF-8",
+                         "{file}: is not UTF-8 text (byte {at}); perhaps an old encoding (TCVN3, VNI, "
+                         "Windows-1258): open it in Notepad or Word and save it as UTF-8"),
+    "msg.doc_binary": ("{file}: không phải tệp văn bản (.txt, .md) hay Word (.docx): có byte không phải chữ",
+                       "{file}: is not a text (.txt, .md) or Word (.docx) file: it holds bytes that are not text"),
+    "msg.doc_zip": ("{file}: là tệp nén (có thể là .docx hoặc .xlsx đổi tên), không phải văn bản; nếu là tệp Word "
+                    "thì đặt đuôi .docx",
+                    "{file}: is a zip file (perhaps a renamed .docx or .xlsx), not text; if it is a Word document, "
+                    "name it .docx"),
+    "msg.doc_damaged": ("{file}: tệp Word (.docx) bị hỏng ({problem}); hãy mở bằng Word và lưu lại",
+                        "{file}: the Word document (.docx) is damaged ({problem}); open it in Word and save it again"),
+    "msg.unit_unknown": ("chưa rõ huyện, tỉnh (trang Thông tin không ghi)",
+                         "district and province not stated (the Thông tin sheet does not say)"),
     # deadlines
     "msg.quarter_out_of_range": ("quý {q}/{year} nằm ngoài phạm vi hỗ trợ ({lo}–{hi})",
                                  "quarter {q}/{year} is outside the supported years ({lo}–{hi})"),

@@ -8,6 +8,8 @@ tables are in :mod:`.legacy`); it is deliberately conservative.
 ('Quốc phòng và An ninh', 'tcvn3')
 >>> fix_legacy("Quốc phòng và An ninh")
 ('Quốc phòng và An ninh', None)
+>>> fix_legacy("An Bình", ".VnTime")  # typed in Unicode, whatever the cell's font says
+('An Bình', None)
 """
 from __future__ import annotations
 
@@ -17,9 +19,22 @@ import unicodedata
 from .legacy import (TCVN3, VNI, _TCVN3_CODES, _UNICODE_ONLY, _VNI_CODES, _VOWELS, _toned, _vni_strict,
                      font_encoding, is_upper_font, tcvn3_to_unicode, vni_to_unicode)
 
-__all__ = ["detect_legacy", "fix_legacy"]
+__all__ = ["detect_legacy", "fix_legacy", "suspect_legacy", "VIET_LATIN1"]
 
 _DECODERS = {TCVN3: tcvn3_to_unicode, VNI: _vni_strict}
+
+#: The Latin-1 letters Vietnamese Unicode text uses; the others (¬ µ ß ö ø …) are
+#: where the legacy encodings put Vietnamese letters.
+VIET_LATIN1 = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+
+
+def suspect_legacy(text: str) -> bool:
+    """Whether ``text`` holds Latin-1 letters Vietnamese Unicode never uses.
+
+    >>> suspect_legacy("Kh¬ng"), suspect_legacy("An Bình"), suspect_legacy("Mường")
+    (True, False, False)
+    """
+    return any(0x80 <= ord(ch) <= 0xFF and ch not in VIET_LATIN1 for ch in text)
 
 # ---------------------------------------------------------------------------
 # Is a word a Vietnamese syllable? (used only for detection)
@@ -146,8 +161,11 @@ def detect_legacy(text: str, font_name: str | None = None) -> str | None:
 
     The font name decides first (``.Vn...`` is TCVN3, ``VNI-...`` is VNI),
     unless the text holds Vietnamese letters that only Unicode has (``ư``,
-    ``ố``, a combining mark ...): such text was typed in Unicode whatever
-    the cell's font, and None is returned.
+    ``ố``, a combining mark ...), or reads as Vietnamese as it stands: its
+    only non-ASCII letters are ones Vietnamese Unicode uses (``ì``, ``â``) and
+    no word needs decoding to become a syllable (``"An Bình"``, where TCVN3
+    would read ``"An Bỡnh"``). Such text was typed in Unicode whatever the
+    cell's font, and None is returned.
 
     Without a legacy font name the text itself is examined, conservatively:
     None for ASCII, for any text with Unicode-only Vietnamese letters, and
@@ -162,14 +180,16 @@ def detect_legacy(text: str, font_name: str | None = None) -> str | None:
     ('tcvn3', 'vni')
     >>> detect_legacy("Tân Hà"), detect_legacy("OCOP 3 sao"), detect_legacy("Mường Khương")
     (None, None, None)
-    >>> detect_legacy("Hoan thanh", font_name=".VnTime")
-    'tcvn3'
+    >>> detect_legacy("Hoan thanh", font_name=".VnTime"), detect_legacy("An Bình", font_name=".VnTime")
+    ('tcvn3', None)
     """
     if any(ch in _UNICODE_ONLY for ch in text):
         return None
     by_font = font_encoding(font_name)
     if by_font is not None:
-        return by_font
+        if text.isascii() or suspect_legacy(text) or _evidence(text, by_font)[0]:
+            return by_font
+        return None  # reads as Vietnamese Unicode as it stands
     if text.isascii():
         return None
     best: str | None = None

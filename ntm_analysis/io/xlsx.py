@@ -1,14 +1,15 @@
 """Read the sheets of an .xlsx workbook as rows of cell values.
 
-Workbooks whose styles name a TCVN3 (.Vn…) or VNI font are read with openpyxl (the
-cell fonts tell which text to convert); others with calamine, which is many times
-faster. Text in a legacy font is converted to Unicode and listed in a warning naming
-the cells. A file that is not a readable workbook is a :class:`UserError` naming it.
+Before either reader opens it, a workbook is checked within limits (:mod:`.xlsx_bounds`):
+a file that is not a workbook is named for what it is, a zip bomb or a sheet reaching
+far beyond its table is refused with a message naming the sheet. Workbooks whose styles
+name a TCVN3 (.Vn…) or VNI font are then read with openpyxl (the cell fonts tell which
+text to convert); others with calamine, which is many times faster. Text in a legacy
+font is converted to Unicode and listed in a warning naming the cells. A cell holding a
+formula error (``#REF!``) is left empty in the grid and noted in :attr:`Grid.errors`.
 """
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -16,38 +17,34 @@ import numpy as np
 
 from ..core.errors import UserError
 from ..core.findings import Finding, Word, Words
+from ..i18n import t
 from .legacy import font_encoding
-from .legacy_detect import fix_legacy
+from .legacy_detect import fix_legacy, suspect_legacy
+from .package import count_text, problem_text
+from .xlsx_bounds import MAX_CELLS, MAX_SLOW_CELLS, MAX_TOTAL_CELLS, check_book, check_sheet, column_letter
 
-# Latin-1 letters that Vietnamese Unicode text uses; others (¬ µ ß ö ø …) hint at TCVN3/VNI
-_VIET_LATIN1 = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 SHOWN_CELLS = 12
 
 
 def check_file(path: Path) -> None:
-    """A clear error when ``path`` is not a workbook at all."""
+    """A clear error when ``path`` is not a file to read at all."""
     if not path.exists():
-        raise UserError(f"{path}: không tìm thấy tệp", 2)
+        raise UserError(t("msg.file_missing", file=str(path)), 2)
     if path.is_dir():
-        raise UserError(f"{path}: là thư mục, cần một tệp Excel (.xlsx)", 2)
+        raise UserError(t("msg.file_is_dir", file=str(path)), 2)
     if path.stat().st_size == 0:
-        raise UserError(f"{path}: tệp rỗng (0 byte), không phải sổ Excel", 1)
-    if not zipfile.is_zipfile(path):
-        raise UserError(f"{path}: không phải sổ Excel .xlsx (có thể là .xls cũ, CSV hoặc tệp hỏng); "
-                        "hãy mở bằng Excel và lưu lại dạng .xlsx", 1)
+        raise UserError(t("msg.file_empty", file=str(path)), 1)
 
 
-def has_legacy_fonts(path: Path) -> bool:
-    """Whether the workbook's style table names a TCVN3 (.Vn…) or VNI font."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            xml = z.read("xl/styles.xml").decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return False
-    return any(font_encoding(n) for n in re.findall(r'<(?:\w+:)?name val="([^"]+)"', xml))
+class Grid(np.ndarray):
+    """A sheet's cells from A1 (a 2-D object array, empty cells ``None``) and ``errors``:
+    its formula-error cells as ``{(row, column): code}``, 0-based (``(-1, -1)`` for a cell
+    that gives no place)."""
 
+    errors: dict[tuple[int, int], str]
 
-_LEGACY_CHARS = re.compile("[" + "".join(chr(c) for c in range(0x80, 0x100) if chr(c) not in _VIET_LATIN1) + "]")
+    def __array_finalize__(self, obj: object) -> None:
+        self.errors = {}
 
 
 def as_grid(rows) -> np.ndarray:
@@ -63,20 +60,6 @@ def as_grid(rows) -> np.ndarray:
     return grid
 
 
-def suspect_legacy(text: str) -> bool:
-    """Whether text holds Latin-1 letters Vietnamese Unicode never uses."""
-    return any(0x80 <= ord(ch) <= 0xFF and ch not in _VIET_LATIN1 for ch in text)
-
-
-def column_letter(n: int) -> str:
-    """The letters of column ``n`` (1-based): 1 → A, 27 → AA."""
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _legacy_warning(converted: list[str], sheet: str, file: str) -> list[Finding]:
     if not converted:
         return []
@@ -88,11 +71,14 @@ def _legacy_warning(converted: list[str], sheet: str, file: str) -> list[Finding
 
 
 class Workbook:
-    """An open workbook: its sheet names and the rows of any sheet."""
+    """An open workbook: its sheet names and the rows of any sheet, each sheet checked
+    before it is read; at most :data:`~.xlsx_bounds.MAX_TOTAL_CELLS` cells in all."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.legacy = has_legacy_fonts(path)
+        self.book = check_book(path)
+        self.legacy = self.book.legacy_fonts
+        self.cells = 0
         try:
             if self.legacy:
                 from openpyxl import load_workbook
@@ -105,39 +91,52 @@ class Workbook:
                 self._wb = CalamineWorkbook.from_path(str(path))
                 self.names = list(self._wb.sheet_names)
         except Exception as exc:  # both libraries raise many kinds for a broken file
-            raise UserError(f"{path}: không đọc được sổ Excel ({type(exc).__name__}: {exc})", 1) from None
+            self.book.close()
+            raise UserError(t("msg.book_unreadable", file=str(path), problem=problem_text(exc)), 1) from None
 
     @property
     def may_hold_legacy_text(self) -> bool:
-        """Whether any text of the workbook holds characters of a legacy encoding: its shared
-        strings are searched once (and the sheets, when they hold inline text)."""
-        if not hasattr(self, "_legacy_text"):
-            try:
-                with zipfile.ZipFile(self.path) as z:
-                    names = z.namelist()
-                    shared = z.read("xl/sharedStrings.xml").decode("utf-8", "replace") \
-                        if "xl/sharedStrings.xml" in names else ""
-                    inline = any(b"inlineStr" in z.read(n) for n in names
-                                 if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-            except (zipfile.BadZipFile, OSError, KeyError):
-                shared, inline = "", True
-            self._legacy_text = inline or bool(_LEGACY_CHARS.search(shared))
-        return self._legacy_text
+        """Whether the workbook's shared text holds characters of a legacy encoding (a sheet
+        keeping its text inline is looked at when it is read)."""
+        return self.book.legacy_strings
 
-    def rows(self, name: str, label: str) -> tuple[np.ndarray, list[Finding]]:
+    def _part_name(self, name: str) -> str:
+        """The name the checks know a sheet by (the reader's, or the one at its place)."""
+        if name in self.book.sheets or name not in self.names:
+            return name
+        known = list(self.book.sheets)
+        i = self.names.index(name)
+        return known[i] if i < len(known) else name
+
+    def rows(self, name: str, label: str) -> tuple[Grid, list[Finding]]:
         """The rows of sheet ``name`` (``label``: the sheet as findings name it), legacy
         text converted, and the warning listing the converted cells."""
+        facts = check_sheet(self.book, self._part_name(name), label, MAX_SLOW_CELLS if self.legacy else MAX_CELLS)
+        self.cells += facts.cells
+        if self.cells > MAX_TOTAL_CELLS:
+            raise UserError(t("msg.sheet_total", file=str(self.path), cells=count_text(self.cells),
+                              most=count_text(MAX_TOTAL_CELLS)), 1)
+        legacy_text = self.book.legacy_strings or facts.inline
         try:
             if self.legacy:
-                return self._openpyxl_rows(self._wb[name], label)
-            return self._calamine_rows(self._wb.get_sheet_by_name(name), label)
+                grid, found = self._openpyxl_rows(self._wb[name], label)
+            else:
+                grid, found = self._calamine_rows(self._wb.get_sheet_by_name(name), label, legacy_text)
         except UserError:
             raise
         except Exception as exc:
-            raise UserError(f"{self.path}: trang '{name}' không đọc được ({type(exc).__name__}: {exc})", 1) \
+            raise UserError(t("msg.sheet_unreadable", file=str(self.path), sheet=label, problem=problem_text(exc)), 1) \
                 from None
+        grid = grid.view(Grid)
+        for r, c, code in facts.errors:
+            at = (r - 1, c - 1) if r and c else (-1, -1)
+            if at == (-1, -1) or (at[0] < grid.shape[0] and at[1] < grid.shape[1]):
+                grid.errors[at] = code
+                if at != (-1, -1):
+                    grid[at] = None
+        return grid, found
 
-    def _openpyxl_rows(self, ws, label: str) -> tuple[list[tuple], list[Finding]]:
+    def _openpyxl_rows(self, ws, label: str) -> tuple[np.ndarray, list[Finding]]:
         rows: list[tuple] = []
         converted: list[str] = []
         for r, row in enumerate(ws.iter_rows(), start=1):
@@ -155,13 +154,13 @@ class Workbook:
             rows.append(tuple(values))
         return as_grid(rows), _legacy_warning(converted, label, self.path.name)
 
-    def _calamine_rows(self, ws, label: str) -> tuple[np.ndarray, list[Finding]]:
+    def _calamine_rows(self, ws, label: str, legacy_text: bool) -> tuple[np.ndarray, list[Finding]]:
         """The sheet as a 2-D object array, empty cells ``None``. Legacy text is looked for
         in the whole sheet at once; only cells holding its characters are converted."""
         grid = as_grid(ws.to_python(skip_empty_area=False))
         grid[grid == ""] = None
         converted: list[str] = []
-        if self.may_hold_legacy_text:
+        if legacy_text:
             for (r, j), v in np.ndenumerate(grid):
                 if isinstance(v, str) and suspect_legacy(v):
                     fixed, enc = fix_legacy(v)
@@ -172,16 +171,17 @@ class Workbook:
 
     def close(self) -> None:
         getattr(self._wb, "close", lambda: None)()
+        self.book.close()
 
 
 def read_sheets(path: Path | str, find: Callable[[list[str]], Iterable[tuple[str, str, str]]]
-                ) -> tuple[dict[str, np.ndarray], list[Finding]]:
+                ) -> tuple[dict[str, Grid], list[Finding]]:
     """Rows of the sheets ``find(sheet_names)`` picks, as ``(key, name, label)`` triples:
     ``{key: rows}`` and the findings made while reading."""
     path = Path(path)
     check_file(path)
     wb = Workbook(path)
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, Grid] = {}
     findings: list[Finding] = []
     try:
         for key, name, label in find(wb.names):

@@ -20,7 +20,7 @@ from ..io.xlsx import read_sheets
 from ..tables.plan import Plan, concat_plans
 from ..tables.schema import GAP_SHEETS, SHEETS
 from .assemble import assemble, sort_findings
-from .sheets import RawTable, find_sheet, raw_table
+from .sheets import RawTable, find_sheets, raw_table
 
 
 def read_workbook(path: Path | str) -> tuple[dict[str, RawTable], list[Finding]]:
@@ -30,13 +30,16 @@ def read_workbook(path: Path | str) -> tuple[dict[str, RawTable], list[Finding]]
 
     def wanted(names: list[str]):
         for key, sheet in SHEETS.items():
-            name = find_sheet(names, sheet)
-            if name is None:
+            matches = find_sheets(names, sheet)
+            if not matches:
                 if sheet.required:
                     found.append(Finding("error", "missing_sheet", params={"sheet": sheet.name}, file=path.name,
                                          sheet=sheet.name))
                 continue
-            yield key, name, sheet.name
+            for other in matches[1:]:
+                found.append(Finding("error", "duplicate_sheet", params={"sheet": sheet.name, "first": matches[0],
+                                                                         "second": other}, file=path.name, sheet=other))
+            yield key, matches[0], sheet.name
 
     rows, read_found = read_sheets(path, wanted)
     found += read_found

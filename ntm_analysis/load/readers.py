@@ -54,8 +54,9 @@ def read_info(t: RawTable | None, file: str) -> tuple[dict[str, Any], list[Findi
     rows = {}
     for item, value, row in zip(t.column("item"), t.column("value"), t.column("_row")):
         key = labels.get(fold(item))
-        if key:
-            info[key] = nfc(value) if isinstance(value, str) else value
+        value = nfc(value) if isinstance(value, str) else value
+        if key and value is not None and value != "":  # an item left blank is not stated
+            info[key] = value
             rows.setdefault(key, row)
     found = []
     if info.get("plan_year") not in (None, ""):

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.findings import Finding
+from ..core.findings import Finding, Word
 from ..core.names import fold, nfc
-from ..io.xlsx import as_grid
+from ..io.xlsx import as_grid, column_letter
 from ..tables.schema import Sheet, column_key, status_word
 
 HEADER_SCAN_ROWS = 15
@@ -55,10 +55,16 @@ class RawTable:
         return missing_column(len(f))
 
 
-def find_sheet(names: list[str], sheet: Sheet) -> str | None:
-    """The workbook's name for a sheet of the layout (any case, diacritics or its key)."""
+def find_sheets(names: list[str], sheet: Sheet) -> list[str]:
+    """The workbook's names for a sheet of the layout (any case, diacritics or its key):
+    more than one is an error the caller reports.
+
+    >>> from ntm_analysis.tables.schema import SHEETS
+    >>> find_sheets(["Thông tin", "Chi tiết", "chi tiet", "Xã"], SHEETS["items"])
+    ['Chi tiết', 'chi tiet']
+    """
     wanted = (fold(sheet.name), fold(sheet.key))
-    return next((name for name in names if fold(name) in wanted), None)
+    return [name for name in names if fold(name) in wanted]
 
 
 def _is_header_row(row, sheet: Sheet) -> bool:
@@ -130,16 +136,25 @@ def raw_table(rows, sheet: Sheet, file: str) -> tuple[RawTable | None, list[Find
     header, last = _header(grid, at, sheet)
     colmap: dict[int, str] = {}
     extra: dict[int, str] = {}
+    found: list[Finding] = []
     for j, h in enumerate(header):
         key = column_key(sheet, h)
         if key and key not in colmap.values():
             colmap[j] = key
+        elif key:  # a second column of the same kind: which one is meant cannot be told
+            first = next(i for i, k in colmap.items() if k == key)
+            found.append(Finding("error", "duplicate_header", params={
+                "header": sheet.column(key).header, "first": column_letter(first + 1), "first_name": header[first],
+                "second": column_letter(j + 1), "second_name": h}, file=file, sheet=sheet.name, row=at + 1,
+                column=h))
         elif h is not None and not (sheet.key == "matrix" and fold(h) in ("stt", "tt", "so tt")):
             extra[j] = h
     missing = [c for c in sheet.columns if c.required and c.key not in colmap.values()]
     if missing:
-        return None, [Finding("error", "missing_column", params={"header": c.header}, file=file, sheet=sheet.name,
-                              row=at + 1, column=c.header) for c in missing]
+        return None, found + [Finding("error", "missing_column", params={"header": c.header}, file=file,
+                                      sheet=sheet.name, row=at + 1, column=c.header) for c in missing]
+    found += formula_errors(getattr(rows, "errors", {}), header, set(colmap) | set(extra), (at, last), file,
+                            sheet.name)
     body = grid[last + 1:]
     numbers = np.arange(last + 2, last + 2 + len(body))
     keep = _kept(body)
@@ -151,7 +166,35 @@ def raw_table(rows, sheet: Sheet, file: str) -> tuple[RawTable | None, list[Find
         data.update({name: body[:, j] for j, name in extra.items()})
     data["_row"] = numbers.astype(object)
     frame = pd.DataFrame(data, dtype=object) if len(body) else pd.DataFrame(columns=list(data), dtype=object)
-    return RawTable(sheet, frame, list(extra.values()), at + 1), []
+    return RawTable(sheet, frame, list(extra.values()), at + 1), found
+
+
+#: what each Excel formula error means (the message's words), by its code
+FORMULA_ERRORS = {"#REF!": "msg.formula_ref", "#N/A": "msg.formula_na", "#VALUE!": "msg.formula_value",
+                  "#DIV/0!": "msg.formula_div0", "#NAME?": "msg.formula_name", "#NUM!": "msg.formula_num",
+                  "#NULL!": "msg.formula_null"}
+
+
+def formula_errors(errors: dict[tuple[int, int], str], header: list[str | None], read: set[int],
+                   header_rows: tuple[int, int], file: str, sheet: str) -> list[Finding]:
+    """An error for each formula-error cell (``{(row, column): "#REF!"}``, 0-based) in the
+    header (``header_rows``: its first and last row; the cell's column has no name then)
+    or below it in a column the sheet reads; ``(-1, -1)``: a cell that gives no place.
+
+    >>> [f.location() for f in formula_errors({(4, 1): "#REF!", (4, 7): "#N/A"}, ["Xã", "Thời hạn (quý)"], {0, 1},
+    ...                                       (0, 0), "x.xlsx", "Chi tiết")]
+    ['x.xlsx, Chi tiết, dòng 5, cột Thời hạn (quý)']
+    """
+    found = []
+    for (r, c), code in sorted(errors.items()):
+        meaning = Word(FORMULA_ERRORS.get(code.upper(), "msg.formula_other"))
+        if (r, c) == (-1, -1):
+            found.append(Finding("error", "formula_error", "formula_error_somewhere",
+                                 {"value": code, "meaning": meaning}, file=file, sheet=sheet, value=code))
+        elif header_rows[0] <= r <= header_rows[1] or (r > header_rows[1] and c in read):
+            found.append(Finding("error", "formula_error", params={"value": code, "meaning": meaning}, file=file,
+                                 sheet=sheet, row=r + 1, column=header[c] or column_letter(c + 1), value=code))
+    return found
 
 
 def _matrix_titles(body: np.ndarray, extra: list[int], commune: int) -> np.ndarray:

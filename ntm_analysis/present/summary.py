@@ -22,12 +22,10 @@ def summary_lines(plan_or_run, lang: str = "vi") -> list[str]:
     plan = run.plan
     m = plan.meta
     tot = totals(run)
-    unit = [t(key, lang, name=m[k]) for k, key in (("district", "summary.district"), ("province", "summary.province"))
-            if m.get(k)]
+    units = [t("summary.units", lang, n=len(plan.units))] if len(plan.units) > 1 else []
     lines = [
         str(m.get("plan_title") or t("summary.plan", lang)),
-        ", ".join(unit + [t("summary.units", lang, n=len(plan.units))] if len(plan.units) > 1 else unit)
-        + ("; " if unit else "") + t("summary.catalogue", lang, name=plan.catalogue.title_in(lang)),
+        unit_line(m, lang, units) + "; " + t("summary.catalogue", lang, name=plan.catalogue.title_in(lang)),
         t("summary.left", lang, communes=tot["communes"], missing=tot["missing"], model=tot["model_missing"],
           items=tot["items"], undated=tot["undated"], products=int(plan.ocop["product"].ne("").sum())),
     ]
@@ -35,6 +33,21 @@ def summary_lines(plan_or_run, lang: str = "vi") -> list[str]:
     if skipped:
         lines.append(t("msg.skipped_files", lang, n=len(skipped), files=", ".join(skipped)))
     return lines + [w.text(lang) for w in plan.warnings]
+
+
+def unit_line(meta: dict, lang: str = "vi", more: list[str] | None = None) -> str:
+    """The district and province a plan states ("Huyện Tứ Kỳ, tỉnh Hải Dương"), only those it
+    states, then ``more``; when it states neither, that they are not stated.
+
+    >>> unit_line({"district": "Tứ Kỳ", "province": "Hải Dương"}, "en"), unit_line({"district": "Tứ Kỳ"})
+    ('Tứ Kỳ district, Hải Dương province', 'Huyện Tứ Kỳ')
+    >>> unit_line({"district": None, "province": " "})
+    'chưa rõ huyện, tỉnh (trang Thông tin không ghi)'
+    """
+    parts = [t(key, lang, name=str(meta[k]).strip()) for k, key in (("district", "summary.district"),
+                                                                     ("province", "summary.province"))
+             if meta.get(k) is not None and str(meta[k]).strip()]
+    return ", ".join(parts + list(more or ())) or t("msg.unit_unknown", lang)
 
 
 def summary_text(plan_or_run, lang: str = "vi") -> str:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ...i18n import header, label, t
 from ..table import cell_words, localised
+from ..summary import unit_line
 from .briefing import Briefing, headline, quality_kinds
 
 
@@ -28,7 +29,7 @@ def summary_markdown(b: Briefing, charts: dict[str, list[Path]] | None = None) -
     """The summary: findings, headline numbers, the projection, data quality, the scenario."""
     lang, m = b.lang, b.plan.meta
     out = [f"# {t('report.summary_title', lang)}: {m.get('plan_title', '')}", "",
-           "- " + t("report.district", lang, district=m.get("district", ""), province=m.get("province", "")),
+           "- " + unit_line(m, lang),
            "- " + (t("report.as_of", lang, date=b.as_of.strftime("%d/%m/%Y")) if b.as_of is not None
                    else t("report.no_as_of", lang))]
     if b.scenario is not None:

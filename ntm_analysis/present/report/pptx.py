@@ -11,6 +11,7 @@ from ...core.vocab import Change
 from ...i18n import header, label, t
 from ...io.files import atomic_path
 from ...tables.plan import Plan
+from ..summary import unit_line
 from .briefing import Briefing, quality_kinds, sheet_name
 
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
@@ -106,7 +107,7 @@ def _title_slide(prs, b: Briefing, generated: _dt.datetime | None) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[6])
     _textbox(s, 0.8, 1.6, SLIDE_W - 1.6, 1.4, t("report.deck_title", lang), size=34, bold=True,
              align=PP_ALIGN.CENTER)
-    lines = [t("report.district", lang, district=m.get("district", ""), province=m.get("province", "")),
+    lines = [unit_line(m, lang),
              m.get("plan_title", ""),
              t("report.as_of", lang, date=b.as_of.strftime("%d/%m/%Y")) if b.as_of is not None
              else t("report.no_as_of", lang)]
