@@ -151,10 +151,13 @@ def synthetic_plan(n_communes: int, seed: int = 0, year: int = 2023) -> Plan:
     return plan
 
 
-def write_synthetic_workbook(path: Path | str, n_communes: int, seed: int = 0) -> Path:
-    """Write a synthetic plan as a workbook in the package layout."""
+def write_synthetic_workbook(path: Path | str, n_communes: int, seed: int = 0, district: str | None = None) -> Path:
+    """Write a synthetic plan as a workbook in the package layout (of ``district`` when
+    named: a province's workbooks each name their own)."""
     from .io.workbook import write_workbook
 
     tables, meta = synthetic_tables(n_communes, seed)
+    if district:
+        meta = {**meta, "district": district}
     tables.pop("matrix")  # the writer derives the whole matrix from the items, model rows included
     return write_workbook(path, tables, meta)

@@ -68,7 +68,7 @@ def test_main_help_is_vietnamese(capsys):
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "template", "summary", "gaps", "ocop", "workload",
-                                     "projection", "quality", "scenario", "report", "extract"])
+                                     "projection", "quality", "units", "scenario", "report", "extract"])
 def test_every_command_help_is_vietnamese(command, capsys):
     code, out, err = run([command, "--help"], capsys)
     assert code == 0 and not err
@@ -77,7 +77,7 @@ def test_every_command_help_is_vietnamese(command, capsys):
 
 
 def test_the_list_of_commands_above_is_every_command():
-    assert set(commands()) == {"validate", "build", "template", "summary", "gaps", "ocop", "workload",
+    assert set(commands()) == {"validate", "build", "template", "summary", "gaps", "ocop", "workload", "units",
                                "projection", "quality", "scenario", "report", "extract"}
 
 
@@ -91,7 +91,7 @@ def test_positional_arguments_have_a_vietnamese_title(capsys):
     (["gaps", "--format", "xml"], ["lỗi:", "--format", "'xml'", "chọn một trong", "'table'"]),
     (["template"], ["lỗi:", "thiếu tham số bắt buộc", "TỆP.xlsx"]),
     (["gaps", "--khong-co"], ["lỗi:", "không hiểu tham số", "--khong-co"]),
-    (["gaps", "--data"], ["lỗi:", "--data", "cần một giá trị"]),
+    (["gaps", "--data"], ["lỗi:", "--data", "cần ít nhất một giá trị"]),  # one workbook or more
     (["template", "mau.xlsx", "--year", "hai nghìn"], ["lỗi:", "--year", "'hai nghìn'", "không phải số nguyên"]),
     (["khong-co-lenh"], ["lỗi:", "'khong-co-lenh'", "'gaps'"]),
 ])

@@ -170,6 +170,10 @@ SHEET_HEADERS = {
                             "Xong (kịch bản)", "Công nhận (gốc)", "Công nhận (kịch bản)", "Tình trạng (gốc)",
                             "Tình trạng (kịch bản)", "Thay đổi"],
     "scenario_changes": ["Xã", "Mã tiêu chí", "Tiêu chí", "Thay đổi", "Kế hoạch gốc", "Kịch bản"],
+    "units": ["Xã", "Huyện (cũ)", "Tên chính thức", "Mã cũ", "Cách khớp", "Các bước sắp xếp", "Xã năm 2025",
+              "Mã 2025", "Bị chia", "Tỉ lệ vào xã mới", "Có bước suy ra", "Nguồn"],
+    "units_gaps": ["Xã", "Mã xã", "Đơn vị cũ", "Mã tiêu chí", "Tiêu chí", "Thời hạn", "Hạn của từng đơn vị cũ",
+                   "Bị chia"],
 }
 
 
@@ -177,7 +181,8 @@ SHEET_HEADERS = {
 def test_workbook_sheets_and_vietnamese_headers(wb, pack):
     assert wb.sheetnames == ["Tóm tắt", "Ma trận", "Theo tiêu chí", "Theo xã", "OCOP", "Khối lượng theo quý",
                              "Khối lượng theo cơ quan", "Dự kiến hoàn thành", "Chất lượng dữ liệu",
-                             "Kịch bản - so sánh", "Kịch bản - thay đổi"]
+                             "Xã sau sắp xếp 2025", "Tiêu chí xã mới nhận", "Kịch bản - so sánh",
+                             "Kịch bản - thay đổi"]
     assert set(SHEET_HEADERS) == set(report.COLUMNS)
     for key, expected in SHEET_HEADERS.items():
         ws = wb[report.sheet_name(key)]
@@ -324,7 +329,7 @@ def test_english_pack(pack_en, plan):
     assert [c.value for c in wb["By criterion"][1]][:2] == ["Criterion code", "Criterion"]
     assert "scenario" not in pack_en["charts"]
     deck = Presentation(str(pack_en["deck"]))
-    assert len(deck.slides) == 1 + 6 + 1
+    assert len(deck.slides) == 1 + 7 + 1  # title, seven charts (the 2025 communes last), data quality
     first = _slide_text(deck.slides[0])
     assert "Progress briefing" in first and "Tứ Kỳ district" in first
     blocking = _slide_text(deck.slides[2])
@@ -375,3 +380,22 @@ def test_scratch_dirs_are_cleaned(tmp_path):
     report.write_workbook(b, tmp_path / "a.xlsx")
     assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
     shutil.rmtree(tmp_path)
+
+
+# ------------------------------------------------------------------ the 2025 communes page
+def test_the_pack_shows_the_2025_communes_from_the_plans_own_sheet(pack, wb):
+    from test_units import CODES_2025, PLAN_TO_2025, _sheet_gaps
+
+    assert pack["charts"]["units"][0].exists()
+    rows = _rows(wb["Tiêu chí xã mới nhận"])
+    head, body = rows[0], rows[1:]
+    at = {h: i for i, h in enumerate(head)}
+    sheet = _sheet_gaps()
+    for new, code in CODES_2025.items():
+        parts = [c for c, news in PLAN_TO_2025.items() if new in news]
+        got = {r[at["Tiêu chí"]] for r in body if r[at["Xã"]] == new and r[at["Mã tiêu chí"]][:2] != "KM"}
+        assert got == set().union(*(sheet.get(c, set()) for c in parts)), new
+        assert {r[at["Mã xã"]] for r in body if r[at["Xã"]] == new} <= {code}
+    deck = Presentation(str(pack["deck"]))
+    text = next(_slide_text(s) for s in deck.slides if "nay thuộc" in _slide_text(s))
+    assert f"{len(PLAN_TO_2025)} xã của kế hoạch nay thuộc {len(CODES_2025)} xã của Hải Phòng" in text

@@ -26,6 +26,13 @@ def open_gaps(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     return run_of(plan_or_run, as_of).open_gaps
 
 
+def _labels(run, ids: pd.Series) -> np.ndarray:
+    """The names of communes ``ids`` for lists (qualified by district when several)."""
+    if len(run.plan.units) <= 1:
+        return run.plan.communes.set_index("commune_id")["commune"].reindex(ids).to_numpy(dtype=object)
+    return run.plan.commune_labels.reindex(ids).to_numpy(dtype=object)
+
+
 def _by_criterion(run, g: pd.DataFrame, commune: np.ndarray) -> pd.DataFrame:
     """Open gaps ``g`` (their commune positions ``commune``) counted per criterion."""
     n = len(run.commune_index)
@@ -42,7 +49,7 @@ def _by_criterion(run, g: pd.DataFrame, commune: np.ndarray) -> pd.DataFrame:
         "requirement": s["requirement"].array.take(first),
         "department": s["department"].array.take(first),
         "communes": counts,
-        "commune_names": K.lists(ids, s["commune"], k),
+        "commune_names": K.lists(ids, _labels(run, s["commune_id"]), k),
     })
     return out.take(np.lexsort((crit_order, -counts))).reset_index(drop=True)
 
@@ -126,7 +133,7 @@ def gaps_by_section(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
         "ready": K.count(ids, m, (missing + model) == 0),
         "missing": np.bincount(ids, weights=missing, minlength=m).astype(np.int64),
         "model_missing": np.bincount(ids, weights=model, minlength=m).astype(np.int64),
-        "commune_names": K.lists(ids, c["commune"], m, unique=True),
+        "commune_names": K.lists(ids, _labels(run, c["commune_id"]), m, unique=True),
     })
 
 
@@ -145,7 +152,7 @@ def unlocks(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
     ids = K.positions(g["criterion_code"].to_numpy(dtype=object)[single], pd.Index(base["criterion_code"]))
     out = base.assign(
         unlocks=K.count(ids, k),
-        unlocked_names=K.lists(ids, g["commune"].to_numpy(dtype=object)[single], k),
+        unlocked_names=K.lists(ids, _labels(run, g["commune_id"])[single], k),
     )
     return out.sort_values(["unlocks", "communes"], ascending=False, kind="stable").reset_index(drop=True)
 

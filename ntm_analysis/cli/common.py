@@ -11,8 +11,11 @@ FORMATS = ("table", "csv", "json")
 
 
 def add_data_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="SỔ_EXCEL", type=Path, default=None,
-                   help="sổ Excel kế hoạch (mặc định: kế hoạch 2023 của huyện Tứ Kỳ)")
+    p.add_argument("--data", metavar="SỔ_EXCEL", type=Path, nargs="+", default=None,
+                   help="sổ Excel kế hoạch, hoặc nhiều sổ, hoặc thư mục chứa các sổ (mặc định: kế hoạch 2023 của "
+                        "huyện Tứ Kỳ)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="bỏ qua các sổ có lỗi (nêu tên chúng) thay vì dừng")
 
 
 def add_force_option(p: argparse.ArgumentParser, help_key: str = "cli.force_file") -> None:
@@ -31,6 +34,21 @@ def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = 
     p.add_argument("--format", choices=formats, default=formats[0], help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")
     add_undated_option(p)
+    add_units_option(p)
+
+
+def add_units_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--units", choices=("2025",), default=None,
+                   help="2025: phân tích theo các xã sau sắp xếp năm 2025 (gộp các đơn vị cũ; xem ntm units)")
+
+
+def in_units(plan, args: argparse.Namespace):
+    """``plan`` in the units ``--units`` asks for (the plan's own when not given)."""
+    if getattr(args, "units", None) == "2025":
+        from ..units.merge import plan_in_2025
+
+        return plan_in_2025(plan)
+    return plan
 
 
 def add_undated_option(p: argparse.ArgumentParser) -> None:
@@ -93,12 +111,23 @@ def review_lag_option(value: int | None, option: str = "--review-lag") -> int | 
 
 
 def load_plan_for(args: argparse.Namespace):
-    """The plan ``--data`` names (the embedded plan by default)."""
+    """The plan ``--data`` names (the embedded plan by default): one workbook, several, or
+    folders of them; workbooks left out by ``--skip-invalid`` are named on stderr."""
+    from ..i18n import t
     from ..io.files import check_readable
-    from ..load.api import load_plan
+    from ..load.api import load_plan, load_province
 
-    check_readable(getattr(args, "data", None))
-    return load_plan(getattr(args, "data", None))
+    data = getattr(args, "data", None)
+    if not data:
+        return load_plan()
+    for path in data:
+        check_readable(path)
+    plan = load_province(data, getattr(args, "skip_invalid", False))
+    skipped = plan.meta.get("skipped_files") or []
+    if skipped:
+        print(t("msg.skipped_files", getattr(args, "lang", "vi"), n=len(skipped), files=", ".join(skipped)),
+              file=sys.stderr)
+    return plan
 
 
 def say(text: object, stream=None) -> None:

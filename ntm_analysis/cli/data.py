@@ -7,13 +7,14 @@ from pathlib import Path
 
 from .. import config
 from ..i18n import t
-from .common import add_data_option, add_force_option, load_plan_for, say
+from .common import add_data_option, add_force_option, add_units_option, in_units, load_plan_for, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="kiểm tra sổ Excel kế hoạch")
-    p.add_argument("workbook", nargs="?", type=Path, default=None, metavar="SỔ_EXCEL",
-                   help="sổ Excel kế hoạch (mặc định: kế hoạch 2023 của huyện Tứ Kỳ)")
+    p.add_argument("workbook", nargs="*", type=Path, default=None, metavar="SỔ_EXCEL",
+                   help="sổ Excel kế hoạch, nhiều sổ hay thư mục chứa các sổ (mặc định: kế hoạch 2023 của huyện "
+                        "Tứ Kỳ); mỗi sổ được kiểm tra riêng")
     p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của các thông báo")
     p.set_defaults(func=cmd_validate)
@@ -37,27 +38,46 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("summary", help="tóm tắt kế hoạch")
     add_data_option(p)
+    add_units_option(p)
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ")
     p.set_defaults(func=cmd_summary)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..core.errors import UserError
     from ..io.files import check_readable
-    from ..load.api import validate_workbook
+    from ..load.api import validate_workbook, workbook_paths
 
-    path = args.workbook or config.DEFAULT_WORKBOOK
-    check_readable(path)
-    _plan, found = validate_workbook(path)
-    errors = [f for f in found if f.severity == "error"]
-    warnings = [f for f in found if f.severity == "warning"]
-    if args.format == "json":
-        say(json.dumps({"file": str(path), "errors": len(errors), "warnings": len(warnings),
-                        "issues": [f.to_dict(args.lang) for f in found]}, ensure_ascii=False, indent=2))
-    else:
+    for given in args.workbook or ():
+        check_readable(given)
+    paths = workbook_paths(args.workbook) if args.workbook else [config.DEFAULT_WORKBOOK]
+    reports, failed = [], 0
+    for path in paths:
+        try:
+            _plan, found = validate_workbook(path)
+        except UserError as exc:  # not a workbook at all: said, and the others still checked
+            if len(paths) == 1:
+                raise
+            failed += 1
+            reports.append({"file": str(path), "errors": 1, "warnings": 0, "issues": [{"message": str(exc)}]})
+            if args.format != "json":
+                say(f"{path}: {exc}")
+            continue
+        errors = [f for f in found if f.severity == "error"]
+        warnings = [f for f in found if f.severity == "warning"]
+        failed += bool(errors)
+        if args.format == "json":
+            reports.append({"file": str(path), "errors": len(errors), "warnings": len(warnings),
+                            "issues": [f.to_dict(args.lang) for f in found]})
+            continue
         for f in found:
             say(f.text(args.lang))
         say(t("cli.validate_count", args.lang, path=path, e=len(errors), w=len(warnings)))
-    return 1 if errors else 0
+    if args.format == "json":
+        say(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
+    elif len(paths) > 1:
+        say(t("cli.validate_files", args.lang, n=len(paths), bad=failed))
+    return 1 if failed else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -96,5 +116,5 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     from ..present.summary import summary_text
 
-    say(summary_text(load_plan_for(args), args.lang))
+    say(summary_text(in_units(load_plan_for(args), args), args.lang))
     return 0

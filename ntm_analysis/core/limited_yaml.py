@@ -156,6 +156,20 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
     return (mark.line + 1 if mark is not None else None), problem
 
 
+class LineLoader(LimitedLoader):
+    """:class:`LimitedLoader` that keeps the line of every mapping (key ``__line__``), for
+    messages that name the line of a wrong entry.
+
+    >>> load_yaml("a: 1\nb: {c: 2}", LineLoader)["b"]
+    {'c': 2, '__line__': 2}
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
 def load_yaml(text: str, loader: type[LimitedLoader] = LimitedLoader) -> Any:
     """The data of YAML ``text`` (at most :data:`MAX_BYTES`), read by ``loader`` (a
     :class:`LimitedLoader` or a subclass of it)."""

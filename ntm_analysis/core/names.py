@@ -28,7 +28,9 @@ from typing import Iterable
 
 _PUNCT = re.compile(r"[\-–—_,;:/\\.()\[\]\"'“”‘’&+*]+")
 _SPACE = re.compile(r"\s+")
-_UNIT_PREFIXES = ("xa ", "thi tran ", "phuong ")
+#: The words of a unit's kind that may open its name, as written (lower case): "phường"
+#: only with its marks, since "Phương Kỳ" folds to the same letters.
+_UNIT_PREFIXES = ("xã ", "thị trấn ", "phường ", "xa ", "thi tran ")
 
 # the blocks holding Unicode's format characters (category Cf), searched once at import
 _FORMAT_BLOCKS = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
@@ -123,15 +125,40 @@ def _fold_str(value: str) -> str:
     return " ".join(text.lower().split())
 
 
+def unit_name(name: object) -> str:
+    """A unit's name without the word of its kind ("Xã", "Thị trấn", "Phường"), its
+    marks kept; "Phương Kỳ" keeps its first word.
+
+    >>> unit_name("Xã Minh Đức"), unit_name("thị trấn Tứ Kỳ"), unit_name("Phương Kỳ")
+    ('Minh Đức', 'Tứ Kỳ', 'Phương Kỳ')
+    """
+    text = nfc(name)
+    low = text.lower()
+    for prefix in _UNIT_PREFIXES:
+        if low.startswith(prefix) and len(low) > len(prefix):
+            return text[len(prefix):].strip()
+    return text
+
+
 @lru_cache(maxsize=200_000)
 def commune_key(name: object) -> str:
-    """The match key of a commune name: folded, without a leading "Xã", "thị trấn" or
-    "phường"."""
-    key = fold(name)
-    for prefix in _UNIT_PREFIXES:
-        if key.startswith(prefix) and len(key) > len(prefix):
-            return key[len(prefix):]
-    return key
+    """The match key of a commune name: :func:`unit_name` folded.
+
+    >>> commune_key("Phường Tứ Minh"), commune_key("Phương Kỳ"), commune_key("xa Minh Duc")
+    ('tu minh', 'phuong ky', 'minh duc')
+    """
+    return fold(unit_name(name))
+
+
+def same_spelling(a: object, b: object) -> bool:
+    """Whether two unit names are written alike, marks included (case and the word of
+    the kind aside): "Xã Phượng Kỳ" and "phượng kỳ" are; "Phương Kỳ" and "Phượng Kỳ"
+    are not, though they have the same :func:`commune_key`.
+
+    >>> same_spelling("Xã Phượng Kỳ", "phượng kỳ"), same_spelling("Phương Kỳ", "Phượng Kỳ")
+    (True, False)
+    """
+    return unit_name(a).casefold() == unit_name(b).casefold()
 
 
 def is_all(value: object) -> bool:

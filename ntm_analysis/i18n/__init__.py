@@ -22,6 +22,7 @@ COLUMN_VOCAB = {
     "requirement": "requirement", "severity": "severity", "ocop_status": "ocop_status",
     "status": "status", "status_baseline": "status", "status_scenario": "status",
     "effective_reason": "reason", "change": "change", "code": "kind", "measure": "measure",
+    "matched": "matched",
 }
 
 

@@ -21,7 +21,7 @@ PACK = "bang"  # the kind of pack (its record in the folder: :func:`~ntm_analysi
 GAPS_CSV = ["commune_id", "commune", "criterion_code", "criterion", "requirement", "written_as", "due_written", "due",
             "due_source", "plan_section", "target_level", "target_year", "department", "match_method",
             "waits_on", "detail", "sheet", "row"]
-COMMUNES_CSV = ["commune_id", "unit", "commune", "plan_section", "target_level", "target_year", "original_target_year",
+COMMUNES_CSV = ["commune_id", "unit", "province", "district", "source_file", "commune", "plan_section", "target_level", "target_year", "original_target_year",
                 "stated_met", "stated_missing", "listed_missing", "stated_met_written", "stated_missing_written",
                 "commune_due", "commune_due_written", "section_title", "note"]
 

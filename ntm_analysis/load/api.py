@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .. import config
-from ..core.errors import PlanError
+from ..core.errors import PlanError, UserError
 from ..core.findings import Finding
 from ..io.xlsx import read_sheets
 from ..tables.plan import Plan, concat_plans
@@ -83,6 +83,69 @@ def load_plans(paths: Iterable[Path | str]) -> Plan:
     """Several workbooks (a province's districts) as one plan; communes of the same name
     in two districts stay two communes."""
     return concat_plans([load_plan(p) for p in paths])
+
+
+def workbook_paths(items: Iterable[Path | str]) -> list[Path]:
+    """The workbooks ``items`` name: files as given, a folder's ``.xlsx`` files (sorted;
+    Excel's lock files ``~$…`` and hidden files left out). A path that does not exist, or a
+    folder without a workbook, is an error (exit 2).
+
+    >>> [p.name for p in workbook_paths([config.RAW_DIR])]
+    ['tu_ky_2023_ke_hoach_ntm_nang_cao_kieu_mau.xlsx']
+    """
+    from ..i18n import t
+
+    out: list[Path] = []
+    for item in map(Path, items):
+        if item.is_dir():
+            found = sorted(p for p in item.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
+            if not found:
+                raise UserError(t("msg.no_workbook_in_folder", "vi", path=item), 2)
+            out += found
+        elif item.exists():
+            out.append(item)
+        else:
+            raise UserError(t("msg.no_such_workbook", "vi", path=item), 2)
+    return list(dict.fromkeys(out))
+
+
+def load_province(items: Iterable[Path | str], skip_invalid: bool = False) -> Plan:
+    """The workbooks ``items`` name (files or folders, :func:`workbook_paths`) as one plan.
+
+    Each workbook is validated on its own. While any has errors nothing is analysed: the
+    error names each such file and its count of errors (exit 1), unless ``skip_invalid``,
+    which leaves those files out and names them in ``meta["skipped_files"]``. One workbook
+    loads as :func:`load_plan` does.
+    """
+    from ..i18n import t
+
+    paths = workbook_paths(items)
+    if len(paths) == 1 and not skip_invalid:
+        return load_plan(paths[0])
+    plans, bad = [], []
+    for path in paths:
+        try:
+            plan, found = validate_workbook(path)
+        except PlanError:
+            raise
+        except UserError:  # not a workbook at all (said by validate_workbook's reader)
+            bad.append((path, 1))
+            continue
+        if plan is None:
+            bad.append((path, sum(f.severity == "error" for f in found)))
+        else:
+            plans.append(plan)
+    if bad and not skip_invalid:
+        files = "; ".join(t("msg.file_errors", "vi", file=p, n=n) for p, n in bad)
+        raise UserError(t("msg.workbooks_with_errors", "vi", n=len(bad), total=len(paths), files=files), 1)
+    if not plans:
+        raise UserError(t("msg.no_valid_workbook", "vi", n=len(paths)), 1)
+    plan = concat_plans(plans)
+    if bad:
+        from dataclasses import replace
+
+        plan = replace(plan, meta={**plan.meta, "skipped_files": [str(p) for p, _ in bad]})
+    return plan
 
 
 def plan_from_tables(tables: dict[str, pd.DataFrame], meta: dict[str, Any] | None = None,

@@ -77,7 +77,7 @@ def assemble(tables: dict[str, RawTable], file: str = "", catalogue: Catalogue |
         gaps = concat_gaps(gaps, from_matrix)
     commune_due = _aligned(commune_due, ids)
     gap_frame = _gap_frame(gaps, cat, commune_due, names, ids)
-    commune_frame = _commune_frame(communes, ids, info, gap_frame, commune_due)
+    commune_frame = _commune_frame(communes, ids, {**info, "file": file}, gap_frame, commune_due)
     _count_warnings(ctx, tables["communes"], commune_frame, communes["_row"], cat)
     gap_frame = _with_commune_columns(gap_frame, commune_frame)
     model_requirements = _model_requirements(cat, commune_frame, gap_frame)
@@ -155,6 +155,8 @@ def _commune_frame(c: dict[str, Any], ids: list[str], info: dict, gaps: pd.DataF
     return contract.frame("communes", {
         **{k: v for k, v in c.items() if k != "_row"},
         "commune_id": ids, "unit": info.get("district") or info.get("province") or "",
+        "province": info.get("province") or "", "district": info.get("district") or "",
+        "source_file": info.get("file") or "",
         "listed_missing": crit.reindex(ids, fill_value=0).to_numpy(),
         "commune_due": from_ordinals(commune_due["due"]),
         "commune_due_written": commune_due["words"],

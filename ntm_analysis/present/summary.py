@@ -29,6 +29,9 @@ def summary_lines(plan_or_run, lang: str = "vi") -> list[str]:
         t("summary.left", lang, communes=tot["communes"], missing=tot["missing"], model=tot["model_missing"],
           items=tot["items"], undated=tot["undated"], products=int(plan.ocop["product"].ne("").sum())),
     ]
+    skipped = m.get("skipped_files") or []
+    if skipped:
+        lines.append(t("msg.skipped_files", lang, n=len(skipped), files=", ".join(skipped)))
     return lines + [w.text(lang) for w in plan.warnings]
 
 

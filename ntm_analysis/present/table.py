@@ -81,7 +81,7 @@ def printable(df: pd.DataFrame, plan=None) -> pd.DataFrame:
 
 
 #: columns holding a share (0–1), shown as a percentage
-SHARE_COLUMNS = ("share_met", "share_done")
+SHARE_COLUMNS = ("share_met", "share_done", "share_2025")
 
 
 def for_people(df: pd.DataFrame, lang: str = "vi", plan=None) -> pd.DataFrame:

@@ -29,7 +29,8 @@ _COMMUNE = {"commune_id": TEXT, "commune": TEXT}
 
 CONTRACT: dict[str, dict[str, str]] = {
     "communes": {
-        "commune_id": TEXT, "unit": TEXT, "commune": TEXT, "plan_section": TEXT, "section_title": TEXT,
+        "commune_id": TEXT, "unit": TEXT, "province": TEXT, "district": TEXT, "source_file": TEXT, "commune": TEXT,
+        "plan_section": TEXT, "section_title": TEXT,
         "target_level": TEXT, "target_year": NINT, "original_target_year": NINT,
         "original_target_written": TEXT, "stated_met": NINT, "stated_total": NINT, "stated_met_written": TEXT,
         "stated_missing": NINT, "stated_missing_written": TEXT, "source_text": TEXT, "note": TEXT,

@@ -88,6 +88,22 @@ class Plan:
         return list(self.communes["commune"])
 
     @property
+    def commune_labels(self) -> pd.Series:
+        """Each commune's name as lists people read show it, by ``commune_id``: the name
+        alone when the plan has one unit (district), else "Name (District)", so that two
+        communes of one name in two districts are told apart.
+
+        >>> from ntm_analysis import load_plan
+        >>> load_plan().commune_labels["hai-duong/tu-ky/minh-duc"]
+        'Minh Đức'
+        """
+        c = self.communes
+        labels = c["commune"].astype(object)
+        if len(self.units) > 1:
+            labels = labels + " (" + c["unit"].astype(object) + ")"
+        return pd.Series(labels.to_numpy(), index=c["commune_id"].to_numpy())
+
+    @property
     def units(self) -> list[str]:
         """The administrative units (districts) of the plan's communes, in order."""
         return list(dict.fromkeys(self.communes["unit"]))

@@ -9,7 +9,7 @@ from matplotlib.patches import Patch
 
 from ...core.vocab import Level, Requirement
 from ...i18n import t
-from .style import OKABE_ITO, model_star_handle, new_ax, styled, wrap
+from .style import OKABE_ITO, commune_labels, model_star_handle, new_ax, styled, wrap
 
 
 @styled
@@ -60,11 +60,12 @@ def blocking_criteria(by_criterion: pd.DataFrame, ax: Axes | None = None, lang: 
 
 
 @styled
-def communes_by_gaps(by_commune: pd.DataFrame, ax: Axes | None = None, lang: str = "vi") -> Axes:
+def communes_by_gaps(by_commune: pd.DataFrame, ax: Axes | None = None, lang: str = "vi", plan=None) -> Axes:
     """Horizontal stacked bars per commune: advanced criteria and model requirements
     still missing, most first; communes with nothing left are labelled.
 
-    ``by_commune`` is :func:`~ntm_analysis.analysis.gaps.gaps_by_commune`'s result.
+    ``by_commune`` is :func:`~ntm_analysis.analysis.gaps.gaps_by_commune`'s result; with
+    ``plan``, communes are named with their district when it holds several.
     """
     df = by_commune.assign(_total=by_commune["missing"] + by_commune["model_missing"],
                            _pos=np.arange(len(by_commune)))
@@ -81,7 +82,7 @@ def communes_by_gaps(by_commune: pd.DataFrame, ax: Axes | None = None, lang: str
                 fontweight="bold" if total else "normal", color="black" if total else OKABE_ITO["green"])
     model = df["target_level"] == Level.MODEL
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{c} ★" if m else c for c, m in zip(df["commune"], model)])
+    ax.set_yticklabels([f"{c} ★" if m else c for c, m in zip(commune_labels(df, plan), model)])
     ax.set_ylim(len(df) - 0.5, -0.6)
     vmax = int(df["_total"].max()) if len(df) else 1
     ax.set_xlim(0, vmax + max(1.5, vmax * 0.12))

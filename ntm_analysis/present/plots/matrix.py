@@ -9,7 +9,7 @@ from ...analysis.matrix import matrix_cells
 from ...analysis.run import run_of
 from ...core.vocab import Cell
 from ...i18n import t
-from .style import (DONE_COLOUR, INFERRED_HATCH, MET_COLOUR, NA_COLOUR, OKABE_ITO, UNDATED_COLOUR, criterion_label,
+from .style import (DONE_COLOUR, commune_labels, INFERRED_HATCH, MET_COLOUR, NA_COLOUR, OKABE_ITO, UNDATED_COLOUR, criterion_label,
                     new_ax, quarter_colours, quarter_label, styled, text_colour, wrap)
 
 
@@ -35,7 +35,7 @@ def status_matrix(plan, as_of: object = None, ax: Axes | None = None, lang: str 
     cells = matrix_cells(run) if cells is None else cells
     ax = new_ax(ax, (12.0, 6.6))
     ids = list(dict.fromkeys(cells["commune_id"]))
-    names = dict(zip(cells["commune_id"], cells["commune"]))
+    names = dict(zip(cells["commune_id"], commune_labels(cells, run.plan)))
     codes = list(dict.fromkeys(cells["criterion_code"]))
     due = cells["status"] == Cell.DUE
     qcol = quarter_colours(cells.loc[due, "due"])

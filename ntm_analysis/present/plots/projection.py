@@ -9,7 +9,7 @@ from matplotlib.patches import Patch, Rectangle
 from ...core.quarters import as_of_quarter
 from ...core.vocab import DueSource, Level, Status
 from ...i18n import t
-from .style import (STATUS_COLOURS, QuarterAxis, model_star_handle, new_ax, status_label, styled,
+from .style import (STATUS_COLOURS, QuarterAxis, commune_labels, model_star_handle, new_ax, status_label, styled,
                     target_year_lines, titled)
 
 
@@ -28,7 +28,7 @@ def finish_firmness(propagated: pd.DataFrame) -> pd.Series:
 
 @styled
 def projection_timeline(proj: pd.DataFrame, propagated: pd.DataFrame | None = None, ax: Axes | None = None,
-                        lang: str = "vi", as_of: object = None, note: str = "") -> Axes:
+                        lang: str = "vi", as_of: object = None, note: str = "", plan=None) -> Axes:
     """Per commune: a bar to the quarter its last gap closes (filled marker: firm
     deadline, hollow: inferred) and the projected recognition (diamond), coloured by
     status; quarters after the target year are shaded and its end is marked.
@@ -58,7 +58,7 @@ def projection_timeline(proj: pd.DataFrame, propagated: pd.DataFrame | None = No
     axis.decorate(ax, lang, undated=has_unsched, label_undated="?")
     ax.set_yticks(range(n))
     model = proj["target_level"] == Level.MODEL
-    ax.set_yticklabels([f"{c} ★" if m else c for c, m in zip(proj["commune"], model)])
+    ax.set_yticklabels([f"{c} ★" if m else c for c, m in zip(commune_labels(proj, plan), model)])
     ax.set_ylim(n - 0.4, -1.4)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)

@@ -182,6 +182,18 @@ def titled(ax: Axes, title: str, note: str = "", width: int = 140) -> None:
                     ha="left", va="bottom", fontsize=9.5, color="#444444")
 
 
+def commune_labels(df: pd.DataFrame, plan=None) -> list[str]:
+    """The communes of ``df`` as a chart labels them: the name, with its district when
+    ``plan`` holds several districts (two communes of one name stay apart).
+
+    >>> commune_labels(pd.DataFrame({"commune_id": ["a/b/x"], "commune": ["X"]}))
+    ['X']
+    """
+    if plan is not None and len(plan.units) > 1 and "commune_id" in df.columns:
+        return [str(v) for v in plan.commune_labels.reindex(df["commune_id"])]
+    return [str(v) for v in df["commune"]]
+
+
 def criterion_label(catalogue, code: str, lang: str = "vi", width: int = 28) -> str:
     return wrap(catalogue.label(code, lang) if code in catalogue.codes else code, width)
 

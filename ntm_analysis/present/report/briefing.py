@@ -21,7 +21,7 @@ from ...analysis import (gaps_by_commune, gaps_by_criterion, matrix_cells, ocop_
 from ...analysis.run import Analysis, analyse
 from ...core.dates import parse_date
 from ...core.quarters import format_quarter
-from ...core.vocab import OcopStatus, Severity, Status
+from ...core.vocab import OcopStatus, Requirement, Severity, Status
 from ...i18n import check_lang, has, join_names, t
 from ...scenario.apply import assume_undated
 from ...scenario.compare import diff_edits, effects, run_scenario, why_unchanged
@@ -51,6 +51,10 @@ COLUMNS: dict[str, list[str]] = {
                             "recognition_baseline", "recognition_scenario", "status_baseline",
                             "status_scenario", "changed"],
     "scenario_changes": ["commune", "criterion_code", "criterion", "change", "baseline", "scenario"],
+    "units": ["commune", "district", "official", "unit_code", "matched", "lineage", "commune_2025", "code_2025",
+              "split", "share_2025", "lineage_inferred", "lineage_source"],
+    "units_gaps": ["commune", "commune_code", "former_commune", "criterion_code", "criterion", "due", "former_due",
+                   "split"],
 }
 
 
@@ -73,7 +77,8 @@ class Briefing:
 
     @property
     def chart_keys(self) -> list[str]:
-        return list(CHARTS) + (["scenario"] if self.scenario is not None else [])
+        units = ["units"] if len(self.tables.get("units_gaps", ())) else []
+        return list(CHARTS) + units + (["scenario"] if self.scenario is not None else [])
 
     @property
     def propagated(self) -> pd.DataFrame:
@@ -99,6 +104,7 @@ def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenar
         "workload_department": workload(run, by="department"),
         "projection": proj,
         "quality": quality(run, review_lag=review_lag, lang=lang),
+        **_units(run, lang),
     }
     b = Briefing(plan=plan, run=run, lang=lang, as_of=as_of, review_lag=review_lag, tables=tables,
                  undated_as=undated_as or None)
@@ -120,6 +126,17 @@ def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenar
     if undated_as:
         b.notes["projection"] = undated_note(undated_as, lang) + " " + b.notes["projection"]
     return b
+
+
+def _units(run: Analysis, lang: str) -> dict[str, pd.DataFrame]:
+    """The 2025 communes of the plan and what they inherit, when its communes reach 2025
+    (none for a plan of no official units)."""
+    from ...units import inherited_gaps, units_table
+
+    table = units_table(run.plan)
+    if not (table["commune_2025"] != "").any():
+        return {}
+    return {"units": table, "units_gaps": inherited_gaps(run, table, lang=lang)}
 
 
 # ------------------------------------------------------------------- findings
@@ -210,6 +227,17 @@ def _projection(b: Briefing) -> str:
     return text + t("word.period", b.lang)
 
 
+def _units_finding(b: Briefing) -> str:
+    u, g = b.tables["units"], b.tables["units_gaps"]
+    new = u.loc[u["commune_2025"] != "", "commune_2025"]
+    per = g[g["requirement"] == Requirement.CRITERION].groupby("commune", sort=False).size()
+    top = per[per == per.max()].index.tolist()
+    formers = u[u["commune_2025"].isin(top)]["commune_id"].nunique()
+    province = ", ".join(dict.fromkeys(u.loc[u["commune_2025"] != "", "province_2025"]))
+    return t("finding.units", b.lang, n=u["commune_id"].nunique(), m=new.nunique(), province=province,
+             names=_names(b, top), k=int(per.max()), formers=formers)
+
+
 def _scenario(b: Briefing) -> str:
     said = [text for _cid, text in b.scenario["effects"]]
     head = t("finding.scenario", b.lang, name=b.scenario["name"])
@@ -243,7 +271,7 @@ def _quality(b: Briefing) -> str:
 
 FINDINGS: dict[str, Callable[[Briefing], str]] = {
     "matrix": _matrix, "blocking": _blocking, "communes": _communes, "ocop": _ocop, "workload": _workload,
-    "projection": _projection, "scenario": _scenario,
+    "projection": _projection, "units": _units_finding, "scenario": _scenario,
 }
 
 
@@ -287,6 +315,8 @@ def meta_rows(b: Briefing, generated: _dt.datetime | None) -> list[tuple[str, An
     ]
     if b.undated_as:
         rows.append((t("report.undated_as", lang), str(b.undated_as)))
+    if m.get("skipped_files"):
+        rows.append((t("report.skipped_label", lang), ", ".join(m["skipped_files"])))
     if b.scenario is not None:
         rows.append((t("report.scenario_label", lang), b.scenario["name"]))
     if generated is not None:

@@ -16,6 +16,7 @@ CHART_FILES = {
     "workload": "05_khoi_luong_theo_quy",
     "projection": "06_du_kien_hoan_thanh",
     "scenario": "07_kich_ban_so_sanh",
+    "units": "08_xa_sau_sap_xep_2025",
 }
 DPI = 200
 
@@ -23,11 +24,14 @@ _DRAW: dict[str, Callable[[Briefing, Any], Any]] = {
     "matrix": lambda b, ax: plots.status_matrix(b.run, ax=ax, lang=b.lang, cells=b.tables["matrix"]),
     "blocking": lambda b, ax: plots.blocking_criteria(b.tables["gaps_by_criterion"], ax=ax, lang=b.lang,
                                                       catalogue=b.plan.catalogue),
-    "communes": lambda b, ax: plots.communes_by_gaps(b.tables["gaps_by_commune"], ax=ax, lang=b.lang),
+    "communes": lambda b, ax: plots.communes_by_gaps(b.tables["gaps_by_commune"], ax=ax, lang=b.lang, plan=b.plan),
     "ocop": lambda b, ax: plots.ocop_dependencies(b.tables["ocop"], b.run, ax=ax, lang=b.lang),
     "workload": lambda b, ax: plots.workload_by_department(b.tables["workload_department"], ax=ax, lang=b.lang),
     "projection": lambda b, ax: plots.projection_timeline(b.tables["projection"], b.propagated, ax=ax,
-                                                          lang=b.lang, as_of=b.as_of, note=b.notes["projection"]),
+                                                          lang=b.lang, as_of=b.as_of, note=b.notes["projection"],
+                                                          plan=b.plan),
+    "units": lambda b, ax: plots.inherited_matrix(b.tables["units_gaps"], b.tables["units"], b.plan.catalogue,
+                                                  ax=ax, lang=b.lang),
     "scenario": lambda b, ax: plots.scenario_comparison(b.scenario["baseline"], b.scenario["projection"], ax=ax,
                                                         lang=b.lang, name=b.scenario["name"],
                                                         note=b.notes.get("scenario", "")),
