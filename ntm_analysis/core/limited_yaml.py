@@ -160,7 +160,7 @@ class LineLoader(LimitedLoader):
     """:class:`LimitedLoader` that keeps the line of every mapping (key ``__line__``), for
     messages that name the line of a wrong entry.
 
-    >>> load_yaml("a: 1\nb: {c: 2}", LineLoader)["b"]
+    >>> load_yaml("a: 1\\nb: {c: 2}", LineLoader)["b"]
     {'c': 2, '__line__': 2}
     """
 
