@@ -128,38 +128,49 @@ def test_an_option_out_of_range_is_refused(case, tmp_path):
 
 
 # ----------------------------------------------------------------- long runs in a plan
+#: what each run is made of: the words before it, what is repeated, the words after it
 RUNS = {
-    "digits": "1",
-    "spaces": " ",
-    "dots": ".",
-    "tieu_chi": "tiêu chí ",
-    "numbers_with_commas": "1,",
-    "dates": "1/1",
-    "deadlines": "quý II/2023 ",
-    "district_words": "huyện ",
-    "percent": "1 %",
-    "brackets": "(<",
-    "words": "đạt ",
+    "digits": ("", "1"),
+    "spaces": ("", " "),
+    "dots": ("", "."),
+    "tieu_chi": ("", "tiêu chí "),
+    "numbers_with_commas": ("", "1,"),
+    "dates": ("", "1/1"),
+    "deadlines": ("", "quý II/2023 "),
+    "district_words": ("", "huyện "),
+    "percent": ("", "1 %"),
+    "brackets": ("", "(<"),
+    "words": ("", "đạt "),
+    "em_spaces": ("", "\u2003"),
+    # a run of spaces the reader does not fold into one (em spaces) after words that
+    # start a phrase
+    "spaces_after_a_quarter": ("quý II", "\u2003"),
+    "spaces_after_a_month": ("ngày 1 tháng 6", "\u2003"),
+    "spaces_after_a_product": ("sản phẩm", "\u2003", " OCOP"),
 }
 
 
-def _plan_with(runs: list[str], length: int) -> str:
-    """The An Lão plan with each of ``runs``, repeated to ``length`` characters, in an
-    item's label, in its text and on a line of its own."""
+def _plan_with(runs: list[tuple[str, ...]], length: int) -> str:
+    """The An Lão plan with each of ``runs`` (words, what is repeated to ``length``
+    characters, words after) in an item's label, in its text and on a line of its own."""
     text = PLAN.read_text(encoding="utf-8")
-    for unit in runs:
-        run = unit * (length // len(unit))
+    for words, unit, *after in runs:
+        run = words + unit * (length // len(unit)) + "".join(after)
         text = text.replace("- Tiêu chí Lao đông:", f"- Tiêu chí Lao đông {run}:", 1)
         text = text.replace("Còn 2,5 km", f"Còn 2,5 km {run}", 1)
         text = text.replace("- Như trên;", f"- Như trên;\n\n- {run}", 1)
     return text
 
 
+ALONE = [name for name in RUNS if name.startswith("spaces_after")]
+
+
 @pytest.mark.parametrize("runs, length", [
     (["digits"], 8_000),
     (["digits"], 30_000),
     (list(RUNS), 30_000),
-], ids=["8000_digits", "30000_digits", "every_run_30000"])
+    *(([name], 30_000) for name in ALONE),
+], ids=["8000_digits", "30000_digits", "every_run_30000", *ALONE])
 def test_long_runs_in_a_plan_are_read_quickly(runs, length, tmp_path):
     """Each case reads in a few seconds (the timeout is generous: one super-linear
     expression on these runs takes minutes)."""

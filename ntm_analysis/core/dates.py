@@ -34,13 +34,14 @@ MIN_YEAR, MAX_YEAR = 2000, 2100  # the years a date or a deadline may fall in
 
 # on lower-case text without diacritics, punctuation kept
 _DMY = r"(?P<d>\d{1,2})\s*(?P<s>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<y>\d{4}|\d{2})"
-_WORDS = r"ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s*,?\s+nam\s+(?P<y>\d{4}|\d{2})"
+#: "ngày 2 tháng 10(,) năm 2023": the spaces around the comma read once (possessive)
+_WORDS = r"ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})(?:\s*+,)?\s++nam\s+(?P<y>\d{4}|\d{2})"
 _YMD = r"(?P<y>\d{4})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _WHOLE = [re.compile(_YMD), re.compile(r"(?:ngay\s+)?" + _DMY), re.compile(_WORDS)]
 _INSIDE = [re.compile(r"(?<![\d/.\-])" + p + r"(?![\d/.\-])") for p in (_YMD, _DMY)] + \
     [re.compile(r"\b" + _WORDS + r"\b")]
 _MONTH_ONLY = [re.compile(r"(?:thang\s+)?(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"),
-               re.compile(r"thang\s+(?P<m>\d{1,2})\s*,?\s+nam\s+(?P<y>\d{4})"),
+               re.compile(r"thang\s+(?P<m>\d{1,2})(?:\s*+,)?\s++nam\s+(?P<y>\d{4})"),
                re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})")]
 _YEAR_ONLY = re.compile(r"(?:nam\s+)?(?P<y>\d{4})")
 

@@ -110,7 +110,7 @@ _MILESTONE = re.compile(r"\b(?:ho so|tham tra|tham dinh|(?<!duoc )cong nhan(?!\s
 _MILESTONE_START = re.compile(r"\b(?:(?:hoan thien|hoan thanh|lap|chuan bi|xay dung)\s+ho so|ho so|"
                               r"de nghi|trinh)\b")
 _COMPLETE = re.compile(r"\b(?:hoan thanh|hoan thien|ve dich|dat chuan)\b")
-_BULLET_LABEL = re.compile(r"^(?P<label>[^:]{2,120}?)\s*(?::|\s[-–]\s)\s*(?P<detail>.*)$")
+_BULLET_LABEL = re.compile(r"^(?P<label>[^:]{2,120}?)(?:\s*+:|\s++[-–]\s)\s*(?P<detail>.*)$")  # spaces read once
 _TC_PREFIX = re.compile(r"^(?:cac\s+)?tieu chi\s+(?:so\s+\d{1,2}\s*[-.:]?\s*)?(?:ve\s+)?")
 _DONE_BEFORE = re.compile(r"\b(?:da co|da dat|da hoan thanh|da xay dung|da duoc cong nhan)\s+$")
 _NEED = re.compile(r"\b(?:hoan thien|hoan thanh|xay dung|con thieu|chua|can|thuc hien|phan dau|thieu)\b")

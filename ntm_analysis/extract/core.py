@@ -37,7 +37,7 @@ COLUMNS = {
 }
 
 _ROMAN = re.compile(r"^(?P<n>(?:X|IX|IV|V?I{0,3}))\s*[.)/]\s*(?P<t>\S.*)$")
-_NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]?\s+(?P<t>\S.*)$")
+_NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})(?:\s*+[.)])?\s++(?P<t>\S.*)$")  # spaces read once
 _COMMUNE = re.compile(r"^(?:\(?[a-zđ]\)|[a-zđ]\.|\d{1,2}\)|\d{1,2}\.)?\s*xa\s+(?P<rest>.+)$")
 _YEARS = re.compile(r"\bnam\s+(?P<y>(?:19|20|21)\d\d(?:\s*(?:,|va|-|–)\s*(?:19|20|21)\d\d)*)")
 _SKIP_PARTS = ("muc dich", "yeu cau", "kien nghi", "de xuat", "kinh phi", "noi nhan")

@@ -21,9 +21,11 @@ from .patterns import find_deadlines, pfold, sentences, strip_trailing
 
 OCOP_NONE, OCOP_CHOSEN, OCOP_CERTIFIED = (OCOP_TEXT[s] for s in OcopStatus.ranked())
 
-_PRODUCT = r"san pham\s+(?P<p>(?:(?!san pham)[^;:.()])+?)"
-_CHOSEN = re.compile(_PRODUCT + r"\s+(?:de\s+)?lam\s+(?:san pham\s+)?ocop(?:\s+(?:dat\s+)?(?P<s>[1-5])\s*sao)?")
-_CERTIFIED = re.compile(_PRODUCT + r"\s+(?:da\s+)?(?:duoc\s+)?(?:chung nhan|cong nhan)\s+(?:ocop\s*)?"
+#: "sản phẩm X": the spaces around X are read once (a possessive run, tried where it
+#: starts), not again for each character X could end at
+_PRODUCT = r"san pham\s++(?P<p>(?:(?!san pham)[^;:.()])+?)(?<!\s)\s++"
+_CHOSEN = re.compile(_PRODUCT + r"(?:de\s+)?lam\s+(?:san pham\s+)?ocop(?:\s+(?:dat\s+)?(?P<s>[1-5])\s*sao)?")
+_CERTIFIED = re.compile(_PRODUCT + r"(?:da\s+)?(?:duoc\s+)?(?:chung nhan|cong nhan)\s+(?:ocop\s*)?"
                         r"(?:dat\s+)?(?:(?P<s>[1-5])\s*sao)?")
 _NONE = re.compile(r"\bchua\s+(?:co|lua chon duoc|chon duoc|lua chon|xac dinh duoc)\s+san pham\b")
 _PRODUCT_SPLIT = re.compile(r"(?:(?<!\s)\s++|)(?:,|;|\bvà\b|\bva\b)\s*+", re.IGNORECASE)

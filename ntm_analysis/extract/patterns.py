@@ -78,8 +78,10 @@ class FoundDeadline:
 
 
 _PREP = r"\b(?:(?:trong|vao|truoc|den|toi)\s+)?"
+#: the deadline phrases; between a quarter or a month and its year "/", "-" or spaces,
+#: each run of spaces read once (possessive: a long run is not split every way)
 _DEADLINES = [
-    re.compile(_PREP + r"(?P<w>(?:(?<!phan )(?:dau|cuoi|giua)\s+)?quy\s+(?:iv|iii|ii|i|[1-4])\s*(?:[/\-]|\s)\s*"
+    re.compile(_PREP + r"(?P<w>(?:(?<!phan )(?:dau|cuoi|giua)\s+)?quy\s+(?:iv|iii|ii|i|[1-4])(?:\s*+[/\-]\s*+|\s++)"
                r"(?:nam\s+)?(?:19|20|21)\d\d)\b"),
     re.compile(_PREP + r"(?P<w>(?:het\s+)?(?:(?:6|06|sau)\s+thang|nua)\s+(?:dau|cuoi)\s+(?:cua\s+)?nam\s+"
                r"(?:19|20|21)\d\d)\b"),
@@ -87,7 +89,7 @@ _DEADLINES = [
     re.compile(r"\b(?:(?:trong|vao)\s+)?(?P<w>(?:(?:truoc|den)\s+)?(?:ngay\s+)?"
                r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20|21)\d\d)\b"),
     re.compile(r"\b(?:(?:trong|vao|truoc|den)\s+)?(?P<w>(?:(?:truoc|den|het|cuoi|dau)\s+)?thang\s+"
-               r"\d{1,2}\s*(?:[/\-]|\s)\s*(?:nam\s+)?(?:19|20|21)\d\d)\b"),
+               r"\d{1,2}(?:\s*+[/\-]\s*+|\s++)(?:nam\s+)?(?:19|20|21)\d\d)\b"),
 ]
 
 
