@@ -172,7 +172,8 @@ def test_communes_of_the_same_name_in_two_districts_stay_two():
     by = gaps_by_commune(both)
     assert by["commune"].tolist() == ["An Bình", "Tân Kỳ", "An Bình"] and by["missing"].tolist() == [1, 1, 2]
     top = gaps_by_criterion(both).set_index("criterion_code")
-    assert top.loc["14", "communes"] == 3 and top.loc["14", "commune_names"] == ("An Bình", "Tân Kỳ", "An Bình")
+    assert top.loc["14", "communes"] == 3  # lists name each commune with its district when there are two
+    assert top.loc["14", "commune_names"] == ("An Bình (Tứ Kỳ)", "Tân Kỳ (Tứ Kỳ)", "An Bình (Thanh Hà)")
     shown = printable(by, both)
     assert shown["unit"].tolist() == ["Tứ Kỳ", "Tứ Kỳ", "Thanh Hà"] and "commune_id" not in shown
     assert "unit" not in printable(gaps_by_commune(a), a)  # one district: no unit column
