@@ -137,3 +137,16 @@ def test_a_malformed_indicator_is_named_with_its_file_and_line(tmp_path, monkeyp
     assert main(["catalogues"]) == 1
     err = capsys.readouterr().err
     assert "hong.yaml" in err and "Traceback" not in err
+
+
+def test_validate_says_which_thresholds_are_missing(test_set, tmp_path, capsys):
+    from ntm_analysis.io.workbook import write_workbook
+
+    communes = pd.DataFrame([{"commune": "A", "plan_section": "1", "target_level": "nâng cao", "target_year": 2026,
+                              "group": "1"}])
+    items = pd.DataFrame([{"commune": "A", "criterion_written": "Giảm nghèo", "due": "2026Q4"}])
+    path = write_workbook(tmp_path / "thu.xlsx", {"communes": communes, "items": items},
+                          {"district": "Thử", "province": "Thử", "plan_year": 2026, "catalogue": "nhom_thu"})
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "chưa có 1 ngưỡng" in out and "3.1 (nhóm 2)" in out

@@ -1020,6 +1020,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                                              "ghi tiêu chí còn thiếu", "Every indicator of criterion {code} meets its "
                                              "threshold ({indicators}) but the plan lists the criterion as missing"),
     "kind.indicator_contradiction": ("Số liệu trái với tình trạng kế hoạch ghi", "Values contradict the plan's status"),
+    "word.group": ("nhóm {group}", "group {group}"),
+    "cli.thresholds_missing": ("THÔNG TIN: bộ tiêu chí chưa có {n} ngưỡng, cần tỉnh bổ sung: {which}",
+                               "INFO: the criteria set lacks {n} thresholds, for the province to fill: {which}"),
+    "cli.indicators_not_listed": ("THÔNG TIN: {name} có {total} chỉ tiêu theo văn bản, tệp danh mục chưa ghi {n} "
+                                  "chỉ tiêu (chưa có nguồn công khai xác nhận)",
+                                  "INFO: {name} has {total} indicators by its source; the catalogue file does not "
+                                  "list {n} of them yet (no public source confirmed them)"),
     "cli.indicators_help": ("chỉ tiêu đo được so với ngưỡng: đạt hay chưa, còn thiếu bao nhiêu",
                             "measured indicators against their thresholds"),
     "cli.catalogues_help": ("các bộ tiêu chí có sẵn: số tiêu chí, chỉ tiêu, nhóm xã, ngưỡng còn thiếu",
