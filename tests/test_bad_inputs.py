@@ -305,7 +305,7 @@ WORKBOOK_DATA_CASES = [
     wb_case("deadline_number_not_a_year", "quality", 1, f"{D}, dòng 2, cột {ITEM}",
             ("không phải là quý hoặc năm", "'2500'"), items=items_with(["An Bình", "Y tế", "", None, 2500])),
     wb_case("written_deadline_year_3023", "validate", 1, f"{D}, dòng 2, cột Thời hạn (nguyên văn)",
-            ("không đọc được thời hạn", "quý II/3023"),
+            ("nằm ngoài phạm vi hỗ trợ (2000–2100)", "quý II/3023"),
             items=items_with(["An Bình", "Y tế", "", "Phấn đấu hoàn thành trong quý II/3023", None])),
     wb_case("criterion_matches_nothing", "workload", 1, f"{D}, dòng 3, cột Tiêu chí (nguyên văn)",
             ("không nhận ra tiêu chí", "gần nhất", "'Bảo hiểm thất nghiệp'"),

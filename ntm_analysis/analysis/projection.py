@@ -46,8 +46,8 @@ def projection(plan_or_run, review_lag: int | None = None, as_of: AsOf = None) -
     ``finish, recognition, status, unlisted_model``.
     """
     review_lag = DEFAULT_REVIEW_LAG if review_lag is None else review_lag
-    if review_lag < 0:
-        raise ValueError("review_lag must be >= 0")
+    if not review_lag_ok(review_lag):
+        raise ValueError(f"review_lag must be a whole number from 0 to {MAX_REVIEW_LAG}, not {review_lag!r}")
     return run_of(plan_or_run, as_of).projection(int(review_lag))
 
 
@@ -102,6 +102,21 @@ def project(run: Analysis, review_lag: int) -> pd.DataFrame:
 #: known, and Hải Dương signs its recognitions at the end of the year (29/12/2022). The
 #: assumption is printed on every projection, with what one more quarter would change.
 DEFAULT_REVIEW_LAG = 0
+#: The longest review lag accepted, in quarters (two years from the last item to the
+#: recognition): a longer one is a typing mistake, and would carry quarters past the
+#: years a quarter may fall in.
+MAX_REVIEW_LAG = 8
+
+
+def review_lag_ok(value: object) -> bool:
+    """Whether ``value`` is a review lag: a whole number of quarters (not a flag, not a
+    float) from 0 to :data:`MAX_REVIEW_LAG`.
+
+    >>> review_lag_ok(1), review_lag_ok(-1), review_lag_ok(100000), review_lag_ok(1.0), review_lag_ok(True)
+    (True, False, False, False, False)
+    """
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) \
+        and 0 <= value <= MAX_REVIEW_LAG
 
 
 def lag_effect(plan_or_run, review_lag: int = DEFAULT_REVIEW_LAG, as_of: AsOf = None) -> dict[str, int]:

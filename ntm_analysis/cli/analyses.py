@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .common import add_analysis_options, in_units, load_plan_for, parse_as_of, print_frame
+from .common import add_analysis_options, in_units, load_plan_for, parse_as_of, print_frame, review_lag_option
 
 GAP_VIEWS = ("criterion", "commune", "department", "section", "unlocks")
 WORKLOAD_BY = ("quarter", "department", "criterion", "commune")
@@ -74,19 +74,12 @@ def _as_of(args: argparse.Namespace, params: dict[str, Any]):
 
 
 def _review_lag(args: argparse.Namespace, params: dict[str, Any]) -> int:
-    from ..core.errors import UserError
-
+    """``--review-lag`` when given (checked), else the scenario's (checked when read),
+    else the default."""
     from ..analysis.projection import DEFAULT_REVIEW_LAG
 
-    lag = args.review_lag if getattr(args, "review_lag", None) is not None \
-        else params.get("review_lag", DEFAULT_REVIEW_LAG)
-    try:
-        lag = int(lag)
-    except (TypeError, ValueError):
-        raise UserError(f"review_lag '{lag}': phải là số quý (số nguyên ≥ 0)", 2) from None
-    if lag < 0:
-        raise UserError(f"--review-lag {lag}: phải ≥ 0", 2)
-    return lag
+    lag = review_lag_option(getattr(args, "review_lag", None))
+    return int(params.get("review_lag", DEFAULT_REVIEW_LAG) if lag is None else lag)
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:

@@ -90,6 +90,26 @@ def parse_as_of(value: object, option: str = "--as-of"):
         raise UserError(exc.text("vi", option=option), 2) from None
 
 
+def review_lag_option(value: int | None, option: str = "--review-lag") -> int | None:
+    """``--review-lag`` checked (``None`` when not given): 0 to
+    :data:`~ntm_analysis.analysis.projection.MAX_REVIEW_LAG` quarters, else a
+    command-line error (exit 2).
+
+    >>> review_lag_option(1), review_lag_option(None)
+    (1, None)
+    >>> review_lag_option(100000)
+    Traceback (most recent call last):
+    ntm_analysis.core.errors.UserError: --review-lag 100000: phải là số quý ≥ 0, tối đa 8
+    """
+    from ..analysis.projection import MAX_REVIEW_LAG, review_lag_ok
+    from ..core.errors import UserError
+    from ..i18n import t
+
+    if value is None or review_lag_ok(value):
+        return value
+    raise UserError(t("msg.option_review_lag_range", option=option, value=value, hi=MAX_REVIEW_LAG), 2)
+
+
 def load_plan_for(args: argparse.Namespace):
     """The plan ``--data`` names (the embedded plan by default): one workbook, several, or
     folders of them; workbooks left out by ``--skip-invalid`` are named on stderr."""
@@ -110,6 +130,19 @@ def load_plan_for(args: argparse.Namespace):
     return plan
 
 
+def say(text: object, stream=None) -> None:
+    """Print ``text`` and a line break on standard output (or ``stream``), safe on a
+    terminal (:func:`~ntm_analysis.core.text.terminal_text`): every command prints
+    through it.
+
+    >>> say("Xã An\x1b[2J")
+    Xã An\\u001b[2J
+    """
+    from ..core.text import terminal_text
+
+    (stream or sys.stdout).write(terminal_text(text) + "\n")
+
+
 def print_frame(df: Any, args: argparse.Namespace, plan=None, note: str = "") -> int:
     """Print an analysis result in the format and language asked for; ``note`` (an
     assumption the table rests on) heads the table format."""
@@ -120,5 +153,5 @@ def print_frame(df: Any, args: argparse.Namespace, plan=None, note: str = "") ->
         text = f"{note}\n\n{text}" if note else text
     else:  # csv, json: machine column names and codes
         text = render(printable(df, plan), args.format, args.lang)
-    sys.stdout.write(text + "\n")
+    say(text)
     return 0

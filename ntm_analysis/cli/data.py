@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from .. import config
 from ..i18n import t
-from .common import add_data_option, add_force_option, add_units_option, in_units, load_plan_for
+from .common import add_data_option, add_force_option, add_units_option, in_units, load_plan_for, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             failed += 1
             reports.append({"file": str(path), "errors": 1, "warnings": 0, "issues": [{"message": str(exc)}]})
             if args.format != "json":
-                print(f"{path}: {exc}")
+                say(f"{path}: {exc}")
             continue
         errors = [f for f in found if f.severity == "error"]
         warnings = [f for f in found if f.severity == "warning"]
@@ -72,14 +71,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
                             "issues": [f.to_dict(args.lang) for f in found]})
             continue
         for f in found:
-            print(f.text(args.lang))
+            say(f.text(args.lang))
         for line in _threshold_lines(_plan, args.lang):
-            print(line)
-        print(t("cli.validate_count", args.lang, path=path, e=len(errors), w=len(warnings)))
+            say(line)
+        say(t("cli.validate_count", args.lang, path=path, e=len(errors), w=len(warnings)))
     if args.format == "json":
-        print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
+        say(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
     elif len(paths) > 1:
-        print(t("cli.validate_files", args.lang, n=len(paths), bad=failed))
+        say(t("cli.validate_files", args.lang, n=len(paths), bad=failed))
     return 1 if failed else 0
 
 
@@ -107,7 +106,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     written = build_processed(load_plan_for(args), args.out or config.PROCESSED_DIR, force=args.force)
     for path in written:
-        print(f"đã ghi {path}")
+        say(f"đã ghi {path}")
     return 0
 
 
@@ -117,22 +116,26 @@ def cmd_template(args: argparse.Namespace) -> int:
     from ..io.files import writing_file
     from ..io.workbook import write_workbook
 
+    from ..core.dates import MAX_YEAR, MIN_YEAR
+
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{out}: tệp mẫu phải có đuôi .xlsx", 2)
+    if args.year is not None and not MIN_YEAR <= args.year <= MAX_YEAR:
+        raise UserError(t("msg.option_year_range", option="--year", value=args.year, lo=MIN_YEAR, hi=MAX_YEAR), 2)
     try:
         load_catalogue(args.catalogue)
     except CatalogueError as exc:
-        raise UserError(f"--catalogue: {exc}", 2) from None
+        raise UserError(f"--catalogue: {exc}", exc.exit_code) from None
     with writing_file(out, args.force):
         write_workbook(out, {}, {"district": args.district, "plan_year": args.year, "catalogue": args.catalogue},
                        args.catalogue, replace=args.force)
-    print(f"đã ghi sổ mẫu {out}")
+    say(f"đã ghi sổ mẫu {out}")
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from ..present.summary import summary_text
 
-    sys.stdout.write(summary_text(in_units(load_plan_for(args), args), args.lang) + "\n")
+    say(summary_text(in_units(load_plan_for(args), args), args.lang))
     return 0

@@ -12,7 +12,6 @@ cannot be read, 2 for a bad command line (an existing workbook included).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..config import DEFAULT_CATALOGUE, PROCESSED_DIR, RAW_DIR
@@ -60,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         load_catalogue(args.catalogue)
     except CatalogueError as exc:
-        raise UserError(f"--catalogue: {exc}", 2) from None
+        raise UserError(f"--catalogue: {exc}", exc.exit_code) from None
     with writing_file(out, args.force):  # an existing workbook is refused before the plan is read
         try:
             extraction = extract_plan(plan, args.catalogue)
@@ -72,8 +71,10 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{plan}: không tìm thấy xã nào trong kế hoạch (cần mục như "
                             "'2.1. Các xã phấn đấu về đích NTM nâng cao năm 2024' và dòng 'a) Xã …:')", 1)
         extraction.write(out, replace=args.force)
+    from .common import say
+
     if args.format == "json":
-        sys.stdout.write(extraction.report_json(str(out)) + "\n")
+        say(extraction.report_json(str(out)))
     else:
-        sys.stdout.write(extraction.report_text() + f"\nĐã ghi {out}\n")
+        say(extraction.report_text() + f"\nĐã ghi {out}")
     return 0

@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             return int(args.func(args) or 0)
         except UserError as exc:
-            print(f"ntm: {exc}", file=sys.stderr)
+            from ..core.text import terminal_text
+
+            print(f"ntm: {terminal_text(exc)}", file=sys.stderr)
             return exc.exit_code
         except KeyboardInterrupt as exc:
             return stopped(exc, lang)

@@ -58,9 +58,12 @@ class Parser(argparse.ArgumentParser):
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
 
     def error(self, message: str) -> NoReturn:
-        """The usage line and the message in Vietnamese on standard error; exit 2."""
+        """The usage line and the message in Vietnamese on standard error, safe on a
+        terminal (an argument echoed may hold any character); exit 2."""
+        from ..core.text import terminal_text
+
         self.print_usage(sys.stderr)
-        self.exit(2, t("cli.error", prog=self.prog, message=translate(message)) + "\n")
+        self.exit(2, terminal_text(t("cli.error", prog=self.prog, message=translate(message))) + "\n")
 
 
 class VersionAction(argparse.Action):

@@ -7,7 +7,7 @@ from pathlib import Path
 from .. import config
 from ..i18n import t
 from .common import (add_as_of_option, add_data_option, add_force_option, add_undated_option, add_units_option,
-                     in_units, load_plan_for, parse_as_of)
+                     in_units, load_plan_for, parse_as_of, review_lag_option, say)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,13 +45,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         scenario = load_scenario(args.scenario)
     from ..analysis.projection import DEFAULT_REVIEW_LAG
-    from ..core.errors import UserError
 
-    lag = DEFAULT_REVIEW_LAG if args.review_lag is None else args.review_lag
-    if lag < 0:
-        raise UserError(f"--review-lag {lag}: phải ≥ 0", 2)
-    result = build_report(in_units(load_plan_for(args), args), out_dir=args.out, scenario=scenario, as_of=as_of, lang=args.lang,
+    lag = review_lag_option(args.review_lag)
+    lag = DEFAULT_REVIEW_LAG if lag is None else lag
+    result = build_report(in_units(load_plan_for(args), args), out_dir=args.out, scenario=scenario, as_of=as_of,
+                          lang=args.lang,
                           review_lag=lag, undated_as=args.undated_as, force=args.force)
     for path in result["files"]:
-        print(path)
+        say(path)
     return 0

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from .common import FORMATS, add_as_of_option, add_data_option, add_undated_option, load_plan_for, parse_as_of
+from .common import (FORMATS, add_as_of_option, add_data_option, add_undated_option, load_plan_for,
+                     parse_as_of, review_lag_option, say)
 
 PARTS = ("all", "communes", "changes")
 
@@ -38,12 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def scenario_tables(args: argparse.Namespace) -> dict:
     """The plan and scenario ``args`` name, run: :func:`ntm_analysis.scenario.run_scenario`'s
     result plus ``changes`` and ``scenario``."""
-    from ..core.errors import UserError
     from ..io.scenario_files import load_scenario
     from ..scenario.compare import diff_edits, run_scenario
 
-    if args.review_lag < 0:
-        raise UserError(f"--review-lag {args.review_lag}: phải ≥ 0", 2)
+    review_lag_option(args.review_lag)
     scenario = load_scenario(args.file)
     plan = load_plan_for(args)
     result = run_scenario(plan, scenario, review_lag=args.review_lag, as_of=parse_as_of(args.as_of),
@@ -61,7 +59,7 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     from ..present.table import for_people, printable, render
 
     r = scenario_tables(args)
-    out, lang, plan = sys.stdout, args.lang, r["base_plan"]
+    lang, plan = args.lang, r["base_plan"]
     if args.format == "json":
         payload = {"scenario": r["scenario"].name, "note": r["scenario"].note,
                    "parameters": {k: _plain(v) for k, v in r["params"].items()}}
@@ -70,20 +68,22 @@ def cmd_scenario(args: argparse.Namespace) -> int:
             payload["effects"] = [text for _cid, text in scenario_effects(r, lang)]
         if args.part in ("all", "changes"):
             payload["changes"] = json.loads(render(printable(r["changes"], plan), "json"))
-        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        say(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     if args.format == "csv":
         table = r["changes"] if args.part == "changes" else r["comparison"]
-        out.write(render(printable(table, plan), "csv", lang) + "\n")
+        say(render(printable(table, plan), "csv", lang))
         return 0
+    parts = []
     if args.part in ("all", "communes"):
-        out.write("\n".join(scenario_lines(r, lang)) + "\n")
-        out.write("\n" + render(for_people(r["comparison"], lang, plan), "table", lang) + "\n")
+        parts += ["\n".join(scenario_lines(r, lang)), "",
+                  render(for_people(r["comparison"], lang, plan), "table", lang)]
     if args.part in ("all", "changes"):
         if args.part == "all":
-            out.write("\n" + t("cli.changes", lang) + "\n")
-        out.write((t("cli.no_changes", lang) if r["changes"].empty
-                   else render(for_people(r["changes"], lang, plan), "table", lang)) + "\n")
+            parts += ["", t("cli.changes", lang)]
+        parts.append(t("cli.no_changes", lang) if r["changes"].empty
+                     else render(for_people(r["changes"], lang, plan), "table", lang))
+    say("\n".join(parts))
     return 0
 
 

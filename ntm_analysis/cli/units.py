@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from ..i18n import t
-from .common import FORMATS, add_as_of_option, add_data_option, add_force_option, load_plan_for, parse_as_of, print_frame
+from .common import (FORMATS, add_as_of_option, add_data_option, add_force_option, load_plan_for, parse_as_of,
+                     print_frame, say)
 
 
 #: the columns a person reads in the terminal (CSV and JSON have every column)
@@ -37,7 +38,7 @@ def cmd_units(args: argparse.Namespace) -> int:
         from ..units.files import write_template
 
         path = write_template(args.template, args.force)
-        print(t("units.template_written", args.lang, path=path))
+        say(t("units.template_written", args.lang, path=path))
         return 0
     from ..units.inherit import inherited_gaps
     from ..units.lineage import Lineage, default_lineage
@@ -47,7 +48,7 @@ def cmd_units(args: argparse.Namespace) -> int:
     lineage = Lineage.load(args.lineage) if args.lineage else default_lineage()
     table = units_table(plan, lineage)
     for finding in unit_findings(plan, table):
-        print(finding.text(args.lang), file=sys.stderr)
+        say(finding.text(args.lang), sys.stderr)
     if args.gaps:
         gaps = inherited_gaps(plan, table, parse_as_of(args.as_of), args.lang)
         if args.format == "table":
@@ -59,5 +60,5 @@ def cmd_units(args: argparse.Namespace) -> int:
     note = "\n".join(f"{t('col.lineage_source', args.lang)}: {s}" for s in sources)
     cols = TABLE_COLUMNS if table["district"].nunique() <= 1 else ["commune", "district", *TABLE_COLUMNS[1:]]
     print_frame(table[cols], args, plan)
-    print(f"\n{note}")
+    say(f"\n{note}")
     return 0

@@ -12,7 +12,8 @@ import re
 from .names import nfc
 
 _NUM = re.compile(r"[-+]?\d[\d.,]*")
-_COUNT = re.compile(r"(\d+)\s*/\s*(\d+)")
+#: "15/19": tried only where a run of digits starts (a long run is read once)
+_COUNT = re.compile(r"(?<!\d)(\d++)\s*+/\s*+(\d++)")
 
 
 def parse_number(value: object) -> float | None:

@@ -40,7 +40,7 @@ ROMAN_OF = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 # folded text (no diacritics, lower case): "quy ii/2023", "quy ii nam 2023",
 # "quy i-2018" (the fold turns "/" and "-" into spaces)
-_YYYY = r"((?:19|20|21)\d\d)"
+_YYYY = r"(\d{4})"  # any four digits: a year outside the supported ones is named as such
 _Q_VI = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\s*(?:nam\s+)?" + _YYYY + r"\b")
 _Q_EN = re.compile(r"\bq\s*([1-4])\s*(?:nam\s+)?" + _YYYY + r"\b")
 _Q_ISO = re.compile(r"\b" + _YYYY + r"\s*q\s*([1-4])\b")

@@ -30,15 +30,23 @@ from .. import config
 from ..core.names import fold, nfc
 
 FUZZY_CUTOFF = 0.86
+#: how much of a written name is compared for suggestions: a criterion's name or alias is
+#: a few dozen characters, and a sentence of thousands compared in full costs seconds
+SUGGEST_CHARS = 200
 _PREFIX = re.compile(r"^(?:cac\s+)?(?:tieu\s+chi|tc)(?:\s+(?:so|ve))?\s*")
 _NUMBER = re.compile(r"^(?:so\s+)?(\d{1,2})(?:\s|$)")
 _KM = re.compile(r"^km\s*(\d)$")
 _PAREN = re.compile(r"\([^)]*\)")
-_SPLIT = re.compile(r"\s+va\s+|\s*[;,+]\s*")
+_SPLIT = re.compile(r"(?<!\s)\s++va\s+|(?:(?<!\s)\s++|)[;,+]\s*+")
 
 
 class CatalogueError(ValueError):
-    """A catalogue file that cannot be used."""
+    """A catalogue that cannot be used: ``exit_code`` 2 when none has the id asked
+    for (a bad command line), 1 when its file is broken (bad data)."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -145,8 +153,13 @@ class Catalogue:
         return _match_cached(self, nfc(written))
 
     def suggest(self, written: object, n: int = 3) -> tuple[str, ...]:
-        """Nearest canonical names to a written name."""
-        key = _strip_prefix(fold(written))
+        """Nearest canonical names to a written name (its first :data:`SUGGEST_CHARS`
+        characters compared).
+
+        >>> load_catalogue().suggest("Thong tin truyen thong" + " 1" * 20_000, n=1)
+        ('8. Thông tin và Truyền thông',)
+        """
+        key = _strip_prefix(fold(written))[:SUGGEST_CHARS]
         scored = sorted(
             ((difflib.SequenceMatcher(None, key, alias).ratio(), code) for alias, code in self.aliases.items()),
             reverse=True,
@@ -192,7 +205,8 @@ def _match_cached(cat: Catalogue, written: str) -> Match:
         return Match(written, (), "unknown", 0.0, ())
     code = _exact(cat, key)
     if code is None and "(" in written:  # "Tổ chức sản xuất … (sản phẩm OCOP)"
-        bare = _strip_prefix(fold(_PAREN.sub(" ", written)))
+        last = written.rfind(")") + 1  # no "(" after it is looked at (each would be read to the end)
+        bare = _strip_prefix(fold(_PAREN.sub(" ", written[:last]) + written[last:]))
         code = _exact(cat, bare) if bare else None
         if code is not None:
             return Match(written, (code,), "alias")
@@ -238,10 +252,20 @@ def _stamp(paths: list[Path]) -> tuple:
 
 
 def _read_yaml(path: Path) -> dict:
+    """A catalogue file's data, read within limits (:mod:`ntm_analysis.core.limited_yaml`)."""
+    from ..core.limited_yaml import load_yaml, read_yaml_file, yaml_problem
+    from ..i18n import t
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(f"{path}: không đọc được danh mục tiêu chí: {exc}") from None
+        data = load_yaml(read_yaml_file(path))
+    except yaml.YAMLError as exc:
+        line, problem = yaml_problem(exc)
+        reason = problem if line is None else t("msg.yaml_at_line", line=line, problem=problem)
+        raise CatalogueError(t("msg.catalogue_unreadable", path=path, reason=reason)) from None
+    except UnicodeDecodeError:
+        raise CatalogueError(t("msg.catalogue_unreadable", path=path, reason=t("msg.yaml_not_utf8"))) from None
+    except OSError as exc:
+        raise CatalogueError(t("msg.catalogue_unreadable", path=path, reason=exc.strerror or exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("criteria"), list):
         raise CatalogueError(f"{path}: thiếu khóa 'criteria' (danh sách tiêu chí)")
     return data
@@ -285,7 +309,7 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
     files = catalogue_files()
     if catalogue_id not in files:
         raise CatalogueError(
-            f"không có bộ tiêu chí '{catalogue_id}'; có: {', '.join(sorted(files))}"
+            f"không có bộ tiêu chí '{catalogue_id}'; có: {', '.join(sorted(files))}", 2
         )
     path = files[catalogue_id]
     data = _read_yaml(path)
@@ -324,7 +348,9 @@ def _indicators(data: dict, path: Path, codes: set[str]):
     if not (data.get("groups") or data.get("levels") or any(isinstance(c, dict) and c.get("indicators")
                                                             for c in data["criteria"])):
         return None
-    return read_indicators(path, path.read_text(encoding="utf-8"), codes)
+    from ..core.limited_yaml import read_yaml_file
+
+    return read_indicators(path, read_yaml_file(path), codes)
 
 
 def _aliases(rows: list[dict], path: Path, catalogue_id: str, data: dict,

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ..core.limited_yaml import LineLoader, load_yaml, yaml_problem
 from ..core.names import fold, nfc
 
 #: comparators as written → as kept
@@ -37,15 +38,6 @@ PASS_WORDS = {"dat", "co", "x", "yes", "true", "1"}
 FAIL_WORDS = {"khong dat", "chua dat", "khong", "no", "false", "0"}
 EVERY = "all"  # a threshold for every commune, whatever its group
 INDICATOR_KEYS = {"code", "name", "name_en", "unit", "comparator", "thresholds", "aliases", "source", "__line__"}
-
-
-class _Lines(yaml.SafeLoader):
-    """A safe loader that keeps the line of every mapping (``__line__``)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
 
 
 @dataclass(frozen=True)
@@ -92,10 +84,10 @@ def _fail(path: Path, line: object, what: str):
 def read_indicators(path: Path, text: str, codes: set[str] | None = None) -> Indicators:
     """The indicators part of a catalogue file's ``text`` (see the module)."""
     try:
-        data = yaml.load(text, Loader=_Lines) or {}
+        data = load_yaml(text, LineLoader) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise _fail(path, mark.line + 1 if mark else None, "YAML sai cú pháp") from None
+        line, problem = yaml_problem(exc)
+        raise _fail(path, line, problem) from None
     groups = [_group(path, g) for g in data.get("groups") or []]
     group_codes = {g["code"] for g in groups}
     levels = [{"code": str(v.get("code", "")), "name": nfc(v.get("name", "")), "source": nfc(v.get("source", ""))}

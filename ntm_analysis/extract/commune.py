@@ -101,8 +101,10 @@ _STATED_HT = re.compile(r"\bhoan thien\s+(?:them\s+)?(?:ca\s+)?" + COUNT + r"\s+
                         r"(?P<q>(?:\s+(?:con thieu|con lai|(?:cua\s+)?(?:xa\s+)?(?:ntm\s+)?(?:nang cao|kieu mau)))?)")
 _LIST_T2 = re.compile(r"\b(?:hoan thien|thuc hien|con thieu|chua dat)\s+(?:them\s+)?(?:cac\s+)?"
                       r"tieu chi\s+(?!xa\b|ntm\b|con\b|nang cao\b|kieu mau\b|\d)")
-_TIEU_CHI = re.compile(r",?\s*(?:\bva\s+)?\btieu chi\s+")
-_JOIN_VERB = re.compile(r"\s+va\s+(?:hoan thien|hoan thanh|ho so|de nghi|phan dau|xay dung|thuc hien|"
+#: "…, và tiêu chí ": the spaces before it are tried from where they start only (a run of
+#: spaces is not read again from each of its characters)
+_TIEU_CHI = re.compile(r"(?:,\s*+|(?<!\s)\s++|)(?:\bva\s+)?\btieu chi\s+")
+_JOIN_VERB = re.compile(r"(?<!\s)\s++va\s+(?:hoan thien|hoan thanh|ho so|de nghi|phan dau|xay dung|thuc hien|"
                         r"trinh|dat|lap)\b")
 _MILESTONE = re.compile(r"\b(?:ho so|tham tra|tham dinh|(?<!duoc )cong nhan(?!\s+(?:ocop|san pham|\d)))\b")
 _MILESTONE_START = re.compile(r"\b(?:(?:hoan thien|hoan thanh|lap|chuan bi|xay dung)\s+ho so|ho so|"
@@ -398,7 +400,7 @@ class CommuneReader:
         for (s, e, name, note), match in zip(chunks, matches):
             names = [name]
             if split_pairs and len(match.codes) > 1:
-                names = [strip_trailing(n) for n in re.split(r"\s+(?:và|va|,)\s+", name) if n.strip()]
+                names = [strip_trailing(n) for n in re.split(r"(?<!\s)\s++(?:và|va|,)\s+", name) if n.strip()]
             for n in names:
                 self._add_item(block, line, _strip_tc(n), strip_trailing(sent) + ".", None, key,
                                f"({note})" if note else "")

@@ -44,7 +44,8 @@ class Line:
 def clean_markdown(text: str) -> str:
     """Remove Markdown/HTML/LaTeX decoration, keep the words (NFC, single spaces)."""
     text = re.sub(r"<sup>\s*(\d)\s*</sup>", lambda m: _SUP.get(m.group(1), m.group(1)), text)
-    text = re.sub(r"<[^>]+>", "", text)
+    last = text.rfind(">") + 1  # no "<" after it is looked at (each would be read to the end)
+    text = re.sub(r"<[^>]+>", "", text[:last]) + text[last:]
     if "$" in text:
         for src, dst in _LATEX:
             text = text.replace(src, dst)
@@ -52,7 +53,7 @@ def clean_markdown(text: str) -> str:
     text = re.sub(r"^\s*#{1,6}\s*", "", text)
     text = text.replace("*", "").replace("\\", "")
     text = nfc(text)
-    text = re.sub(r"\s+([.,;:%)])", r"\1", text)  # "1,0 %" "ninh ." -> "1,0%" "ninh."
+    text = re.sub(r"(?<!\s)\s++([.,;:%)])", r"\1", text)  # "1,0 %" "ninh ." -> "1,0%" "ninh."
     text = re.sub(r"(\d) %", r"\1%", text)
     return text
 

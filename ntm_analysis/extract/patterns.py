@@ -30,17 +30,27 @@ NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "sau": 6, "bay":
 COUNT = r"(\d{1,2}|mot|hai|ba|bon|sau|bay|tam|chin|muoi)"
 
 
+class _Folds(dict):
+    """Each character's :func:`pfold` (a table for ``str.translate``), worked out once
+    the first time a character is met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        base = strip_diacritics(ch).lower()
+        self[code] = folded = base if len(base) == 1 else ch.lower()[:1] or ch
+        return folded
+
+
+_FOLDS = _Folds()
+
+
 def pfold(text: str) -> str:
     """Lower case without diacritics, one character for one (positions are kept).
 
-    >>> len(pfold("Đường xã")) == len("Đường xã")
-    True
+    >>> len(pfold("Đường xã")) == len("Đường xã"), pfold("Đường İ")
+    (True, 'duong i')
     """
-    out = []
-    for ch in text:
-        base = strip_diacritics(ch).lower()
-        out.append(base if len(base) == 1 else ch.lower()[:1] or ch)
-    return "".join(out)
+    return text.translate(_FOLDS)
 
 
 def count_value(word: str) -> int | None:
@@ -100,11 +110,11 @@ def find_deadlines(text: str) -> list[FoundDeadline]:
     """
     folded = pfold(text)
     found: list[FoundDeadline] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(folded))  # 1 where a phrase found is (a text of many phrases is not re-read)
     for pattern in _DEADLINES:
         for m in pattern.finditer(folded):
             start, end = m.start("w"), m.end("w")
-            if any(start < e and end > s for s, e in taken):
+            if taken.find(1, start, end) >= 0:
                 continue
             written = text[start:end]
             try:
@@ -114,9 +124,13 @@ def find_deadlines(text: str) -> list[FoundDeadline]:
             if d is None:
                 continue
             due, year_only = d.quarter, d.year_only
-            taken.append((m.start(), end))
+            taken[m.start():end] = b"\x01" * (end - m.start())
             found.append(FoundDeadline(m.start(), start, end, written, due, year_only))
     return sorted(found, key=lambda d: d.start)
+
+
+#: the end of a sentence: a run of marks (tried only where the run starts) and spaces
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++\s+")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -126,7 +140,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r"[.!?]+\s+", text):
+    for m in _SENTENCE_END.finditer(text):
         nxt = text[m.end():m.end() + 1]
         if nxt and (nxt.isupper() or nxt in "+-•"):
             spans.append((start, m.start() + 1))
@@ -136,14 +150,20 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+#: a word and the spaces before it (a run of spaces tried from where it starts only)
+_WORD = re.compile(r"(?:(?<!\s)\s++|)(\S++)")
+
+
 def capitalized_run(text: str, max_words: int = 4) -> str:
-    """The leading words of ``text`` that start with a capital letter (a proper name).
+    """The leading words of ``text`` that start with a capital letter (a proper name);
+    only those words are read (not the rest of a long text).
 
     >>> capitalized_run("Tân Kỳ phấn đấu đạt chuẩn"), capitalized_run("Hồng  Phong: Đạt")
     ('Tân Kỳ', 'Hồng Phong')
     """
     words = []
-    for word in re.split(r"\s+", text.strip()):
+    for m in _WORD.finditer(text):
+        word = m.group(1)
         clean = word.strip(":;,.-–*()")
         if not clean or not clean[0].isupper() or len(words) == max_words:
             break

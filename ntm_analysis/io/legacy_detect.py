@@ -75,7 +75,7 @@ for _v in _VOWELS:
     for _t in range(6):
         _LETTER_PARTS[_toned(_v, _t)] = (_v, _t)
 _LETTER_PARTS["đ"] = ("đ", 0)
-_SPLIT = re.compile(f"([^{_VOWELS}]*)([{_VOWELS}]+)([^{_VOWELS}]*)")
+_SPLIT = re.compile(f"([^{_VOWELS}]*+)([{_VOWELS}]++)([^{_VOWELS}]*+)")  # possessive: no backtracking
 
 
 def _is_syllable(word: str) -> bool:

@@ -1,5 +1,6 @@
-"""Scenario files: YAML read safely (a YAML error names its line) and written one edit a
-line, always inside the project's rules for outputs (atomic, never under data/raw).
+"""Scenario files: YAML read safely and within limits (:mod:`ntm_analysis.core.limited_yaml`;
+a YAML error or a limit names its line) and written one edit a line, always inside
+the project's rules for outputs (atomic, never under data/raw).
 
 >>> parse_scenario("name: a\\nedits: [{commune: all, shift: 1}]").edits[0]["shift"]
 1
@@ -20,13 +21,15 @@ from typing import Any
 import yaml
 
 from ..core.errors import UserError
+from ..i18n import t
+from ..core.limited_yaml import LimitedLoader, YamlLimitError, compose_yaml, load_yaml, read_yaml_file, yaml_problem
 from ..scenario.model import Scenario, scenario_from_dict
 from .files import check_readable, write_text
 
 
 def _edit_lines(text: str) -> tuple[int | None, ...]:
     """The line (1-based) where each item of ``edits`` starts."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = compose_yaml(text)
     if not isinstance(node, yaml.MappingNode):
         return ()
     for key, value in node.value:
@@ -35,8 +38,8 @@ def _edit_lines(text: str) -> tuple[int | None, ...]:
     return ()
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML whose impossible dates ("2023-02-30") are YAML errors with a line."""
+class _Loader(LimitedLoader):
+    """Safe, limited YAML whose impossible dates ("2023-02-30") are YAML errors with a line."""
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.Node):
@@ -54,13 +57,12 @@ def parse_scenario(text: str, source: str = "") -> Scenario:
     """Read a scenario from YAML text."""
     where = source or "kịch bản"
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        data = load_yaml(text, _Loader)
         lines = _edit_lines(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", dòng {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UserError(f"{where}{line}: YAML không hợp lệ ({problem})", 1) from None
+        line, problem = yaml_problem(exc)
+        at = f", dòng {line}" if line is not None else ""
+        raise UserError(f"{where}{at}: YAML không hợp lệ ({problem})", 1) from None
     return scenario_from_dict(data, source=source, lines=lines)
 
 
@@ -73,9 +75,13 @@ def load_scenario(path: Path | str) -> Scenario:
     if path.is_dir():
         raise UserError(f"{path}: là thư mục, cần một tệp kịch bản .yaml", 2)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_file(path)
     except UnicodeDecodeError:
         raise UserError(f"{path}: tệp kịch bản phải là văn bản UTF-8", 1) from None
+    except YamlLimitError as exc:
+        raise UserError(f"{path}: {exc.problem}", 1) from None
+    except OSError as exc:
+        raise UserError(t("msg.scenario_unreadable", path=path, reason=exc.strerror or exc), 1) from None
     return parse_scenario(text, source=str(path))
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from ..core.names import fold, nfc
+from ..core.text import sheet_text
 from ..core.vocab import Cell
 from ..criteria.catalogue import Catalogue, load_catalogue
 from ..tables.schema import (GUIDE_SHEET, INFO_KEYS, LEVEL_TEXT, LEVEL_WORDS, LIST_TITLES, LISTS_SHEET, MATRIX_TEXT,
@@ -147,7 +148,7 @@ class _Writer:
         headers = sheet.headers + (extra_headers or [])
         keys = [c.key for c in sheet.columns] + (extra_headers or [])
         for j, h in enumerate(headers):
-            ws.write_string(0, j, h, self.header)
+            ws.write_string(0, j, sheet_text(h), self.header)
         n = 0 if df is None else len(df)
         if n:
             columns = [[_excel_value(v) for v in _column(df, k)] for k in keys]
@@ -183,11 +184,11 @@ class _Writer:
                   "head": self.header, "row": wrap, "text": wrap}
         for i, (kind, cells) in enumerate(rows):
             if kind == "text":
-                ws.merge_range(i, 0, i, len(GUIDE_WIDTHS) - 1, cells[0], wrap)
+                ws.merge_range(i, 0, i, len(GUIDE_WIDTHS) - 1, sheet_text(cells[0]), wrap)
                 lines = _lines(cells[0], sum(GUIDE_WIDTHS))
             else:
                 for j, cell in enumerate(cells):
-                    ws.write_string(i, j, cell, styles[kind])
+                    ws.write_string(i, j, sheet_text(cell), styles[kind])
                 lines = max([_lines(c, w) for c, w in zip(cells, GUIDE_WIDTHS)], default=1)
             if lines > 1:
                 ws.set_row(i, LINE_HEIGHT * lines)
@@ -218,9 +219,9 @@ class _Writer:
     def lists_sheet(self, lists: dict[str, list[str]]) -> None:
         ws = self.wb.add_worksheet(LISTS_SHEET)
         for col, (key, values) in enumerate(lists.items()):
-            ws.write_string(0, col, LIST_TITLES[key], self.header)
+            ws.write_string(0, col, sheet_text(LIST_TITLES[key]), self.header)
             for row, value in enumerate(values, start=1):
-                ws.write_string(row, col, value)
+                ws.write_string(row, col, sheet_text(value))
         ws.hide()
 
 

@@ -5,7 +5,9 @@ in openpyxl. These helpers keep the two writers' cells and styles as they were:
 
 * :func:`new_workbook`: text is never turned into a formula, a number or a link;
 * :class:`Formats`: one cached XlsxWriter format per set of properties;
-* :func:`write_value`: one cell by its Python type (text stays text, dates are dates);
+* :func:`write_value`: one cell by its Python type (text stays text, dates are dates;
+  a control or bidirectional character is written by its code:
+  :func:`~ntm_analysis.core.text.sheet_text`);
 * :func:`set_width`: a column width in Excel's stored unit (characters of the default
   font), as openpyxl's ``column_dimensions[...].width`` wrote it.
 
@@ -15,13 +17,13 @@ in openpyxl. These helpers keep the two writers' cells and styles as they were:
 >>> wb = new_workbook(out)
 >>> ws = wb.add_worksheet("A")
 >>> fmt = Formats(wb)
->>> for col, v in enumerate(["=1+1", "http://x.vn", "007", 3, True]):
+>>> for col, v in enumerate(["=1+1", "http://x.vn", "007", 3, True, "An\x1bB"]):
 ...     write_value(ws, 0, col, v, fmt)
 >>> set_width(ws, 0, 18)
 >>> close_workbook(wb)
 >>> ws = load_workbook(out)["A"]
 >>> [c.value for c in ws[1]], [c.data_type for c in ws[1]]
-(['=1+1', 'http://x.vn', '007', 3, True], ['s', 's', 's', 'n', 'b'])
+(['=1+1', 'http://x.vn', '007', 3, True, 'An\\\\u001bB'], ['s', 's', 's', 'n', 'b', 's'])
 >>> ws.column_dimensions["A"].width
 18.0
 """
@@ -37,6 +39,8 @@ from typing import Any
 
 import xlsxwriter
 import xlsxwriter.exceptions
+
+from ..core.text import sheet_text
 
 #: number formats openpyxl gave date and time cells by default
 DEFAULT_DATE_FORMATS = {_dt.datetime: "yyyy-mm-dd h:mm:ss", _dt.date: "yyyy-mm-dd", _dt.time: "h:mm:ss"}
@@ -124,7 +128,7 @@ def write_value(ws, row: int, col: int, value: Any, formats: Formats, fmt: Any =
             ws.write_blank(row, col, None, fmt)
         return
     if isinstance(value, str):
-        ws.write_string(row, col, value, fmt)
+        ws.write_string(row, col, sheet_text(value), fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (numbers.Real, Decimal)):

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..core.names import nfc
 from ..core.quarters import NO_DATE, code_text, format_quarter
+from ..core.text import terminal_text
 from ..i18n import header, label, t
 from ..io.files import safe_frame
 
@@ -200,15 +201,23 @@ def _jsonable(v: object) -> object:
 
 def render(df: pd.DataFrame, fmt: str = "table", lang: str = "vi", width: int | None = None) -> str:
     """Render ``df``: machine keys for csv/json, translated headers for tables (at most
-    ``width`` columns wide when it can: by default the terminal's width)."""
+    ``width`` columns wide when it can: by default the terminal's width). Every format
+    is safe to print: a control or bidirectional character in the data is shown by its
+    code (:func:`~ntm_analysis.core.text.terminal_text`; in JSON a ``\\uXXXX`` escape,
+    the same text once read).
+
+    >>> print(render(pd.DataFrame({"commune": ["An\x1b[2J"]}), "csv"))
+    commune
+    An\\u001b[2J
+    """
     if fmt == "json":
         records = [{k: _jsonable(v) for k, v in r.items()} for r in df.to_dict("records")]
-        return json.dumps(records, ensure_ascii=False, indent=2)
+        return terminal_text(json.dumps(records, ensure_ascii=False, indent=2))
     if fmt == "csv":
         buf = io.StringIO()
         safe_frame(df.astype({c: str for c in df.columns if isinstance(df[c].dtype, pd.PeriodDtype)})).to_csv(
             buf, index=False, lineterminator="\n")
-        return buf.getvalue().rstrip("\n")
+        return terminal_text(buf.getvalue().rstrip("\n"))
     return _table(df, lang, width)
 
 
@@ -238,8 +247,13 @@ def _table(df: pd.DataFrame, lang: str, width: int | None) -> str:
 
 
 def _clean(text: str) -> str:
-    """``text`` on one line, in NFC (:func:`~ntm_analysis.core.names.nfc`; plain ASCII as it is)."""
-    return text if text.isascii() and text.isprintable() else nfc(text)
+    """``text`` on one line, in NFC (:func:`~ntm_analysis.core.names.nfc`; plain ASCII as
+    it is), safe to print (:func:`~ntm_analysis.core.text.terminal_text`).
+
+    >>> _clean("Tân \u202eKỳ")
+    'Tân \\\\u202eKỳ'
+    """
+    return text if text.isascii() and text.isprintable() else terminal_text(nfc(text))
 
 
 def _terminal_width() -> int:

@@ -42,20 +42,25 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..core.dates import DateError, parse_date
+from ..core.dates import MAX_YEAR, MIN_YEAR, DateError, parse_date
 from ..core.errors import UserError
 from ..core.names import is_all, nfc
 from ..core.quarters import DeadlineError, parse_deadline
+from ..i18n import t
 
 ACTIONS = ("done", "due", "shift", "add_dependency", "remove_dependency")
 PARAMETERS = ("review_lag", "as_of", "undated_as")
 EDIT_KEYS = ("commune", "criterion", *ACTIONS, *PARAMETERS, "note")
 TOP_KEYS = ("name", "note", "edits", "parameters")
 DONE_WRITTEN = "kịch bản"  # how a completion a scenario adds is "written"
+#: the longest shift, in quarters: the whole range of supported years (a longer one moves
+#: every deadline out of it)
+MAX_SHIFT = (MAX_YEAR - MIN_YEAR + 1) * 4
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,28 @@ class Scenario:
         return not self.edits and not self.parameters
 
 
+def _shown(value: object, most: int = 40) -> str:
+    """A value as a message shows it: at most ``most`` characters (a list of a million
+    values is not written out whole).
+
+    >>> _shown(list(range(100))), _shown("x" * 50)
+    ('[0, 1, 2, 3, 4, 5, ...]', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…')
+    """
+    text = reprlib.repr(value) if isinstance(value, (list, dict, tuple, set)) else str(value)
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def _keys_shown(keys: list[str], hint=lambda k: "", most: int = 5) -> str:
+    """Keys a message names: the first ``most`` (each :func:`_shown`, with its ``hint``),
+    then how many more.
+
+    >>> _keys_shown([f"k{i}" for i in range(7)], most=2)
+    "'k0'; 'k1'; … và 5 khóa khác"
+    """
+    shown = "; ".join(f"'{_shown(k)}'" + hint(k) for k in keys[:most])
+    return shown + (f"; {t('msg.more_keys', n=len(keys) - most)}" if len(keys) > most else "")
+
+
 def fail(where: str, message: str) -> UserError:
     return UserError(f"{where}: {message}", 1)
 
@@ -115,8 +142,10 @@ def _check_quarter(value: object, where: str, key: str) -> None:
 def check_parameter(key: str, value: object, where: str) -> object:
     """A parameter's value, checked (``as_of`` kept as text ``2023-07-01``)."""
     if key == "review_lag":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise fail(where, f"review_lag '{value}': phải là số quý, số nguyên ≥ 0")
+        from ..analysis.projection import MAX_REVIEW_LAG, review_lag_ok
+
+        if not review_lag_ok(value):
+            raise fail(where, t("msg.review_lag_range", value=_shown(value), hi=MAX_REVIEW_LAG))
         return value
     if key == "as_of":
         try:
@@ -140,9 +169,11 @@ def _check_edit(raw: object, where: str) -> dict:
     edit = {str(k): v for k, v in raw.items()}
     unknown = [k for k in edit if k not in EDIT_KEYS]
     if unknown:
-        near = {k: difflib.get_close_matches(k, EDIT_KEYS, n=1) for k in unknown}
-        hint = "; ".join(f"'{k}'" + (f" (ý là '{near[k][0]}'?)" if near[k] else "") for k in unknown)
-        raise fail(where, f"khóa không dùng được: {hint}; các khóa: {', '.join(EDIT_KEYS)}")
+        def near(k: str) -> str:
+            close = difflib.get_close_matches(k[:40], EDIT_KEYS, n=1)
+            return f" (ý là '{close[0]}'?)" if close else ""
+
+        raise fail(where, f"khóa không dùng được: {_keys_shown(unknown, near)}; các khóa: {', '.join(EDIT_KEYS)}")
     actions = [k for k in edit if k in ACTIONS or k in PARAMETERS]
     if len(actions) != 1:
         raise fail(where, "mỗi thay đổi cần đúng một việc: " + ", ".join(ACTIONS + PARAMETERS)
@@ -166,7 +197,9 @@ def _check_edit(raw: object, where: str) -> dict:
         _check_quarter(value, where, "due")
     elif action == "shift":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise fail(where, f"shift '{value}': phải là số quý nguyên, vd. 1 hoặc -2")
+            raise fail(where, t("msg.shift_not_whole", value=_shown(value)))
+        if abs(value) > MAX_SHIFT:
+            raise fail(where, t("msg.shift_range", value=value, hi=MAX_SHIFT, lo_year=MIN_YEAR, hi_year=MAX_YEAR))
     else:  # dependencies
         if is_all(edit.get("criterion")):
             raise fail(where, f"'{action}' cần 'criterion' (tiêu chí phải chờ)")
@@ -184,7 +217,7 @@ def scenario_from_dict(data: object, source: str = "", lines: tuple[int | None, 
         raise fail(where, "tệp kịch bản phải là một bảng với các khóa name, note, edits, parameters")
     unknown = [str(k) for k in data if k not in TOP_KEYS]
     if unknown:
-        raise fail(where, f"khóa không dùng được: {', '.join(unknown)}; các khóa: {', '.join(TOP_KEYS)}")
+        raise fail(where, f"khóa không dùng được: {_keys_shown(unknown)}; các khóa: {', '.join(TOP_KEYS)}")
     edits_raw = data.get("edits") or []
     if not isinstance(edits_raw, list):
         raise fail(where, "'edits' phải là một danh sách (mỗi dòng bắt đầu bằng '- ')")

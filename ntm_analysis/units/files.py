@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import UserError
+from ..core.limited_yaml import LineLoader, YamlLimitError, load_yaml, read_yaml_file, yaml_problem
 from ..core.names import fold, nfc, unit_name
 from ..i18n import t
 from . import library
@@ -49,15 +50,6 @@ COLUMNS = {"Tỉnh": "province", "Huyện": "district", "Đơn vị cũ": "from"
 _HEADERS = {**{fold(k): v for k, v in COLUMNS.items()}, **{v: v for v in COLUMNS.values()}, "ty le": "share",
             "unit": "to"}
 STEP_KEYS = {"from", "year", "to", "share", "source", "inferred", "province", "district", "__line__"}
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that keeps the line of every mapping (``__line__``)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
 
 
 def _fail(path: Path, where: str, what: str) -> UserError:
@@ -72,13 +64,13 @@ def read_lineage(path: Path | str) -> list[Step]:
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        data = load_yaml(read_yaml_file(path), LineLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(path, "", str(exc)) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise _fail(path, t("units.at_line", "vi", line=mark.line + 1) if mark else "",
-                    t("units.not_yaml", "vi")) from None
+        line, problem = yaml_problem(exc)
+        raise _fail(path, t("units.at_line", "vi", line=line) if line else "",
+                    problem if isinstance(exc, YamlLimitError) else t("units.not_yaml", "vi")) from None
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise _fail(path, "", t("units.no_steps", "vi"))
     out: list[Step] = []

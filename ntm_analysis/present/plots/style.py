@@ -23,8 +23,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from ...core.quarters import format_quarter
+from ...core.text import visible
 from ...i18n import label, t
 
 #: Okabe–Ito, the colour-blind-safe qualitative palette.
@@ -66,23 +69,53 @@ STYLE = {
 
 
 def styled(fn: Callable) -> Callable:
-    """Draw with :data:`STYLE` in force (a context: Matplotlib's defaults are untouched)."""
+    """Draw with :data:`STYLE` in force (a context: Matplotlib's defaults are untouched);
+    the texts of the Axes drawn are then made plain (:func:`plain_texts`)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         with plt.rc_context(STYLE):
-            return fn(*args, **kwargs)
+            drawn = fn(*args, **kwargs)
+        return plain_texts(drawn) if isinstance(drawn, Axes) else drawn
 
     return wrapper
 
 
-@styled
+def plain_texts(ax: Axes) -> Axes:
+    r"""Every text of ``ax`` (title, notes, labels, ticks, legend) as plain text: no
+    mathtext (a name such as ``$\foo$`` is shown as written instead of stopping the
+    drawing), and each control or bidirectional character shown by its code
+    (:func:`~ntm_analysis.core.text.visible`). The charts are drawn through it.
+
+    >>> ax = new_ax()
+    >>> _ = ax.set_yticks([0]); _ = ax.set_yticklabels(["Đức $\\foo$\x1b"])
+    >>> ax.figure.canvas.draw()
+    Traceback (most recent call last):
+    ValueError: ...
+    >>> plain_texts(ax).figure.canvas.draw()
+    >>> ax.get_yticklabels()[0].get_text()
+    'Đức $\\foo$\\u001b'
+    >>> close(ax)
+    """
+    for axis in (ax.xaxis, ax.yaxis):
+        formatter = axis.get_major_formatter()
+        if isinstance(formatter, (FixedFormatter, FuncFormatter)):  # labels given: set again from it when drawn
+            axis.set_major_formatter(FuncFormatter(lambda x, pos, given=formatter: visible(str(given(x, pos)))))
+    for text in ax.findobj(Text):
+        text.set_parse_math(False)
+        written = text.get_text()
+        if not written.isprintable():
+            text.set_text(visible(written))
+    return ax
+
+
 def new_ax(ax: Axes | None = None, figsize: tuple[float, float] = FIGSIZE) -> Axes:
-    """``ax``, or the Axes of a new figure with constrained layout."""
+    """``ax``, or the Axes of a new figure with constrained layout (in :data:`STYLE`)."""
     if ax is not None:
         return ax
-    fig = plt.figure(figsize=figsize, layout="constrained")
-    return fig.add_subplot()
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=figsize, layout="constrained")
+        return fig.add_subplot()
 
 
 def close(ax: Axes) -> None:

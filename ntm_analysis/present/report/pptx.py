@@ -1,4 +1,6 @@
-"""The briefing pack's slide deck (16:9, python-pptx): one computed finding per slide."""
+"""The briefing pack's slide deck (16:9, python-pptx): one computed finding per slide.
+Every text goes on a slide through :func:`~ntm_analysis.core.text.slide_text` (a
+control or bidirectional character of the data is shown by its code)."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -7,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...core.quarters import format_quarter
+from ...core.text import slide_text
 from ...core.vocab import Change
 from ...i18n import header, label, t
 from ...io.files import atomic_path
@@ -30,7 +33,7 @@ def _textbox(slide, left, top, width, height, text, size=18, bold=False, colour=
     for i, line in enumerate(lines):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         run = p.add_run()
-        run.text = line
+        run.text = slide_text(line)
         run.font.size = Pt(size)
         run.font.bold = bold
         run.font.name = FONT
@@ -65,7 +68,7 @@ def _table(slide, rows: list[list[str]], left: float, top: float, width: float, 
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             cell = table.cell(i, j)
-            cell.text = str(value)
+            cell.text = slide_text(str(value))
             for p in cell.text_frame.paragraphs:
                 for r in p.runs:
                     r.font.size = Pt(size)
