@@ -170,7 +170,23 @@ def quality(plan_or_run, as_of: AsOf = None, review_lag: int = DEFAULT_REVIEW_LA
     _unlisted(found, proj)
     _model_missing_advanced(found, run, g)
     _no_slack(found, run, g, proj)
+    _indicator_contradictions(found, run)
     return found.frame(run, lang)
+
+
+def _indicator_contradictions(found: _Found, run: Analysis) -> None:
+    """Measured values that contradict the plan's own statuses (see
+    :func:`~.indicators.criterion_contradictions`)."""
+    from .indicators import criterion_contradictions
+
+    if run.plan.quantities.empty:
+        return
+    for r in criterion_contradictions(run).itertuples(index=False):
+        key = "indicator_not_met_criterion_met" if r.kind == "stated_met" else "indicators_met_criterion_missing"
+        found.add(1, Severity.WARNING, "indicator_contradiction", {"code": r.criterion_code,
+                                                                   "indicators": "; ".join(r.indicators)},
+                  key=key, commune=r.commune, commune_id=r.commune_id, criterion_code=r.criterion_code,
+                  written_as="; ".join(r.indicators), sheet="Số liệu")
 
 
 def _loaded(found: _Found, run: Analysis) -> None:

@@ -72,12 +72,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         for f in found:
             say(f.text(args.lang))
+        for line in _threshold_lines(_plan, args.lang):
+            say(line)
         say(t("cli.validate_count", args.lang, path=path, e=len(errors), w=len(warnings)))
     if args.format == "json":
         say(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
     elif len(paths) > 1:
         say(t("cli.validate_files", args.lang, n=len(paths), bad=failed))
     return 1 if failed else 0
+
+
+def _threshold_lines(plan, lang: str) -> list[str]:
+    """What the plan's criteria set still lacks to judge values: thresholds not given for a
+    group, indicators its source has that the file does not list."""
+    ind = plan.catalogue.indicators if plan is not None else None
+    if ind is None:
+        return []
+    from ..criteria.indicators import missing_thresholds
+
+    lines = []
+    missing = missing_thresholds(ind)
+    if len(missing):
+        which = ", ".join(f"{r.indicator} ({t('word.group', lang, group=r.group)})" for r in missing.itertuples())
+        lines.append(t("cli.thresholds_missing", lang, n=len(missing), which=which))
+    if ind.expected and ind.expected > len(ind.table):
+        lines.append(t("cli.indicators_not_listed", lang, n=ind.expected - len(ind.table), total=ind.expected,
+                       name=plan.catalogue.title_in(lang)))
+    return lines
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ from ..core.errors import Terminated, UserError
 from ..i18n import LANGS, t
 from .parser import Parser, VersionAction
 
-GROUPS = ("data", "analyses", "units", "scenario", "report", "extract")
+GROUPS = ("data", "analyses", "indicators", "units", "scenario", "report", "extract")
 #: the signals that end ``ntm`` like Ctrl-C does (the clean-up runs)
 ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -85,6 +86,7 @@ class Catalogue:
     total: int | None = None
     version: tuple = field(default=(), repr=False)  # the files it was read from, as they were
     title_en: str = ""
+    indicators: Any = field(default=None, repr=False)  # .indicators.Indicators: groups, indicators, thresholds
 
     def title_in(self, lang: str = "vi") -> str:
         """The set's title in ``lang`` (the Vietnamese one when no English title is given)."""
@@ -335,7 +337,20 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
         model_level=str(_read_yaml(files[model_id]).get("level", "")) if model_id else "",
         total=int(data["total"]) if data.get("total") is not None else None,
         version=stamp,
+        indicators=_indicators(data, path, codes),
     )
+
+
+def _indicators(data: dict, path: Path, codes: set[str]):
+    """The set's groups, indicators and thresholds (read again with their lines)."""
+    from .indicators import read_indicators
+
+    if not (data.get("groups") or data.get("levels") or any(isinstance(c, dict) and c.get("indicators")
+                                                            for c in data["criteria"])):
+        return None
+    from ..core.limited_yaml import read_yaml_file
+
+    return read_indicators(path, read_yaml_file(path), codes)
 
 
 def _aliases(rows: list[dict], path: Path, catalogue_id: str, data: dict,

@@ -22,7 +22,7 @@ COLUMN_VOCAB = {
     "requirement": "requirement", "severity": "severity", "ocop_status": "ocop_status",
     "status": "status", "status_baseline": "status", "status_scenario": "status",
     "effective_reason": "reason", "change": "change", "code": "kind", "measure": "measure",
-    "matched": "matched",
+    "matched": "matched", "threshold_source": "threshold_source", "why_unknown": "why_unknown",
 }
 
 

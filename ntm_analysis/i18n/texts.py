@@ -1019,4 +1019,51 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.sheet.units": ("Xã sau sắp xếp 2025", "2025 communes"),
     "report.sheet.units_gaps": ("Tiêu chí xã mới nhận", "Gaps inherited"),
     "cli.units_help": ("đơn vị hành chính chính thức và xã sau sắp xếp 2025", "official units and the 2025 communes"),
+
+    # indicators: values against thresholds, commune groups
+    "col.group": ("Nhóm xã", "Commune group"),
+    "col.indicator": ("Chỉ tiêu", "Indicator"),
+    "col.indicator_code": ("Mã chỉ tiêu", "Indicator code"),
+    "col.value_written": ("Hiện trạng (nguyên văn)", "Value as written"),
+    "col.comparator": ("So sánh", "Comparator"),
+    "col.threshold": ("Ngưỡng", "Threshold"),
+    "col.measure_unit": ("Đơn vị đo", "Unit"),
+    "col.threshold_source": ("Ngưỡng lấy từ", "Threshold from"),
+    "col.threshold_note": ("Ngưỡng (nguyên văn, nguồn)", "Threshold as written, source"),
+    "col.indicator_met": ("Đạt", "Met"),
+    "col.distance": ("Còn thiếu", "Short by"),
+    "col.distance_share": ("Còn thiếu (tỷ lệ so với ngưỡng)", "Short by (share of threshold)"),
+    "col.why_unknown": ("Chưa đánh giá được vì", "Not assessed because"),
+    "threshold_source.plan": ("mục tiêu của kế hoạch", "the plan's target"),
+    "threshold_source.catalogue": ("bộ tiêu chí", "the criteria set"),
+    "why_unknown.no_value": ("chưa có số liệu hiện trạng", "no value measured"),
+    "why_unknown.no_threshold": ("bộ tiêu chí và kế hoạch không ghi ngưỡng", "no threshold in the set or the plan"),
+    "why_unknown.group_unset": ("ngưỡng theo nhóm xã nhưng xã chưa ghi nhóm", "thresholds by group, commune group not set"),
+    "msg.indicator_not_met_criterion_met": ("Chỉ tiêu {indicators} chưa đạt ngưỡng nhưng kế hoạch không ghi tiêu chí {code} "
+                                            "còn thiếu", "Indicator {indicators} is below its threshold but the plan does "
+                                            "not list criterion {code} as missing"),
+    "msg.indicators_met_criterion_missing": ("Mọi chỉ tiêu của tiêu chí {code} đạt ngưỡng ({indicators}) nhưng kế hoạch "
+                                             "ghi tiêu chí còn thiếu", "Every indicator of criterion {code} meets its "
+                                             "threshold ({indicators}) but the plan lists the criterion as missing"),
+    "kind.indicator_contradiction": ("Số liệu trái với tình trạng kế hoạch ghi", "Values contradict the plan's status"),
+    "word.group": ("nhóm {group}", "group {group}"),
+    "cli.thresholds_missing": ("THÔNG TIN: bộ tiêu chí chưa có {n} ngưỡng, cần tỉnh bổ sung: {which}",
+                               "INFO: the criteria set lacks {n} thresholds, for the province to fill: {which}"),
+    "cli.indicators_not_listed": ("THÔNG TIN: {name} có {total} chỉ tiêu theo văn bản, tệp danh mục chưa ghi {n} "
+                                  "chỉ tiêu (chưa có nguồn công khai xác nhận)",
+                                  "INFO: {name} has {total} indicators by its source; the catalogue file does not "
+                                  "list {n} of them yet (no public source confirmed them)"),
+    "cli.indicators_help": ("chỉ tiêu đo được so với ngưỡng: đạt hay chưa, còn thiếu bao nhiêu",
+                            "measured indicators against their thresholds"),
+    "cli.catalogues_help": ("các bộ tiêu chí có sẵn: số tiêu chí, chỉ tiêu, nhóm xã, ngưỡng còn thiếu",
+                            "the criteria sets available"),
+    "col.catalogue": ("Mã bộ tiêu chí", "Set"),
+    "col.title": ("Tên bộ tiêu chí", "Title"),
+    "col.criteria_count": ("Số tiêu chí", "Criteria"),
+    "col.indicators": ("Số chỉ tiêu có trong tệp", "Indicators in the file"),
+    "col.indicators_expected": ("Số chỉ tiêu theo văn bản", "Indicators by its source"),
+    "col.groups": ("Nhóm xã", "Commune groups"),
+    "col.thresholds_missing": ("Ngưỡng chưa có", "Thresholds missing"),
+    "col.levels": ("Mức khác", "Other levels"),
+    "col.catalogue_source": ("Văn bản", "Source"),
 }

@@ -89,6 +89,16 @@ def _years(ctx: Context, t: RawTable, column: str, required: bool, keep: np.ndar
     return take([y for y, _ in out], codes)
 
 
+def group_code(written: object) -> str:
+    """A commune group as written ("Nhóm 1", "nhom 2", "3") → its code ("1", "2", "3").
+
+    >>> group_code("Nhóm 1"), group_code(" 3 "), group_code("")
+    ('1', '3', '')
+    """
+    key = fold(written)
+    return key[5:].strip() if key.startswith("nhom ") else key
+
+
 def read_communes(ctx: Context, t: RawTable) -> dict[str, Any]:
     """One row per commune: names, levels, years, the stated counts. Blank and repeated
     names are errors (the row is left out)."""
@@ -114,6 +124,7 @@ def read_communes(ctx: Context, t: RawTable) -> dict[str, Any]:
     miss = take(*_counts(t.column("stated_missing_written")))
     return {
         "commune": names[keep], **{k: _text(t.column(k))[keep] for k in COMMUNE_TEXT},
+        "group": np.array([group_code(g) for g in _text(t.column("group"))[keep].tolist()], dtype=object),
         "target_level": np.where(levels[keep] == None, "", levels[keep]),  # noqa: E711
         "target_year": years[keep], "original_target_year": origs[keep],
         "stated_met": [m[0] if m else None for m in met[keep]],
@@ -372,12 +383,16 @@ def read_ocop(ctx: Context, t: RawTable | None, index, names: dict[str, str]) ->
 
 # -------------------------------------------------------------------- quantities
 def _number(ctx: Context, t: RawTable, key: str) -> np.ndarray:
+    from ..criteria.indicators import passes
+
     raw = [v if v not in (None, "") else w for v, w in zip(t.column(key), t.column(f"{key}_written"))]
 
     def read(v: Any):
         if v in (None, "") or (isinstance(v, float) and v != v):
             return None, []
         n = parse_number(v)
+        if n is None and passes(v) is not None:  # "Đạt", "chưa đạt": a pass/fail value, kept as written
+            return None, []
         return n, [] if n is not None else [problem("error", "bad_number", key, v)]
 
     return ctx.resolve(t.sheet, raw, t.column("_row"), read)

@@ -81,7 +81,7 @@ def printable(df: pd.DataFrame, plan=None) -> pd.DataFrame:
 
 
 #: columns holding a share (0–1), shown as a percentage
-SHARE_COLUMNS = ("share_met", "share_done", "share_2025")
+SHARE_COLUMNS = ("share_met", "share_done", "share_2025", "distance_share")
 
 
 def for_people(df: pd.DataFrame, lang: str = "vi", plan=None) -> pd.DataFrame:
@@ -142,6 +142,9 @@ def _words(col: str, s: pd.Series, lang: str) -> pd.Series:
         return pd.Series([empty if pd.isna(v) else format_quarter(v, lang) for v in s], index=s.index, dtype=object)
     if dtype == bool:
         return s.map(lambda v: t("word.yes" if v else "word.no", lang))
+    if isinstance(dtype, pd.BooleanDtype):  # a yes/no that may be unknown: unknown is an empty cell
+        return pd.Series(["" if pd.isna(v) else t("word.yes" if v else "word.no", lang) for v in s], index=s.index,
+                         dtype=object)
     if isinstance(dtype, pd.Int64Dtype):  # an empty count or year stays an empty cell
         return s.astype("int64") if s.notna().all() else \
             pd.Series(["" if pd.isna(v) else int(v) for v in s], index=s.index, dtype=object)
@@ -177,7 +180,8 @@ def _cell(v: object, lang: str = "vi") -> str:
     if isinstance(v, float):
         if v != v:
             return ""
-        return f"{v:.0f}" if v.is_integer() else f"{v:.2f}"
+        text = f"{v:.0f}" if v.is_integer() else f"{v:.2f}".rstrip("0")
+        return text.replace(".", ",") if lang != "en" else text  # Vietnamese writes a decimal comma
     if isinstance(v, (list, tuple)):
         return ", ".join(map(str, v))
     if isinstance(v, bool):

@@ -33,7 +33,7 @@ CONTRACT: dict[str, dict[str, str]] = {
         "plan_section": TEXT, "section_title": TEXT,
         "target_level": TEXT, "target_year": NINT, "original_target_year": NINT,
         "original_target_written": TEXT, "stated_met": NINT, "stated_total": NINT, "stated_met_written": TEXT,
-        "stated_missing": NINT, "stated_missing_written": TEXT, "source_text": TEXT, "note": TEXT,
+        "stated_missing": NINT, "stated_missing_written": TEXT, "source_text": TEXT, "group": TEXT, "note": TEXT,
         "listed_missing": NINT, "commune_due": PERIOD, "commune_due_written": TEXT, "commune_due_year_only": BOOL,
     },
     "gaps": {

@@ -66,6 +66,7 @@ SHEETS: dict[str, Sheet] = {
             C("stated_met_written", "Số tiêu chí đạt (nguyên văn)", width=20),
             C("stated_missing_written", "Số tiêu chí còn thiếu (nguyên văn)", width=22),
             C("source_text", "Nguyên văn kế hoạch", width=60),
+            C("group", "Nhóm xã", width=10, help="nhóm xã của bộ tiêu chí có ngưỡng theo nhóm (1, 2 hoặc 3)"),
             C("note", "Ghi chú", width=40),
         ), "Các xã của kế hoạch: mỗi xã một dòng, với mức và năm phấn đấu."),
         Sheet("matrix", "Ma trận", (

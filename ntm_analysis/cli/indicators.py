@@ -1,0 +1,80 @@
+"""``ntm indicators``: measured indicators against their thresholds; ``ntm catalogues``:
+the criteria sets there are."""
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from ..i18n import t
+from .common import add_analysis_options, print_frame
+
+#: the columns a person reads in the terminal (CSV and JSON have every column)
+TABLE_COLUMNS = ["commune", "group", "criterion_code", "indicator", "value_written", "comparator", "threshold",
+                 "measure_unit", "threshold_source", "indicator_met", "distance", "distance_share", "why_unknown"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("indicators", help=t("cli.indicators_help"))
+    add_analysis_options(p)
+    p.add_argument("--closest", action="store_true",
+                   help="chỉ các chỉ tiêu chưa đạt, gần ngưỡng nhất trước")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("catalogues", help=t("cli.catalogues_help"))
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="dạng kết quả")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")
+    p.set_defaults(func=cmd_catalogues)
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from ..analysis.indicators import closest, indicator_status
+    from .analyses import load_for_args
+
+    plan, _params = load_for_args(args)
+    status = indicator_status(plan)
+    if args.closest:
+        status = closest(status)
+    if args.format == "table":
+        status = status[TABLE_COLUMNS]
+    return print_frame(status, args, plan)
+
+
+def catalogue_table() -> pd.DataFrame:
+    """One row per criteria set found: criteria, indicators (in the file, and by its
+    source), commune groups, thresholds still missing, other levels, source.
+
+    >>> c = catalogue_table().set_index("catalogue")
+    >>> int(c.loc["ntm_2026_2030", "criteria_count"]), int(c.loc["ntm_2026_2030", "indicators_expected"])
+    (10, 47)
+    """
+    from ..criteria.catalogue import catalogue_files, load_catalogue
+    from ..criteria.indicators import missing_thresholds
+
+    rows = []
+    for cid in catalogue_files():
+        cat = load_catalogue(cid)
+        ind = cat.indicators
+        rows.append({
+            "catalogue": cid, "title": cat.title, "criteria_count": len(cat.criterion_codes) or len(cat.codes),
+            "indicators": 0 if ind is None else len(ind.table),
+            "indicators_expected": pd.NA if ind is None or ind.expected is None else ind.expected,
+            "groups": "" if ind is None else ", ".join(ind.groups["name"]),
+            "thresholds_missing": 0 if ind is None else len(missing_thresholds(ind)),
+            "levels": "" if ind is None else ", ".join(ind.levels["name"]),
+            "catalogue_source": cat.source,
+        })
+    out = pd.DataFrame(rows)
+    out["indicators_expected"] = out["indicators_expected"].astype("Int64")
+    return out
+
+
+def cmd_catalogues(args: argparse.Namespace) -> int:
+    from ..core.errors import UserError
+    from ..criteria.catalogue import CatalogueError
+
+    try:
+        table = catalogue_table()
+    except CatalogueError as exc:  # a broken catalogue file: bad data, named with its line
+        raise UserError(str(exc), 1) from None
+    return print_frame(table, args)
