@@ -68,7 +68,8 @@ def test_main_help_is_vietnamese(capsys):
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "template", "summary", "gaps", "ocop", "workload",
-                                     "projection", "quality", "units", "scenario", "report", "extract"])
+                                     "projection", "quality", "indicators", "catalogues", "units", "scenario",
+                                     "report", "extract"])
 def test_every_command_help_is_vietnamese(command, capsys):
     code, out, err = run([command, "--help"], capsys)
     assert code == 0 and not err
@@ -78,6 +79,7 @@ def test_every_command_help_is_vietnamese(command, capsys):
 
 def test_the_list_of_commands_above_is_every_command():
     assert set(commands()) == {"validate", "build", "template", "summary", "gaps", "ocop", "workload", "units",
+                               "indicators", "catalogues",
                                "projection", "quality", "scenario", "report", "extract"}
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from ..i18n import t
 from .common import add_analysis_options, print_frame
 
@@ -40,7 +38,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return print_frame(status, args, plan)
 
 
-def catalogue_table() -> pd.DataFrame:
+def catalogue_table():
     """One row per criteria set found: criteria, indicators (in the file, and by its
     source), commune groups, thresholds still missing, other levels, source.
 
@@ -48,6 +46,8 @@ def catalogue_table() -> pd.DataFrame:
     >>> int(c.loc["ntm_2026_2030", "criteria_count"]), int(c.loc["ntm_2026_2030", "indicators_expected"])
     (10, 47)
     """
+    import pandas as pd
+
     from ..criteria.catalogue import catalogue_files, load_catalogue
     from ..criteria.indicators import missing_thresholds
 
