@@ -15,26 +15,16 @@ import pandas as pd
 from ..core.names import commune_key
 from ..core.vocab import Level, OcopStatus, Requirement
 from ..criteria.catalogue import Catalogue
-from ..tables.schema import LEVEL_TEXT, OCOP_TEXT, REQUIREMENT_TEXT
+from ..tables.schema import LEVEL_TEXT, OCOP_TEXT, REQUIREMENT_TEXT, SHEETS
 from .commune import CommuneBlock, CommuneReader, Finding, Item
 from .document import Line
 from .extras import department_row, ocop_rows, quantity_rows
 from .patterns import capitalized_run, pfold, strip_trailing
 
 LEVEL_VI = LEVEL_TEXT
-COLUMNS = {
-    "info": ["item", "value"],
-    "communes": ["commune", "plan_section", "section_title", "target_level", "target_year",
-                 "original_target_year", "original_target_written", "stated_met_written",
-                 "stated_missing_written", "source_text", "note"],
-    "items": ["item_no", "commune", "requirement", "criterion_written", "criterion", "detail",
-              "due_written", "due", "waits_on", "note"],
-    "milestones": ["commune", "milestone", "written_as", "due_written", "due", "applies_to_items"],
-    "ocop": ["commune", "product", "status", "target_stars", "written_as", "note"],
-    "quantities": ["commune", "criterion", "indicator", "written_as", "current_written", "current",
-                   "target_written", "target", "unit", "comparator"],
-    "departments": ["department", "task", "criteria", "plan_section"],
-}
+#: the columns of each extracted table: the workbook layout's own (one owner: tables.schema)
+COLUMNS = {key: [c.key for c in SHEETS[key].columns]
+           for key in ("info", "communes", "items", "milestones", "ocop", "quantities", "departments")}
 
 _ROMAN = re.compile(r"^(?P<n>(?:X|IX|IV|V?I{0,3}))\s*[.)/]\s*(?P<t>\S.*)$")
 _NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})(?:\s*+[.)])?\s++(?P<t>\S.*)$")  # spaces read once

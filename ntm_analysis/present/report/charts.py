@@ -15,8 +15,8 @@ CHART_FILES = {
     "ocop": "04_phu_thuoc_ocop",
     "workload": "05_khoi_luong_theo_quy",
     "projection": "06_du_kien_hoan_thanh",
-    "scenario": "07_kich_ban_so_sanh",
-    "units": "08_xa_sau_sap_xep_2025",
+    "units": "07_xa_sau_sap_xep_2025",
+    "scenario": "08_kich_ban_so_sanh",
 }
 DPI = 200
 
