@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .common import add_analysis_options, in_units, load_plan_for, parse_as_of, print_frame, review_lag_option
+from .common import (add_analysis_options, in_units, load_plan_for, parse_as_of, print_frame, reread_for,
+                     review_lag_option)
 
 GAP_VIEWS = ("criterion", "commune", "department", "section", "unlocks")
 WORKLOAD_BY = ("quarter", "department", "criterion", "commune")
@@ -63,7 +64,7 @@ def load_for_args(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 
         plan, scenario_params = apply_scenario(plan, load_scenario(args.scenario))
         params = {**scenario_params, **params}
-    return in_units(plan, args), dict(params)
+    return in_units(reread_for(plan, args), args), dict(params)
 
 
 def _as_of(args: argparse.Namespace, params: dict[str, Any]):

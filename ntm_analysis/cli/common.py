@@ -35,6 +35,45 @@ def add_analysis_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = 
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ tiêu đề")
     add_undated_option(p)
     add_units_option(p)
+    add_catalogue_option(p)
+
+
+def add_catalogue_option(p: argparse.ArgumentParser) -> None:
+    from ..i18n import t
+
+    p.add_argument("--catalogue", metavar="BỘ_TIÊU_CHÍ", default=None, help=t("cli.catalogue_option"))
+
+
+def reread_for(plan, args: argparse.Namespace):
+    """``plan`` re-read in the set ``--catalogue`` names (said on stderr), else itself."""
+    target = getattr(args, "catalogue", None)
+    if not target or target == plan.catalogue.id:
+        return plan
+    from ..criteria.catalogue import CatalogueError, catalogue_files
+    from ..criteria.crosswalk import reread
+    from ..core.errors import UserError
+    from ..i18n import t
+
+    if target not in catalogue_files():
+        raise UserError(t("msg.unknown_catalogue_option", getattr(args, "lang", "vi"), id=target,
+                          known=", ".join(sorted(catalogue_files()))), 2)
+    try:
+        out = reread(plan, target)
+    except CatalogueError as exc:
+        raise UserError(str(exc), 1) from None
+    say(reread_note(out, getattr(args, "lang", "vi")), sys.stderr)
+    return out
+
+
+def reread_note(plan, lang: str = "vi") -> str:
+    """The line that says a plan is a re-reading ("" when it is not one)."""
+    from ..i18n import t
+
+    m = plan.meta
+    if not m.get("reread_from"):
+        return ""
+    return t("msg.reread", lang, target=plan.catalogue.title_in(lang), source=m["reread_from"], file=m["crosswalk"],
+             inferred=t("msg.reread_inferred", lang) if m.get("crosswalk_inferred") else "")
 
 
 def add_units_option(p: argparse.ArgumentParser) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 from .. import config
 from ..i18n import t
 from .common import (add_as_of_option, add_data_option, add_force_option, add_undated_option, add_units_option,
-                     in_units, load_plan_for, parse_as_of, review_lag_option, say)
+                     add_catalogue_option, in_units, load_plan_for, parse_as_of, reread_for, review_lag_option,
+                     say)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="số quý từ khi xong việc cuối đến khi công nhận (mặc định 0: cùng quý, như kế hoạch ghi)")
     add_undated_option(p)
     add_units_option(p)
+    add_catalogue_option(p)
     p.set_defaults(func=cmd_report)
 
 
@@ -35,7 +37,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..present.report.build import build_report
 
     as_of = parse_as_of(args.as_of)
-    if args.units and args.scenario is not None:
+    if (args.units or args.catalogue) and args.scenario is not None:
         from ..core.errors import UserError
 
         raise UserError(t("msg.units_with_scenario", args.lang), 2)
@@ -48,7 +50,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     lag = review_lag_option(args.review_lag)
     lag = DEFAULT_REVIEW_LAG if lag is None else lag
-    result = build_report(in_units(load_plan_for(args), args), out_dir=args.out, scenario=scenario, as_of=as_of,
+    result = build_report(in_units(reread_for(load_plan_for(args), args), args), out_dir=args.out, scenario=scenario, as_of=as_of,
                           lang=args.lang,
                           review_lag=lag, undated_as=args.undated_as, force=args.force)
     for path in result["files"]:

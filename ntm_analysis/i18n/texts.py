@@ -1004,10 +1004,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "thêm bước bằng --lineage",
                              "Cannot be placed in a 2025 commune (no step leads there): {names}. See ntm units; add "
                              "steps with --lineage"),
-    "msg.units_with_scenario": ("--units 2025 chưa dùng được cùng --scenario: kịch bản ghi tên xã của kế hoạch; chạy "
-                                "kịch bản trên kế hoạch gốc",
-                                "--units 2025 does not go with --scenario yet: a scenario names the plan's communes; "
-                                "run the scenario on the plan itself"),
+    "msg.units_with_scenario": ("--units 2025 và --catalogue chưa dùng được cùng --scenario: kịch bản ghi xã và tiêu "
+                                "chí của kế hoạch; chạy kịch bản trên kế hoạch gốc",
+                                "--units 2025 and --catalogue do not go with --scenario yet: a scenario names the "
+                                "plan's communes and criteria; run the scenario on the plan itself"),
     "units.now_in": ("{commune} (nay thuộc {new})", "{commune} (now in {new})"),
     "units.merged_from": ("Gộp từ {names}", "Merged from {names}"),
     "cli.validate_files": ("{n} sổ đã kiểm tra, {bad} sổ có lỗi", "{n} workbooks checked, {bad} with errors"),
@@ -1015,6 +1015,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "nhất: {k}, từ {formers} xã cũ.",
                       "The plan's {n} communes are now in {m} communes of {province}; {names} inherits the most "
                       "gaps: {k}, from {formers} former communes."),
+    "report.reread_label": ("Đọc lại theo bộ tiêu chí khác", "Re-read in another criteria set"),
     "report.skipped_label": ("Sổ bỏ qua vì có lỗi", "Workbooks left out (errors)"),
     "report.sheet.units": ("Xã sau sắp xếp 2025", "2025 communes"),
     "report.sheet.units_gaps": ("Tiêu chí xã mới nhận", "Gaps inherited"),
@@ -1053,6 +1054,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                                   "chỉ tiêu (chưa có nguồn công khai xác nhận)",
                                   "INFO: {name} has {total} indicators by its source; the catalogue file does not "
                                   "list {n} of them yet (no public source confirmed them)"),
+    "msg.no_crosswalk": ("không có bảng chuyển đổi từ bộ tiêu chí '{source}' sang '{target}' (thêm một tệp vào "
+                         "data/crosswalks/)", "no cross-walk from the criteria set '{source}' to '{target}' (add a "
+                         "file to data/crosswalks/)"),
+    "msg.crosswalk_unmapped": ("Bảng chuyển đổi {file} không nêu tiêu chí {codes}: các tiêu chí còn thiếu đó không "
+                               "được chuyển", "The cross-walk {file} does not map criteria {codes}: those gaps are "
+                               "not carried over"),
+    "msg.reread": ("Đọc lại kế hoạch theo {target} từ {source} qua bảng chuyển đổi {file}{inferred}; các yêu cầu kiểu "
+                   "mẫu không chuyển", "The plan re-read in {target} from {source} through the cross-walk {file}"
+                   "{inferred}; model requirements are not carried over"),
+    "msg.reread_inferred": (" (suy ra từ tên, chưa có bảng chính thức)", " (inferred from the names; no official table)"),
+    "msg.unknown_catalogue_option": ("--catalogue {id}: không có bộ tiêu chí này; có: {known}",
+                                     "--catalogue {id}: no such criteria set; there are: {known}"),
+    "cli.catalogue_option": ("đọc lại kế hoạch theo bộ tiêu chí này (vd. ntm_2026_2030) qua bảng chuyển đổi",
+                             "re-read the plan in this criteria set (e.g. ntm_2026_2030) through a cross-walk"),
     "cli.indicators_help": ("chỉ tiêu đo được so với ngưỡng: đạt hay chưa, còn thiếu bao nhiêu",
                             "measured indicators against their thresholds"),
     "cli.catalogues_help": ("các bộ tiêu chí có sẵn: số tiêu chí, chỉ tiêu, nhóm xã, ngưỡng còn thiếu",

@@ -29,6 +29,10 @@ def summary_lines(plan_or_run, lang: str = "vi") -> list[str]:
         t("summary.left", lang, communes=tot["communes"], missing=tot["missing"], model=tot["model_missing"],
           items=tot["items"], undated=tot["undated"], products=int(plan.ocop["product"].ne("").sum())),
     ]
+    if m.get("reread_from"):
+        from ..cli.common import reread_note
+
+        lines.append(reread_note(plan, lang))
     skipped = m.get("skipped_files") or []
     if skipped:
         lines.append(t("msg.skipped_files", lang, n=len(skipped), files=", ".join(skipped)))

@@ -317,6 +317,10 @@ def meta_rows(b: Briefing, generated: _dt.datetime | None) -> list[tuple[str, An
         rows.append((t("report.undated_as", lang), str(b.undated_as)))
     if m.get("skipped_files"):
         rows.append((t("report.skipped_label", lang), ", ".join(m["skipped_files"])))
+    if m.get("reread_from"):
+        from ...cli.common import reread_note
+
+        rows.append((t("report.reread_label", lang), reread_note(b.plan, lang)))
     if b.scenario is not None:
         rows.append((t("report.scenario_label", lang), b.scenario["name"]))
     if generated is not None:
