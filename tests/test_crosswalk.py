@@ -11,10 +11,10 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 import yaml
-from openpyxl import load_workbook
 
 from ntm_analysis import config, load_plan
 from ntm_analysis.cli import main
+from test_units import _sheet_gaps
 
 CROSSWALK = config.PACKAGE_DIR / "crosswalks" / "2021_2025_to_2026_2030.yaml"
 NEW = "ntm_2026_2030"
@@ -31,16 +31,11 @@ def _expected() -> dict[str, set[str]]:
     mapping = yaml.safe_load(CROSSWALK.read_text(encoding="utf-8"))["map"]
     plan = load_plan()
     code_of = {plan.catalogue.name(c): c for c in plan.catalogue.criterion_codes}
-    wb = load_workbook(config.DEFAULT_WORKBOOK, read_only=True)
-    rows = wb["Chi tiết"].iter_rows(values_only=True)
-    head = list(next(rows))
     out = defaultdict(set)
-    for r in rows:
-        rec = dict(zip(head, r))
-        if rec["Xã"] and rec["Loại"] == "tiêu chí":
-            for name in rec["Tiêu chí (chuẩn hóa)"].split("; "):
-                for new in mapping[code_of[name]]:
-                    out[new].add(rec["Xã"])
+    for commune, names in _sheet_gaps().items():  # the workbook's own Chi tiết sheet
+        for name in names:
+            for new in mapping[code_of[name]]:
+                out[new].add(commune)
     return out
 
 
