@@ -150,3 +150,20 @@ def test_validate_says_which_thresholds_are_missing(test_set, tmp_path, capsys):
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
     assert "chưa có 1 ngưỡng" in out and "3.1 (nhóm 2)" in out
+
+
+def test_the_pack_shows_the_measured_indicators(capsys):
+    from ntm_analysis import load_plan
+    from ntm_analysis.present.plots import indicator_distances
+    from ntm_analysis.present.report.briefing import prepare
+
+    b = prepare(load_plan())
+    assert "indicators" in b.chart_keys
+    judged = b.tables["indicators"]["indicator_met"].notna().sum()
+    assert b.findings["indicators"].startswith(f"{judged} chỉ tiêu")
+    assert "Nguyên Giáp" in b.findings["indicators"] and "0,13" in b.findings["indicators"]
+    ax = indicator_distances(b.tables["indicators"])
+    assert len(ax.patches) == judged
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)

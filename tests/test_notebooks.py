@@ -11,7 +11,7 @@ from code_words import code_words
 from ntm_analysis import config
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
-EXPECTED = ["01_tong_quan", "02_ocop", "03_khoi_luong_theo_quy", "04_kich_ban", "05_bao_cao", "06_xa_sau_sap_xep"]
+EXPECTED = ["01_tong_quan", "02_ocop", "03_khoi_luong_theo_quy", "04_kich_ban", "05_bao_cao", "06_xa_sau_sap_xep", "07_chi_tieu"]
 
 
 def test_the_five_notebooks_are_there():
@@ -46,6 +46,7 @@ CHECKS = {
     ),
     "05_bao_cao": ("assert (OUT / report.FILES['workbook']).exists()\n"
                    "assert set(pack['charts']) == set(pack['briefing'].chart_keys) and 'scenario' in pack['charts']\n"),
+    "07_chi_tieu": "assert closest(status)['commune'].tolist() == ['Nguyên Giáp']\n",
     "06_xa_sau_sap_xep": ("assert set(gaps['commune']) == {'Tứ Kỳ', 'Đại Sơn', 'Tân Kỳ', 'Chí Minh', 'Lạc Phượng', "
                           "'Nguyên Giáp'}\n"),
 }
@@ -89,7 +90,8 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     # what the notebook shows people speaks words, not codes
     shown = _shown_text(nb)
     assert code_words(shown, "vi") == [], code_words(shown, "vi")
-    if path.stem in ("01_tong_quan", "02_ocop", "03_khoi_luong_theo_quy", "06_xa_sau_sap_xep"):
+    if path.stem in ("01_tong_quan", "02_ocop", "03_khoi_luong_theo_quy", "06_xa_sau_sap_xep",
+                     "07_chi_tieu"):
         assert "13 xã; còn 42 tiêu chí và 2 yêu cầu kiểu mẫu chưa đạt" in shown  # the summary, first
     # executing never wrote outputs into the committed file
     assert nbformat.read(path, as_version=4).cells[1].outputs == []

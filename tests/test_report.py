@@ -174,6 +174,9 @@ SHEET_HEADERS = {
               "Mã 2025", "Bị chia", "Tỉ lệ vào xã mới", "Có bước suy ra", "Nguồn"],
     "units_gaps": ["Xã", "Mã xã", "Đơn vị cũ", "Mã tiêu chí", "Tiêu chí", "Thời hạn", "Hạn của từng đơn vị cũ",
                    "Bị chia"],
+    "indicators": ["Xã", "Nhóm xã", "Mã tiêu chí", "Chỉ tiêu", "Hiện trạng (nguyên văn)", "Giá trị", "So sánh",
+                   "Ngưỡng", "Đơn vị đo", "Ngưỡng lấy từ", "Ngưỡng (nguyên văn, nguồn)", "Đạt", "Còn thiếu",
+                   "Còn thiếu (tỷ lệ so với ngưỡng)", "Chưa đánh giá được vì"],
 }
 
 
@@ -181,8 +184,8 @@ SHEET_HEADERS = {
 def test_workbook_sheets_and_vietnamese_headers(wb, pack):
     assert wb.sheetnames == ["Tóm tắt", "Ma trận", "Theo tiêu chí", "Theo xã", "OCOP", "Khối lượng theo quý",
                              "Khối lượng theo cơ quan", "Dự kiến hoàn thành", "Chất lượng dữ liệu",
-                             "Xã sau sắp xếp 2025", "Tiêu chí xã mới nhận", "Kịch bản - so sánh",
-                             "Kịch bản - thay đổi"]
+                             "Xã sau sắp xếp 2025", "Tiêu chí xã mới nhận", "Chỉ tiêu đo được",
+                             "Kịch bản - so sánh", "Kịch bản - thay đổi"]
     assert set(SHEET_HEADERS) == set(report.COLUMNS)
     for key, expected in SHEET_HEADERS.items():
         ws = wb[report.sheet_name(key)]
@@ -329,7 +332,7 @@ def test_english_pack(pack_en, plan):
     assert [c.value for c in wb["By criterion"][1]][:2] == ["Criterion code", "Criterion"]
     assert "scenario" not in pack_en["charts"]
     deck = Presentation(str(pack_en["deck"]))
-    assert len(deck.slides) == 1 + 7 + 1  # title, seven charts (the 2025 communes last), data quality
+    assert len(deck.slides) == 1 + 8 + 1  # title, eight charts (the 2025 communes, the indicators), data quality
     first = _slide_text(deck.slides[0])
     assert "Progress briefing" in first and "Tứ Kỳ district" in first
     blocking = _slide_text(deck.slides[2])

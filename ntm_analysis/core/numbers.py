@@ -70,3 +70,15 @@ def parse_year(value: object, lo: int = 2000, hi: int = 2100) -> tuple[int | Non
     if n is None or not n.is_integer() or not lo <= n <= hi:
         return None, "bad"
     return int(n), ""
+
+
+def format_number(value: object, lang: str = "vi") -> str:
+    """A number as people read it: no trailing zeros, a decimal comma in Vietnamese.
+
+    >>> format_number(0.13), format_number(1.0), format_number(0.13, "en"), format_number(None)
+    ('0,13', '1', '0.13', '')
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = f"{float(value):g}"
+    return text.replace(".", ",") if lang != "en" else text

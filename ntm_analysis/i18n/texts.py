@@ -1068,6 +1068,19 @@ TEXTS: dict[str, tuple[str, str]] = {
                                      "--catalogue {id}: no such criteria set; there are: {known}"),
     "cli.catalogue_option": ("đọc lại kế hoạch theo bộ tiêu chí này (vd. ntm_2026_2030) qua bảng chuyển đổi",
                              "re-read the plan in this criteria set (e.g. ntm_2026_2030) through a cross-walk"),
+    "chart.indicators_title": ("Chỉ tiêu đo được so với ngưỡng: còn thiếu bao nhiêu", "Measured indicators against "
+                               "their thresholds: how far short"),
+    "chart.indicator_x": ("Còn thiếu (% so với ngưỡng)", "Short by (% of the threshold)"),
+    "chart.indicator_met": ("{value}: đạt", "{value}: met"),
+    "chart.indicator_short": ("{value}, ngưỡng {comparator} {threshold}{unit}: còn thiếu {distance}{unit}",
+                              "{value}, threshold {comparator} {threshold}{unit}: short by {distance}{unit}"),
+    "finding.indicators": ("{n} chỉ tiêu đo được đã so với ngưỡng: {short} chưa đạt{closest}.",
+                           "{n} measured indicators judged against their thresholds: {short} not met{closest}."),
+    "finding.indicators_closest": ("; gần ngưỡng nhất: {commune}, {indicator} {value} (ngưỡng {comparator} "
+                                   "{threshold}{unit}, còn thiếu {distance}{unit})",
+                                   "; closest: {commune}, {indicator} {value} (threshold {comparator} {threshold}{unit}, "
+                                   "short by {distance}{unit})"),
+    "report.sheet.indicators": ("Chỉ tiêu đo được", "Measured indicators"),
     "cli.indicators_help": ("chỉ tiêu đo được so với ngưỡng: đạt hay chưa, còn thiếu bao nhiêu",
                             "measured indicators against their thresholds"),
     "cli.catalogues_help": ("các bộ tiêu chí có sẵn: số tiêu chí, chỉ tiêu, nhóm xã, ngưỡng còn thiếu",

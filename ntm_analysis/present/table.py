@@ -150,6 +150,8 @@ def _words(col: str, s: pd.Series, lang: str) -> pd.Series:
             pd.Series(["" if pd.isna(v) else int(v) for v in s], index=s.index, dtype=object)
     if col in SHARE_COLUMNS:
         return pd.Series([_percent(v, lang) for v in s], index=s.index, dtype=object)
+    if pd.api.types.is_float_dtype(dtype) and s.isna().any():  # an unmeasured value is an empty cell
+        return pd.Series(["" if pd.isna(v) else v for v in s], index=s.index, dtype=object)
     if dtype == "str" or dtype == object:
         return pd.Series([_word(col, v, lang) for v in s], index=s.index, dtype=object)
     return s

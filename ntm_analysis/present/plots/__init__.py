@@ -17,10 +17,11 @@ from .projection import finish_firmness, projection_timeline
 from .scenario import scenario_comparison
 from .style import (MET_COLOUR, NA_COLOUR, DONE_COLOUR, UNDATED_COLOUR, STYLE, close, quarter_colours, save,
                     status_label, text_colour)
+from .indicators import indicator_distances
 from .units import inherited_matrix
 from .workload import workload_by_department
 
 __all__ = ["blocking_criteria", "communes_by_gaps", "status_matrix", "ocop_dependencies", "finish_firmness",
            "projection_timeline", "scenario_comparison", "workload_by_department", "close", "save",
            "quarter_colours", "status_label", "text_colour", "STYLE", "MET_COLOUR", "NA_COLOUR", "DONE_COLOUR",
-           "UNDATED_COLOUR", "inherited_matrix"]
+           "UNDATED_COLOUR", "indicator_distances", "inherited_matrix"]

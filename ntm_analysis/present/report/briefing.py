@@ -18,8 +18,10 @@ import pandas as pd
 
 from ...analysis import (gaps_by_commune, gaps_by_criterion, matrix_cells, ocop_summary, ocop_totals, quality,
                          totals, workload)
+from ...analysis.indicators import closest, indicator_status
 from ...analysis.run import Analysis, analyse
 from ...core.dates import parse_date
+from ...core.numbers import format_number
 from ...core.quarters import format_quarter
 from ...core.vocab import OcopStatus, Requirement, Severity, Status
 from ...i18n import check_lang, has, join_names, t
@@ -55,6 +57,9 @@ COLUMNS: dict[str, list[str]] = {
               "split", "share_2025", "lineage_inferred", "lineage_source"],
     "units_gaps": ["commune", "commune_code", "former_commune", "criterion_code", "criterion", "due", "former_due",
                    "split"],
+    "indicators": ["commune", "group", "criterion_code", "indicator", "value_written", "value", "comparator",
+                   "threshold", "measure_unit", "threshold_source", "threshold_note", "indicator_met", "distance",
+                   "distance_share", "why_unknown"],
 }
 
 
@@ -78,7 +83,9 @@ class Briefing:
     @property
     def chart_keys(self) -> list[str]:
         units = ["units"] if len(self.tables.get("units_gaps", ())) else []
-        return list(CHARTS) + units + (["scenario"] if self.scenario is not None else [])
+        ind = self.tables.get("indicators")
+        measured = ["indicators"] if ind is not None and ind["indicator_met"].notna().any() else []
+        return list(CHARTS) + units + measured + (["scenario"] if self.scenario is not None else [])
 
     @property
     def propagated(self) -> pd.DataFrame:
@@ -105,6 +112,7 @@ def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenar
         "projection": proj,
         "quality": quality(run, review_lag=review_lag, lang=lang),
         **_units(run, lang),
+        "indicators": indicator_status(run),
     }
     b = Briefing(plan=plan, run=run, lang=lang, as_of=as_of, review_lag=review_lag, tables=tables,
                  undated_as=undated_as or None)
@@ -238,6 +246,20 @@ def _units_finding(b: Briefing) -> str:
              names=_names(b, top), k=int(per.max()), formers=formers)
 
 
+def _indicators_finding(b: Briefing) -> str:
+    s = b.tables["indicators"]
+    judged = s[s["indicator_met"].notna()]
+    near = closest(judged, 1)
+    text = ""
+    if len(near):
+        r = near.iloc[0]
+        text = t("finding.indicators_closest", b.lang, commune=r["commune"], indicator=r["indicator"],
+                 value=r["value_written"], comparator=r["comparator"], threshold=format_number(r["threshold"], b.lang),
+                 unit=r["measure_unit"], distance=format_number(r["distance"], b.lang))
+    return t("finding.indicators", b.lang, n=len(judged), short=int(judged["indicator_met"].eq(False).sum()),
+             closest=text)
+
+
 def _scenario(b: Briefing) -> str:
     said = [text for _cid, text in b.scenario["effects"]]
     head = t("finding.scenario", b.lang, name=b.scenario["name"])
@@ -271,7 +293,7 @@ def _quality(b: Briefing) -> str:
 
 FINDINGS: dict[str, Callable[[Briefing], str]] = {
     "matrix": _matrix, "blocking": _blocking, "communes": _communes, "ocop": _ocop, "workload": _workload,
-    "projection": _projection, "units": _units_finding, "scenario": _scenario,
+    "projection": _projection, "units": _units_finding, "indicators": _indicators_finding, "scenario": _scenario,
 }
 
 

@@ -16,7 +16,8 @@ CHART_FILES = {
     "workload": "05_khoi_luong_theo_quy",
     "projection": "06_du_kien_hoan_thanh",
     "units": "07_xa_sau_sap_xep_2025",
-    "scenario": "08_kich_ban_so_sanh",
+    "indicators": "08_chi_tieu_so_voi_nguong",
+    "scenario": "09_kich_ban_so_sanh",
 }
 DPI = 200
 
@@ -32,6 +33,7 @@ _DRAW: dict[str, Callable[[Briefing, Any], Any]] = {
                                                           plan=b.plan),
     "units": lambda b, ax: plots.inherited_matrix(b.tables["units_gaps"], b.tables["units"], b.plan.catalogue,
                                                   ax=ax, lang=b.lang),
+    "indicators": lambda b, ax: plots.indicator_distances(b.tables["indicators"], ax=ax, lang=b.lang),
     "scenario": lambda b, ax: plots.scenario_comparison(b.scenario["baseline"], b.scenario["projection"], ax=ax,
                                                         lang=b.lang, name=b.scenario["name"],
                                                         note=b.notes.get("scenario", "")),

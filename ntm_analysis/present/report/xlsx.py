@@ -33,7 +33,7 @@ HEADER_COLOUR = "#DDEBF7"
 FONT = "Arial"
 #: the workbook's sheets in this order (after the summary)
 SHEETS = ["matrix", "gaps_by_criterion", "gaps_by_commune", "ocop", "workload_quarter", "workload_department",
-          "projection", "quality", "units", "units_gaps", "scenario_comparison", "scenario_changes"]
+          "projection", "quality", "units", "units_gaps", "indicators", "scenario_comparison", "scenario_changes"]
 PERCENT_COLUMNS = {"share_met", "share_done"}
 
 
