@@ -167,3 +167,45 @@ def test_the_pack_shows_the_measured_indicators(capsys):
     import matplotlib.pyplot as plt
 
     plt.close(ax.figure)
+
+
+# ------------------------------------------------------------------ what-if on values
+def _scenario(tmp_path, edit: str) -> Path:
+    path = tmp_path / "kb.yaml"
+    path.write_text(f"name: thử\nedits:\n  - {edit}\n", encoding="utf-8")
+    return path
+
+
+def test_a_value_that_meets_the_threshold_closes_the_criterion_from_its_quarter(tmp_path, capsys):
+    from ntm_analysis import load_plan
+    from ntm_analysis.analysis import projection
+
+    path = _scenario(tmp_path, "{commune: Nguyên Giáp, indicator: tỷ lệ hộ nghèo, value: '0,95', from: 2023Q3}")
+    assert main(["indicators", "--scenario", str(path), "--format", "json"]) == 0
+    row = next(r for r in json.loads(capsys.readouterr().out) if r["commune"] == "Nguyên Giáp")
+    assert row["value"] == 0.95 and row["indicator_met"] is True
+    plan = load_plan()
+    others = plan.gaps[(plan.gaps["commune"] == "Nguyên Giáp") & (plan.gaps["criterion_code"] != "11")]
+    expected = max([*others["due"], pd.Period("2023Q3", "Q")])  # criterion 11 now done in quý III
+    assert main(["projection", "--scenario", str(path), "--format", "json"]) == 0
+    got = next(r for r in json.loads(capsys.readouterr().out) if r["commune"] == "Nguyên Giáp")
+    before = projection(plan).set_index("commune").loc["Nguyên Giáp", "finish"]
+    assert got["finish"] == str(expected) and str(before) != got["finish"]
+
+
+def test_a_value_still_short_leaves_the_criterion_missing(tmp_path, capsys):
+    path = _scenario(tmp_path, "{commune: Nguyên Giáp, indicator: tỷ lệ hộ nghèo, value: 1.05, from: 2023Q3}")
+    assert main(["gaps", "--by", "commune", "--scenario", str(path), "--format", "json"]) == 0
+    row = next(r for r in json.loads(capsys.readouterr().out) if r["commune"] == "Nguyên Giáp")
+    assert "11" in row["missing_codes"]
+
+
+@pytest.mark.parametrize("edit, words", [
+    ("{commune: Nguyên Giáp, indicator: tỷ lệ trẻ em, value: 1}", ["tỷ lệ trẻ em", "Tỷ lệ hộ nghèo"]),
+    ("{commune: Nguyên Giáp, value: 1}", ["indicator"]),
+    ("{commune: Nguyên Giáp, indicator: tỷ lệ hộ nghèo, value: [1, 2]}", ["value"]),
+])
+def test_a_value_edit_that_cannot_apply_is_said(tmp_path, capsys, edit, words):
+    assert main(["projection", "--scenario", str(_scenario(tmp_path, edit))]) == 1
+    err = capsys.readouterr().err
+    assert all(w in err for w in words) and "Traceback" not in err

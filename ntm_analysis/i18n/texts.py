@@ -1081,6 +1081,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                                    "; closest: {commune}, {indicator} {value} (threshold {comparator} {threshold}{unit}, "
                                    "short by {distance}{unit})"),
     "report.sheet.indicators": ("Chỉ tiêu đo được", "Measured indicators"),
+    "msg.value_needs_indicator": ("'value' cần 'indicator': tên chỉ tiêu (một phần tên là đủ), vd. tỷ lệ hộ nghèo",
+                                  "'value' needs 'indicator': the indicator's name (part of it will do), e.g. tỷ lệ "
+                                  "hộ nghèo"),
+    "msg.value_not_a_value": ("'value' phải là một số (vd. 0,95) hoặc đạt/chưa đạt, không phải {value}",
+                              "'value' must be a number (e.g. 0.95) or đạt/chưa đạt, not {value}"),
+    "msg.value_no_indicator": ("không có chỉ tiêu '{indicator}' trong trang Số liệu của xã; các chỉ tiêu: {known}",
+                               "no indicator '{indicator}' in the commune's Số liệu sheet; its indicators: {known}"),
     "cli.indicators_help": ("chỉ tiêu đo được so với ngưỡng: đạt hay chưa, còn thiếu bao nhiêu",
                             "measured indicators against their thresholds"),
     "cli.catalogues_help": ("các bộ tiêu chí có sẵn: số tiêu chí, chỉ tiêu, nhóm xã, ngưỡng còn thiếu",

@@ -23,6 +23,7 @@ import pandas as pd
 from ..core.names import CommuneIndex, is_all, nfc
 from ..core.quarters import MAX_YEAR, MIN_YEAR, NAT, code_text, from_ordinals, ordinal, parse_deadline, to_ordinals
 from ..core.vocab import DueSource, RuleSource
+from ..i18n import t
 from ..tables import contract
 from ..tables.plan import Plan, gap_id
 from .model import ACTIONS, DONE_WRITTEN, PARAMETERS, Scenario, action_of, fail, scenario_parameters
@@ -188,6 +189,39 @@ class _Work:
                               f"{', '.join(on)}) để bỏ")
         self.touched.add("dependencies")
 
+    def value(self, commune, codes, edit, where) -> None:
+        """A measured value set (see the module); the criterion's gap done when every
+        judged indicator of it is then met."""
+        from ..analysis.indicators import indicator_status
+        from ..core.names import fold
+        from ..core.numbers import format_number, parse_number
+
+        q = getattr(self, "quantities", self.plan.quantities).copy()
+        wanted = fold(edit["indicator"])
+        sel = np.array([wanted in fold(n) for n in q["indicator"]], dtype=bool)
+        if commune is not None:
+            sel &= (q["commune_id"] == commune).to_numpy()
+        if codes is not None:
+            sel &= q["criterion_code"].isin(codes).to_numpy()
+        if not sel.any():
+            own = q.loc[q["commune_id"] == commune, "indicator"] if commune is not None else q["indicator"]
+            raise fail(where, t("msg.value_no_indicator", indicator=edit["indicator"],
+                                known="; ".join(dict.fromkeys(own)) or "—"))
+        number = parse_number(edit["value"])
+        q["current"] = q["current"].mask(sel, number if number is not None else float("nan"))
+        q["current_written"] = q["current_written"].mask(
+            sel, (format_number(number) + (q["unit"] if number is not None else "")) if number is not None
+            else nfc(edit["value"]))
+        self.quantities = q
+        self.touched.add("quantities")
+        status = indicator_status(self.plan.with_tables(quantities=q))
+        hit = q.loc[sel, ["commune_id", "criterion_code"]].drop_duplicates()
+        for cid, code in hit.itertuples(index=False):
+            s = status[(status["commune_id"] == cid) & (status["criterion_code"] == code)]
+            judged = s["indicator_met"].dropna()
+            if len(judged) and judged.all() and self.select(cid, (code,)).any():
+                self.done(cid, (code,), edit.get("from", True), where)
+
     def plan_out(self) -> Plan:
         tables: dict[str, Any] = {name: getattr(self, name) for name in self.touched}
         meta = dict(self.plan.meta)
@@ -252,6 +286,8 @@ def apply_scenario(plan: Plan, scenario: Scenario) -> tuple[Plan, dict[str, Any]
         value = edit[action]
         if action in ("add_dependency", "remove_dependency"):
             getattr(work, action)(commune, codes, work.criteria(value, where, key=action), where)
+        elif action == "value":
+            work.value(commune, codes, edit, where)
         else:
             getattr(work, action)(commune, codes, value, where)
     return work.plan_out(), scenario_parameters(scenario)

@@ -24,6 +24,10 @@ alias or number, or ``all``/omitted for every gap of the commune):
   milestones move too.
 - ``add_dependency: 13`` / ``remove_dependency: 13``: the criterion waits (or no
   longer waits) on criterion 13, in one commune or every commune.
+- ``indicator: tỷ lệ hộ nghèo, value: 0.95, from: 2026Q3``: the commune's measured value
+  of that indicator (its ``Số liệu`` row, found by any part of its name) becomes
+  ``value`` from that quarter; when every judged indicator of its criterion is then met,
+  the criterion's gap is done in that quarter (without ``from``: done whatever the date).
 - ``review_lag: 1`` / ``as_of: 2023-07-01`` (or ``as_of: 02/07/2023``, day first: any
   form :func:`~ntm_analysis.core.dates.parse_date` reads) as an edit changes a
   parameter, like the ``parameters`` block (later values win).
@@ -53,9 +57,9 @@ from ..core.names import is_all, nfc
 from ..core.quarters import DeadlineError, parse_deadline
 from ..i18n import t
 
-ACTIONS = ("done", "due", "shift", "add_dependency", "remove_dependency")
+ACTIONS = ("done", "due", "shift", "add_dependency", "remove_dependency", "value")
 PARAMETERS = ("review_lag", "as_of", "undated_as")
-EDIT_KEYS = ("commune", "criterion", *ACTIONS, *PARAMETERS, "note")
+EDIT_KEYS = ("commune", "criterion", "indicator", "from", *ACTIONS, *PARAMETERS, "note")
 TOP_KEYS = ("name", "note", "edits", "parameters")
 DONE_WRITTEN = "kịch bản"  # how a completion a scenario adds is "written"
 #: the longest shift, in quarters: the whole range of supported years (a longer one moves
@@ -195,6 +199,13 @@ def _check_edit(raw: object, where: str) -> dict:
             _check_quarter(value, where, "done")
     elif action == "due":
         _check_quarter(value, where, "due")
+    elif action == "value":
+        if not nfc(edit.get("indicator")):
+            raise fail(where, t("msg.value_needs_indicator"))
+        if "from" in edit:
+            _check_quarter(edit["from"], where, "from")
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)) or nfc(value) == "":
+            raise fail(where, t("msg.value_not_a_value", value=_shown(value)))
     elif action == "shift":
         if isinstance(value, bool) or not isinstance(value, int):
             raise fail(where, t("msg.shift_not_whole", value=_shown(value)))
