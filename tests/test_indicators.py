@@ -209,3 +209,25 @@ def test_a_value_edit_that_cannot_apply_is_said(tmp_path, capsys, edit, words):
     assert main(["projection", "--scenario", str(_scenario(tmp_path, edit))]) == 1
     err = capsys.readouterr().err
     assert all(w in err for w in words) and "Traceback" not in err
+
+
+def test_the_template_of_a_set_with_groups_offers_its_groups_and_indicators(test_set, tmp_path, capsys):
+    path = tmp_path / "mau.xlsx"
+    assert main(["template", str(path), "--catalogue", "nhom_thu"]) == 0
+    wb = load_workbook(path)
+    lists = {ws.cell(1, c).value: [ws.cell(r, c).value for r in range(2, ws.max_row + 1) if ws.cell(r, c).value]
+             for ws in [wb["Danh mục"]] for c in range(1, ws.max_column + 1)}
+    assert lists["Nhóm xã"] == ["Nhóm 1", "Nhóm 2"]
+    assert lists["Chỉ tiêu"] == ["Tỷ lệ hộ nghèo", "Tỷ lệ hộ phân loại rác", "Có điểm tập kết rác", "Số nhà văn hóa thôn"]
+    sheets = {"Xã": "Nhóm xã", "Số liệu": "Chỉ tiêu"}
+    for sheet, header in sheets.items():
+        ws = wb[sheet]
+        col = [c.value for c in ws[1]].index(header) + 1
+        letter = ws.cell(1, col).column_letter
+        assert any(letter in str(dv.sqref) for dv in ws.data_validations.dataValidation), sheet
+    plain = tmp_path / "mau_cu.xlsx"
+    assert main(["template", str(plain)]) == 0  # a set without groups: no empty drop-down
+    ws = load_workbook(plain)["Xã"]
+    col = [c.value for c in ws[1]].index("Nhóm xã") + 1
+    letter = ws.cell(1, col).column_letter
+    assert not any(str(dv.sqref).startswith(letter) for dv in ws.data_validations.dataValidation)

@@ -198,6 +198,7 @@ class _Writer:
 
     @staticmethod
     def lists(catalogue: Catalogue) -> dict[str, list[str]]:
+        ind = catalogue.indicators
         return {
             "criteria": [catalogue.name(c) for c in catalogue.criterion_codes + catalogue.model_codes],
             "status": list(MATRIX_TEXT),
@@ -206,6 +207,9 @@ class _Writer:
             "ocop": list(OCOP_TEXT.values()),
             "requirement": list(REQUIREMENT_TEXT.values()),
             "yesno": list(YES_NO_TEXT),
+            "groups": [] if ind is None else [n or f"Nhóm {c}" for c, n in zip(ind.groups["code"], ind.groups["name"])],
+            "indicators": [] if ind is None else list(ind.table["name"]),
+            "comparators": ["≥", "≤", "=", "đạt"],
         }
 
     @staticmethod
@@ -227,7 +231,9 @@ class _Writer:
 
 # sheet → (list, column, hint) of the drop-downs that guide typing
 _DROP_DOWNS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "communes": (("levels", "target_level", "nâng cao / kiểu mẫu"),),
+    "communes": (("levels", "target_level", "nâng cao / kiểu mẫu"), ("groups", "group", "nhóm xã của bộ tiêu chí")),
+    "quantities": (("criteria", "criterion", "tên tiêu chí chuẩn"), ("indicators", "indicator", "chỉ tiêu của bộ tiêu chí"),
+                   ("comparators", "comparator", "≥ / ≤ / = / đạt")),
     "items": (("criteria", "criterion", "tên tiêu chí chuẩn"), ("quarters", "due", "quý, vd. 2023Q2"),
               ("requirement", "requirement", "tiêu chí / kiểu mẫu")),
     "milestones": (("quarters", "due", "quý, vd. 2023Q2"), ("yesno", "applies_to_items", "có / không")),
@@ -279,7 +285,8 @@ def write_workbook(
     path = Path(path)
     with atomic_path(path, ".xlsx", replace=replace) as tmp:
         w = _Writer(tmp, rows)
-        w.guide(guide_rows(_DROP_DOWNS, path.name))
+        drops = {k: tuple(d for d in v if lists[d[0]]) for k, v in _DROP_DOWNS.items()}
+        w.guide(guide_rows(drops, path.name))
         for key, sheet in SHEETS.items():
             ws = w.wb.add_worksheet(sheet.name)
             if key == "info":
@@ -292,7 +299,7 @@ def write_workbook(
                 cols = {c.key: i for i, c in enumerate(sheet.columns, start=1)}
                 if key != "communes" and "commune" in cols:
                     w.validate(ws, commune_ref, cols["commune"], commune_hint())
-                for list_key, column, hint in _DROP_DOWNS.get(key, ()):
+                for list_key, column, hint in drops.get(key, ()):  # a set without groups has no such list
                     w.validate(ws, refs[list_key], cols[column], hint)
         w.lists_sheet(lists)
         close_workbook(w.wb)

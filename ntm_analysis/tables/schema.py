@@ -148,6 +148,7 @@ LISTS_SHEET = "Danh mục"
 LIST_TITLES = {
     "criteria": "Tên tiêu chí chuẩn", "status": "Ô ma trận", "quarters": "Quý", "levels": "Mức phấn đấu",
     "ocop": "Tình trạng OCOP", "requirement": "Loại", "yesno": "Có hoặc không",
+    "groups": "Nhóm xã", "indicators": "Chỉ tiêu", "comparators": "So sánh",
 }
 #: sheets of which a plan needs one at least, to list what each commune still misses
 GAP_SHEETS = ("items", "matrix")
