@@ -231,3 +231,21 @@ def test_the_template_of_a_set_with_groups_offers_its_groups_and_indicators(test
     col = [c.value for c in ws[1]].index("Nhóm xã") + 1
     letter = ws.cell(1, col).column_letter
     assert not any(str(dv.sqref).startswith(letter) for dv in ws.data_validations.dataValidation)
+
+
+def test_a_template_for_one_group_lists_that_groups_thresholds(test_set, tmp_path, capsys):
+    path = tmp_path / "nhom2.xlsx"
+    assert main(["template", str(path), "--catalogue", "nhom_thu", "--group", "Nhóm 2"]) == 0
+    ws = load_workbook(path)["Ngưỡng nhóm 2"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["1.1"][4:6] == ("≤", 2.0)       # the group's own threshold
+    assert rows["2.1"][4:6] == ("≥", 50.0)      # one for every commune
+    assert rows["2.2"][5] == "đạt"
+    assert rows["3.1"][5].startswith("chưa có")  # not given for group 2
+    assert rows["1.1"][6] == "Văn bản thử, mục 2"
+    from ntm_analysis.load.api import validate_workbook
+
+    plan, found = validate_workbook(path)  # the reference sheet is not read as plan data
+    assert not [f for f in found if f.severity == "error" and "Ngưỡng" in (f.sheet or "")]
+    assert main(["template", str(tmp_path / "x.xlsx"), "--catalogue", "nhom_thu", "--group", "9"]) == 2
+    assert "1, 2" in capsys.readouterr().err

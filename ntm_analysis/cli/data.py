@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, default=None, metavar="NĂM", help="năm kế hoạch")
     p.add_argument("--catalogue", default=config.DEFAULT_CATALOGUE, metavar="BỘ_TIÊU_CHÍ",
                    help=f"bộ tiêu chí (mặc định: {config.DEFAULT_CATALOGUE})")
+    p.add_argument("--group", default=None, metavar="NHÓM",
+                   help="nhóm xã (1, 2, 3): thêm trang ngưỡng của nhóm này, theo bộ tiêu chí")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("summary", help="tóm tắt kế hoạch")
@@ -124,12 +126,21 @@ def cmd_template(args: argparse.Namespace) -> int:
     if args.year is not None and not MIN_YEAR <= args.year <= MAX_YEAR:
         raise UserError(t("msg.option_year_range", option="--year", value=args.year, lo=MIN_YEAR, hi=MAX_YEAR), 2)
     try:
-        load_catalogue(args.catalogue)
+        cat = load_catalogue(args.catalogue)
     except CatalogueError as exc:
         raise UserError(f"--catalogue: {exc}", exc.exit_code) from None
+    group = None
+    if args.group is not None:
+        from ..load.readers import group_code
+
+        group = group_code(args.group)
+        known = [] if cat.indicators is None else list(cat.indicators.groups["code"])
+        if group not in known:
+            raise UserError(t("msg.template_group", group=args.group, catalogue=cat.id,
+                              known=", ".join(known) or "—"), 2)
     with writing_file(out, args.force):
         write_workbook(out, {}, {"district": args.district, "plan_year": args.year, "catalogue": args.catalogue},
-                       args.catalogue, replace=args.force)
+                       args.catalogue, replace=args.force, group=group)
     say(f"đã ghi sổ mẫu {out}")
     return 0
 

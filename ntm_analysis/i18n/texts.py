@@ -1088,6 +1088,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "'value' must be a number (e.g. 0.95) or đạt/chưa đạt, not {value}"),
     "msg.value_no_indicator": ("không có chỉ tiêu '{indicator}' trong trang Số liệu của xã; các chỉ tiêu: {known}",
                                "no indicator '{indicator}' in the commune's Số liệu sheet; its indicators: {known}"),
+    "msg.template_group": ("--group {group}: bộ tiêu chí {catalogue} không có nhóm này; các nhóm: {known}",
+                           "--group {group}: the criteria set {catalogue} has no such group; its groups: {known}"),
     "cli.indicators_help": ("chỉ tiêu đo được so với ngưỡng: đạt hay chưa, còn thiếu bao nhiêu",
                             "measured indicators against their thresholds"),
     "cli.catalogues_help": ("các bộ tiêu chí có sẵn: số tiêu chí, chỉ tiêu, nhóm xã, ngưỡng còn thiếu",

@@ -27,7 +27,7 @@ from ..core.names import fold, nfc
 from ..core.text import sheet_text
 from ..core.vocab import Cell
 from ..criteria.catalogue import Catalogue, load_catalogue
-from ..tables.schema import (GUIDE_SHEET, INFO_KEYS, LEVEL_TEXT, LEVEL_WORDS, LIST_TITLES, LISTS_SHEET, MATRIX_TEXT,
+from ..tables.schema import (THRESHOLD_MISSING, THRESHOLDS_HEADERS, THRESHOLDS_SHEET, GUIDE_SHEET, INFO_KEYS, LEVEL_TEXT, LEVEL_WORDS, LIST_TITLES, LISTS_SHEET, MATRIX_TEXT,
                              OCOP_TEXT, REQUIREMENT_TEXT, SHEETS, YES_NO_TEXT, Sheet)
 from .files import atomic_path
 from .guide import STATUS_HINT, Row, commune_hint, guide_rows
@@ -260,6 +260,7 @@ def write_workbook(
     meta: Mapping[str, object] | None = None,
     catalogue_id: str | None = None,
     replace: bool = True,
+    group: str | None = None,
 ) -> Path:
     """Write a plan workbook atomically.
 
@@ -268,7 +269,8 @@ def write_workbook(
     sheet. The matrix is derived from ``communes`` and ``items`` unless given.
     Text is always written as text, also when it looks like a formula.
     ``replace=False`` refuses to write over an existing file (``ntm template`` and
-    ``ntm extract`` without ``--force``).
+    ``ntm extract`` without ``--force``). ``group``: a commune group of the set, whose
+    thresholds a reference sheet lists (``Ngưỡng nhóm …``).
     """
     meta = dict(meta or {})
     catalogue = load_catalogue(catalogue_id or str(meta.get("catalogue") or "nang_cao_2021_2025"))
@@ -301,6 +303,30 @@ def write_workbook(
                     w.validate(ws, commune_ref, cols["commune"], commune_hint())
                 for list_key, column, hint in drops.get(key, ()):  # a set without groups has no such list
                     w.validate(ws, refs[list_key], cols[column], hint)
+        if group is not None and catalogue.indicators is not None:
+            _thresholds_sheet(w, catalogue, group)
         w.lists_sheet(lists)
         close_workbook(w.wb)
     return path
+
+
+def _thresholds_sheet(w: "_Writer", catalogue: Catalogue, group: str) -> None:
+    """One row per indicator of the set: its threshold for ``group`` (or for every
+    commune), with its source; one not given is said to be missing."""
+    ind = catalogue.indicators
+    ws = w.wb.add_worksheet(THRESHOLDS_SHEET.format(group=group))
+    for j, head in enumerate(THRESHOLDS_HEADERS):
+        ws.write_string(0, j, head, w.header)
+    for i, r in enumerate(ind.table.itertuples(index=False), start=1):
+        found = ind.threshold(r.code, group)
+        value = THRESHOLD_MISSING if found is None else ("đạt" if found[0] is True else found[0])
+        cells = [catalogue.label(r.criterion_code), r.code, r.name, r.unit, r.comparator, value,
+                 "" if found is None else found[1]]
+        for j, cell in enumerate(cells):
+            if isinstance(cell, float):
+                ws.write_number(i, j, cell)
+            else:
+                ws.write_string(i, j, sheet_text(str(cell)))
+    for j, width in enumerate((28, 12, 40, 10, 10, 22, 40)):
+        set_width(ws, j, width)
+    ws.freeze_panes(1, 0)

@@ -150,6 +150,10 @@ LIST_TITLES = {
     "ocop": "Tình trạng OCOP", "requirement": "Loại", "yesno": "Có hoặc không",
     "groups": "Nhóm xã", "indicators": "Chỉ tiêu", "comparators": "So sánh",
 }
+#: the reference sheet a template for one commune group carries (not read back)
+THRESHOLDS_SHEET = "Ngưỡng nhóm {group}"
+THRESHOLDS_HEADERS = ("Tiêu chí", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị", "So sánh", "Ngưỡng", "Nguồn")
+THRESHOLD_MISSING = "chưa có (tỉnh bổ sung)"
 #: sheets of which a plan needs one at least, to list what each commune still misses
 GAP_SHEETS = ("items", "matrix")
 #: the least a plan needs filled, as (sheet, column): its communes, and in the detail
