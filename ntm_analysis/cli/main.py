@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``ntm`` parser: ``--version`` and one subcommand per command of :data:`GROUPS`.
 
     >>> sorted(build_parser().parse_args(["gaps", "--by", "commune"]).__dict__)[:3]
-    ['as_of', 'by', 'command']
+    ['as_of', 'by', 'catalogue']
     """
     parser = Parser(prog="ntm", description="Phân tích kế hoạch xây dựng xã NTM nâng cao, NTM kiểu mẫu.",
                     epilog=t("cli.epilog"))
