@@ -249,3 +249,16 @@ def test_a_template_for_one_group_lists_that_groups_thresholds(test_set, tmp_pat
     assert not [f for f in found if f.severity == "error" and "Ngưỡng" in (f.sheet or "")]
     assert main(["template", str(tmp_path / "x.xlsx"), "--catalogue", "nhom_thu", "--group", "9"]) == 2
     assert "1, 2" in capsys.readouterr().err
+
+
+def test_stated_and_computed_statuses_side_by_side(test_set):
+    from ntm_analysis.analysis.indicators import criterion_status
+
+    quantities = [("B", "Giảm nghèo", "Tỷ lệ hộ nghèo", "1,5%", 1.5, "", None),          # met (≤ 2): 1 is met
+                  ("A", "Giảm nghèo", "Tỷ lệ hộ nghèo", "1,5%", 1.5, "", None),          # not met (≤ 1)
+                  ("A", "Môi trường", "Tỷ lệ hộ phân loại rác", "60%", 60.0, "", None)]  # 2 needs 2.2 too
+    plan = _plan(test_set, quantities, gaps=[("B", "Giảm nghèo"), ("A", "Giảm nghèo")])
+    got = {(r.commune, r.criterion_code): (r.stated_missing, r.computed, None if pd.isna(r.agrees) else bool(r.agrees))
+           for r in criterion_status(plan).itertuples(index=False)}
+    assert got == {("B", "1"): (True, "met", False), ("A", "1"): (True, "not_met", True),
+                   ("A", "2"): (False, "unknown", None)}

@@ -109,6 +109,45 @@ def closest(status: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     return s.sort_values(["distance_share", "distance"], kind="stable").head(n).reset_index(drop=True)
 
 
+def criterion_status(plan_or_run, status: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The stated and the computed status of each (commune, criterion) with a measured
+    indicator, side by side: ``stated_missing`` (the plan lists the criterion as missing),
+    ``computed`` (``met`` when every indicator the set gives for the criterion is measured
+    and met, ``not_met`` when one measured indicator is not met, else ``unknown``),
+    ``indicators_judged`` (judged / measured) and ``agrees``.
+
+    >>> from ntm_analysis import load_plan
+    >>> r = criterion_status(load_plan()).set_index("commune").loc["Nguyên Giáp"]
+    >>> bool(r["stated_missing"]), r["computed"], bool(r["agrees"])
+    (True, 'not_met', True)
+    """
+    run = run_of(plan_or_run)
+    status = indicator_status(run) if status is None else status
+    g = run.open_gaps
+    crit = g[g["requirement"] == Requirement.CRITERION]
+    missing = set(zip(crit["commune_id"], crit["criterion_code"]))
+    ind = run.plan.catalogue.indicators
+    rows = []
+    for (cid, code), s in status.groupby(["commune_id", "criterion_code"], sort=False):
+        met = s["indicator_met"]
+        needed = set() if ind is None else set(ind.table.loc[ind.table["criterion_code"] == code, "code"])
+        if met.eq(False).fillna(False).any():
+            computed = "not_met"
+        elif needed and needed <= set(s.loc[met.eq(True).fillna(False), "indicator_code"]):
+            computed = "met"
+        else:
+            computed = "unknown"
+        stated = (cid, code) in missing
+        rows.append({"commune_id": cid, "commune": s["commune"].iloc[0], "criterion_code": code,
+                     "criterion": s["criterion"].iloc[0], "stated_missing": stated, "computed": computed,
+                     "indicators_judged": f"{int(met.notna().sum())}/{len(s)}",
+                     "agrees": pd.NA if computed == "unknown" else (computed == "not_met") == stated})
+    out = pd.DataFrame(rows, columns=["commune_id", "commune", "criterion_code", "criterion", "stated_missing",
+                                      "computed", "indicators_judged", "agrees"])
+    out["agrees"] = out["agrees"].astype("boolean")
+    return out
+
+
 def criterion_contradictions(plan_or_run, status: pd.DataFrame | None = None) -> pd.DataFrame:
     """Where the values and the plan's own statuses disagree: an indicator not met of a
     criterion the plan does not list as missing (``stated_met``), or every indicator of a
@@ -141,4 +180,4 @@ def criterion_contradictions(plan_or_run, status: pd.DataFrame | None = None) ->
     return pd.DataFrame(rows, columns=["commune_id", "commune", "criterion_code", "kind", "indicators"])
 
 
-__all__ = ["COLUMNS", "closest", "criterion_contradictions", "indicator_status"]
+__all__ = ["COLUMNS", "closest", "criterion_contradictions", "criterion_status", "indicator_status"]

@@ -17,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_analysis_options(p)
     p.add_argument("--closest", action="store_true",
                    help="chỉ các chỉ tiêu chưa đạt, gần ngưỡng nhất trước")
+    p.add_argument("--criteria", action="store_true",
+                   help="theo tiêu chí: tình trạng kế hoạch ghi bên cạnh tình trạng tính từ số liệu")
     p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("catalogues", help=t("cli.catalogues_help"))
@@ -26,11 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from ..analysis.indicators import closest, indicator_status
+    from ..analysis.indicators import closest, criterion_status, indicator_status
     from .analyses import load_for_args
 
     plan, _params = load_for_args(args)
     status = indicator_status(plan)
+    if args.criteria:
+        return print_frame(criterion_status(plan, status), args, plan)
     if args.closest:
         status = closest(status)
     if args.format == "table":

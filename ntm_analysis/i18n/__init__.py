@@ -23,6 +23,7 @@ COLUMN_VOCAB = {
     "status": "status", "status_baseline": "status", "status_scenario": "status",
     "effective_reason": "reason", "change": "change", "code": "kind", "measure": "measure",
     "matched": "matched", "threshold_source": "threshold_source", "why_unknown": "why_unknown",
+    "computed": "computed",
 }
 
 
