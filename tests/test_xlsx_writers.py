@@ -190,7 +190,7 @@ def test_drop_down_lists(wb):
         "Chi tiết": {"Xã": "communes", "Tiêu chí (chuẩn hóa)": criteria, "Loại": ["tiêu chí", "kiểu mẫu"]},
         "Mốc hồ sơ": {"Xã": "communes", "Áp dụng cho tiêu chí": ["có", "không"]},
         "OCOP": {"Xã": "communes", "Tình trạng": ["chưa có", "đã chọn", "đã chứng nhận"]},
-        "Số liệu": {"Xã": "communes"},
+        "Số liệu": {"Xã": "communes", "Tiêu chí": criteria, "So sánh": ["≥", "≤", "=", "đạt"]},  # no indicators here
         "Hoàn thành": {"Xã": "communes", "Tiêu chí": criteria},
         "Ma trận": {"Xã": "communes", **{h: ["Đạt", "Chưa đạt", "-"] for h in [c.value for c in wb["Ma trận"][1]][1:]}},
     }
