@@ -89,3 +89,18 @@ def test_the_summary_and_every_analysis_say_it_is_a_re_reading(capsys):
 def test_a_set_without_a_cross_walk_is_said(capsys, target, words):
     code, out, err = run(capsys, "gaps", "--catalogue", target)
     assert code == 2 and all(w in err for w in words) and "Traceback" not in err
+
+
+def test_the_pack_of_a_re_read_plan_says_so_in_every_title():
+    import matplotlib.pyplot as plt
+
+    from ntm_analysis.criteria.crosswalk import reread
+    from ntm_analysis.present.report.briefing import prepare
+    from ntm_analysis.present.report.charts import draw
+
+    b = prepare(reread(load_plan(), NEW))
+    assert all("(đọc lại theo bộ 2026–2030)" in b.titles[k] for k in b.chart_keys)
+    ax = draw(b, "matrix")
+    assert ax.get_title(loc="left").endswith("(đọc lại theo bộ 2026–2030)")
+    assert ax._left_title.get_fontweight() == "bold"  # the chart's own title style is kept
+    plt.close(ax.figure)

@@ -87,6 +87,12 @@ class Catalogue:
     version: tuple = field(default=(), repr=False)  # the files it was read from, as they were
     title_en: str = ""
     indicators: Any = field(default=None, repr=False)  # .indicators.Indicators: groups, indicators, thresholds
+    short: tuple[str, str] = ("", "")  # a short name (vi, en) for chart titles; the id when not given
+
+    def short_in(self, lang: str = "vi") -> str:
+        """The set's short name in ``lang`` ("bộ tiêu chí 2026–2030"), else its id."""
+        vi, en = self.short
+        return (en if lang == "en" and en else vi) or self.id
 
     def title_in(self, lang: str = "vi") -> str:
         """The set's title in ``lang`` (the Vietnamese one when no English title is given)."""
@@ -338,6 +344,7 @@ def _load(catalogue_id: str, stamp: tuple) -> Catalogue:
         total=int(data["total"]) if data.get("total") is not None else None,
         version=stamp,
         indicators=_indicators(data, path, codes),
+        short=(nfc(data.get("short", "")), nfc(data.get("short_en", ""))),
     )
 
 

@@ -170,6 +170,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.blocking_title": ("Tiêu chí đang chặn nhiều xã nhất", "Criteria blocking the most communes"),
     "chart.blocking_x": ("Số xã còn thiếu tiêu chí", "Communes still missing the criterion"),
     "chart.criterion_bar": ("Tiêu chí NTM nâng cao", "Advanced-set criterion"),
+    "chart.criterion_bar_of": ("Tiêu chí {set}", "Criterion of {set}"),
     "chart.model_bar": ("Yêu cầu xã NTM kiểu mẫu", "Model-commune requirement"),
     "chart.communes_title": ("Số tiêu chí còn thiếu của từng xã", "Criteria still missing per commune"),
     "chart.communes_x": ("Số tiêu chí / yêu cầu còn thiếu", "Criteria / requirements missing"),
@@ -1068,6 +1069,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                                      "--catalogue {id}: no such criteria set; there are: {known}"),
     "cli.catalogue_option": ("đọc lại kế hoạch theo bộ tiêu chí này (vd. ntm_2026_2030) qua bảng chuyển đổi",
                              "re-read the plan in this criteria set (e.g. ntm_2026_2030) through a cross-walk"),
+    "chart.reread": ("đọc lại theo {set}", "re-read in {set}"),
     "chart.indicators_title": ("Chỉ tiêu đo được so với ngưỡng: còn thiếu bao nhiêu", "Measured indicators against "
                                "their thresholds: how far short"),
     "chart.indicator_x": ("Còn thiếu (% so với ngưỡng)", "Short by (% of the threshold)"),

@@ -51,7 +51,9 @@ def blocking_criteria(by_criterion: pd.DataFrame, ax: Axes | None = None, lang: 
     ax.set_xlabel(t("chart.blocking_x", lang))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.8)
     ax.set_axisbelow(True)
-    handles = [Patch(color=OKABE_ITO["blue"], label=t("chart.criterion_bar", lang))]
+    own = catalogue is not None and any(catalogue.short)  # a set with a short name names its own criteria
+    handles = [Patch(color=OKABE_ITO["blue"], label=t("chart.criterion_bar_of", lang, set=catalogue.short_in(lang))
+                     if own else t("chart.criterion_bar", lang))]
     if is_model.any():
         handles.append(Patch(color=OKABE_ITO["orange"], label=t("chart.model_bar", lang)))
     ax.legend(handles=handles, loc="lower right", frameon=False)

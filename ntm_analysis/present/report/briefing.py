@@ -126,7 +126,8 @@ def prepare(plan: Plan, as_of: object = None, lang: str = "vi", scenario: Scenar
         tables["scenario_changes"] = changes
     for key in b.chart_keys:
         b.findings[key] = FINDINGS[key](b)
-        b.titles[key] = t(f"chart.{key}_title", lang)
+        b.titles[key] = t(f"chart.{key}_title", lang) + (
+            f" ({t('chart.reread', lang, set=plan.catalogue.short_in(lang))})" if plan.meta.get("reread_from") else "")
     b.findings["quality"] = _quality(b)
     b.notes["projection"] = lag_note(run, review_lag, lang)
     if scenario is not None and b.scenario["params"].get("undated_as"):

@@ -41,8 +41,15 @@ _DRAW: dict[str, Callable[[Briefing, Any], Any]] = {
 
 
 def draw(b: Briefing, key: str, ax=None):
-    """Draw chart ``key`` of the briefing and return its Axes."""
-    return _DRAW[key](b, ax)
+    """Draw chart ``key`` of the briefing and return its Axes; a plan re-read in another
+    criteria set says so in the chart's title."""
+    ax = _DRAW[key](b, ax)
+    if b.plan.meta.get("reread_from"):
+        from ...i18n import t
+
+        title = ax._left_title  # the title as the chart styled it: only its words change
+        title.set_text(f"{title.get_text()} ({t('chart.reread', b.lang, set=b.plan.catalogue.short_in(b.lang))})")
+    return ax
 
 
 def write_charts(b: Briefing, out_dir: Path, dpi: int = DPI) -> dict[str, list[Path]]:
