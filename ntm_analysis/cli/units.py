@@ -46,7 +46,7 @@ def cmd_units(args: argparse.Namespace) -> int:
 
     plan = load_plan_for(args)
     lineage = Lineage.load(args.lineage) if args.lineage else default_lineage()
-    table = units_table(plan, lineage)
+    table = units_table(plan, lineage, args.lang)
     for finding in unit_findings(plan, table):
         say(finding.text(args.lang), sys.stderr)
     if args.gaps:

@@ -24,7 +24,7 @@ from .match import units_table
 def inherited_gaps(plan, table: pd.DataFrame | None = None, as_of=None, lang: str = "vi") -> pd.DataFrame:
     """The gaps each 2025 commune inherits (see the module); ``table`` is the plan's
     :func:`~.match.units_table` (computed when not given)."""
-    table = units_table(plan) if table is None else table
+    table = units_table(plan, lang=lang) if table is None else table
     parts = table[table["commune_2025"] != ""][["commune_id", "commune_2025", "code_2025", "split"]]
     g = open_gaps(plan, as_of)
     cols = ["commune_id", "commune", "requirement", "criterion_code", "criterion_order", "criterion", "due"]

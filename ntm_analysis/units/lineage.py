@@ -56,11 +56,16 @@ class Step:
     source: str = ""
     inferred: bool = False
     origin: str = ""
+    source_key: str = ""  # a text of the table that says the source (the library's steps)
 
     @property
     def final(self) -> bool:
         """Whether ``to`` is a unit of 2025."""
         return self.year is not None and self.year >= YEAR_2025
+
+    def source_in(self, lang: str = "vi") -> str:
+        """Where the step is written: the file's words, or the library's in ``lang``."""
+        return t(self.source_key, lang, library=self.origin) if self.source_key else self.source
 
     def text(self, lang: str = "vi") -> str:
         """The step as people read it: "Lạc Phượng (2024)", "Tân Kỳ (2025, tách 40%)"."""
@@ -122,7 +127,7 @@ class Lineage:
         found = library.successors(row.iloc[0])
         origin = f"{library.LIBRARY} {library.version()}"
         return [Step(province, district, row.iloc[0]["name"], YEAR_2025, s.name, s.code, split=len(found) > 1,
-                     source=t("units.library_source", "vi", library=origin), origin=origin) for s in found]
+                     source_key="units.library_source", origin=origin) for s in found]
 
     def paths(self, province: object, district: object, unit: object, after: int | None = None) -> list[list[Step]]:
         """Every path of steps from ``unit`` (of a plan of year ``after``) to 2025; a path

@@ -96,7 +96,7 @@ def _scope(plan) -> pd.DataFrame:
                          "district": c["district"], "plan_year": plan.meta.get("plan_year")})
 
 
-def units_table(plan, lineage: Lineage | None = None) -> pd.DataFrame:
+def units_table(plan, lineage: Lineage | None = None, lang: str = "vi") -> pd.DataFrame:
     """One row per commune of ``plan`` and 2025 unit it feeds (see the module); columns:
     ``commune`` (as written), ``district``, ``province`` (as the workbook names them),
     ``official``, ``unit_kind``, ``unit_code`` (before the
@@ -112,7 +112,7 @@ def units_table(plan, lineage: Lineage | None = None) -> pd.DataFrame:
         paths = lineage.paths(r.province, r.district, start, year) if start else [[]]
         if m.matched is Match.ALIAS:
             alias = Step(r.province, r.district, unit_name(r.commune), None, m.alias_of, inferred=True,
-                         source=t("units.alias_source", "vi", library=library.LIBRARY), origin=library.LIBRARY)
+                         source_key="units.alias_source", origin=library.LIBRARY)
             paths = [[alias, *p] for p in paths]
         for path in paths:
             last = path[-1] if path and path[-1].final else None
@@ -120,12 +120,12 @@ def units_table(plan, lineage: Lineage | None = None) -> pd.DataFrame:
                 "commune_id": r.commune_id, "commune": r.commune, "district": r.district, "province": r.province,
                 "official": m.official, "unit_kind": m.kind,
                 "unit_code": m.code, "matched": str(m.matched),
-                "lineage": " → ".join([m.official or unit_name(r.commune), *(s.text() for s in path)]),
+                "lineage": " → ".join([m.official or unit_name(r.commune), *(s.text(lang) for s in path)]),
                 "commune_2025": last.to if last else "", "code_2025": last.to_code if last else "",
                 "province_2025": (library.province_2025(r.province) or "") if last else "",
                 "split": any(s.split for s in path), "share_2025": combined_share(path) if path else math.nan,
                 "lineage_inferred": any(s.inferred for s in path) or m.matched in (Match.SPELLING, Match.ALIAS),
-                "lineage_source": "; ".join(dict.fromkeys(s.source for s in path if s.source)),
+                "lineage_source": "; ".join(dict.fromkeys(s.source_in(lang) for s in path if s.source_in(lang))),
             })
     return pd.DataFrame(rows)
 

@@ -142,7 +142,7 @@ def _units(run: Analysis, lang: str) -> dict[str, pd.DataFrame]:
     (none for a plan of no official units)."""
     from ...units import inherited_gaps, units_table
 
-    table = units_table(run.plan)
+    table = units_table(run.plan, lang=lang)
     if not (table["commune_2025"] != "").any():
         return {}
     return {"units": table, "units_gaps": inherited_gaps(run, table, lang=lang)}
