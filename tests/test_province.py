@@ -33,6 +33,22 @@ def province(tmp_path_factory) -> Path:
     return folder
 
 
+def _with_broken(province: Path, tmp_path: Path, data: bytes | None = None) -> Path:
+    """The two districts' folder copied, with a broken third workbook ``hong.xlsx`` (no Xã
+    sheet, or ``data`` as its bytes)."""
+    folder = tmp_path / "tinh"
+    folder.mkdir()
+    for p in province.iterdir():
+        (folder / p.name).write_bytes(p.read_bytes())
+    if data is None:
+        wb = load_workbook(config.DEFAULT_WORKBOOK)
+        del wb["Xã"]
+        wb.save(folder / "hong.xlsx")
+    else:
+        (folder / "hong.xlsx").write_bytes(data)
+    return folder
+
+
 def run_json(capsys, *argv):
     code = main([str(a) for a in argv] + ["--format", "json"])
     out = capsys.readouterr()
@@ -76,13 +92,7 @@ def test_several_workbooks_can_be_named_one_by_one(capsys, province):
 
 
 def test_a_workbook_with_errors_stops_the_analysis_unless_skipped(capsys, province, tmp_path):
-    folder = tmp_path / "tinh"
-    folder.mkdir()
-    for p in province.iterdir():
-        (folder / p.name).write_bytes(p.read_bytes())
-    wb = load_workbook(config.DEFAULT_WORKBOOK)
-    del wb["Xã"]
-    wb.save(folder / "hong.xlsx")
+    folder = _with_broken(province, tmp_path)
     code = main(["gaps", "--data", str(folder)])
     err = capsys.readouterr().err
     assert code == 1 and "hong.xlsx" in err and "1/3" in err and "--skip-invalid" in err
@@ -101,13 +111,7 @@ def test_a_path_that_holds_no_workbook_is_said(capsys, tmp_path, given, words, c
 
 
 def test_validation_reports_each_workbook(capsys, province, tmp_path):
-    folder = tmp_path / "tinh"
-    folder.mkdir()
-    for p in province.iterdir():
-        (folder / p.name).write_bytes(p.read_bytes())
-    wb = load_workbook(config.DEFAULT_WORKBOOK)
-    del wb["Xã"]
-    wb.save(folder / "hong.xlsx")
+    folder = _with_broken(province, tmp_path)
     assert main(["validate", str(folder), "--format", "json"]) == 1
     reports = {Path(r["file"]).name: r for r in json.loads(capsys.readouterr().out)}
     assert set(reports) == {"hong.xlsx", "thanh_ha.xlsx", "tu_ky.xlsx"}
@@ -119,11 +123,7 @@ def test_validation_reports_each_workbook(capsys, province, tmp_path):
 
 
 def test_a_skipped_workbook_is_named_in_the_summary_and_the_pack(capsys, province, tmp_path):
-    folder = tmp_path / "tinh"
-    folder.mkdir()
-    for p in province.iterdir():
-        (folder / p.name).write_bytes(p.read_bytes())
-    (folder / "hong.xlsx").write_bytes(b"not a workbook")
+    folder = _with_broken(province, tmp_path, b"not a workbook")
     assert main(["summary", "--data", str(folder), "--skip-invalid"]) == 0
     assert "hong.xlsx" in capsys.readouterr().out
     from ntm_analysis.load.api import load_province

@@ -28,8 +28,6 @@ def open_gaps(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
 
 def _labels(run, ids: pd.Series) -> np.ndarray:
     """The names of communes ``ids`` for lists (qualified by district when several)."""
-    if len(run.plan.units) <= 1:
-        return run.plan.communes.set_index("commune_id")["commune"].reindex(ids).to_numpy(dtype=object)
     return run.plan.commune_labels.reindex(ids).to_numpy(dtype=object)
 
 

@@ -44,8 +44,13 @@ def _compare(value: float, comparator: str, threshold: float) -> tuple[bool, flo
 
 
 def indicator_status(plan_or_run, as_of: AsOf = None) -> pd.DataFrame:
-    """Each measured indicator against its threshold (see the module)."""
+    """Each measured indicator against its threshold (see the module); computed once per
+    shared analysis (the quality findings and the pack use the same table: never change it)."""
     run = run_of(plan_or_run, as_of)
+    return run.memo("indicator_status", lambda: _status(run))
+
+
+def _status(run) -> pd.DataFrame:
     plan = run.plan
     q = plan.quantities
     cat = plan.catalogue

@@ -50,7 +50,7 @@ def reread_for(plan, args: argparse.Namespace):
     if not target or target == plan.catalogue.id:
         return plan
     from ..criteria.catalogue import CatalogueError, catalogue_files
-    from ..criteria.crosswalk import reread
+    from ..criteria.crosswalk import reread, reread_note
     from ..core.errors import UserError
     from ..i18n import t
 
@@ -63,17 +63,6 @@ def reread_for(plan, args: argparse.Namespace):
         raise UserError(str(exc), 1) from None
     say(reread_note(out, getattr(args, "lang", "vi")), sys.stderr)
     return out
-
-
-def reread_note(plan, lang: str = "vi") -> str:
-    """The line that says a plan is a re-reading ("" when it is not one)."""
-    from ..i18n import t
-
-    m = plan.meta
-    if not m.get("reread_from"):
-        return ""
-    return t("msg.reread", lang, target=plan.catalogue.title_in(lang), source=m["reread_from"], file=m["crosswalk"],
-             inferred=t("msg.reread_inferred", lang) if m.get("crosswalk_inferred") else "")
 
 
 def add_units_option(p: argparse.ArgumentParser) -> None:

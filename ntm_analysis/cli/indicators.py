@@ -42,40 +42,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return print_frame(status, args, plan)
 
 
-def catalogue_table():
-    """One row per criteria set found: criteria, indicators (in the file, and by its
-    source), commune groups, thresholds still missing, other levels, source.
-
-    >>> c = catalogue_table().set_index("catalogue")
-    >>> int(c.loc["ntm_2026_2030", "criteria_count"]), int(c.loc["ntm_2026_2030", "indicators_expected"])
-    (10, 47)
-    """
-    import pandas as pd
-
-    from ..criteria.catalogue import catalogue_files, load_catalogue
-    from ..criteria.indicators import missing_thresholds
-
-    rows = []
-    for cid in catalogue_files():
-        cat = load_catalogue(cid)
-        ind = cat.indicators
-        rows.append({
-            "catalogue": cid, "title": cat.title, "criteria_count": len(cat.criterion_codes) or len(cat.codes),
-            "indicators": 0 if ind is None else len(ind.table),
-            "indicators_expected": pd.NA if ind is None or ind.expected is None else ind.expected,
-            "groups": "" if ind is None else ", ".join(ind.groups["name"]),
-            "thresholds_missing": 0 if ind is None else len(missing_thresholds(ind)),
-            "levels": "" if ind is None else ", ".join(ind.levels["name"]),
-            "catalogue_source": cat.source,
-        })
-    out = pd.DataFrame(rows)
-    out["indicators_expected"] = out["indicators_expected"].astype("Int64")
-    return out
-
-
 def cmd_catalogues(args: argparse.Namespace) -> int:
     from ..core.errors import UserError
     from ..criteria.catalogue import CatalogueError
+    from ..criteria.indicators import catalogue_table
 
     try:
         table = catalogue_table()

@@ -129,4 +129,13 @@ def _mapped(df: pd.DataFrame, cw: Crosswalk, name: str) -> pd.DataFrame:
     return contract.frame(name, rows.assign(criterion_code=pd.array([c for _, c in at], dtype="str")))
 
 
-__all__ = ["CROSSWALK_DIRS", "Crosswalk", "crosswalks", "find_crosswalk", "reread"]
+def reread_note(plan, lang: str = "vi") -> str:
+    """The line that says a plan is a re-reading ("" when it is not one)."""
+    m = plan.meta
+    if not m.get("reread_from"):
+        return ""
+    return t("msg.reread", lang, target=plan.catalogue.title_in(lang), source=m["reread_from"], file=m["crosswalk"],
+             inferred=t("msg.reread_inferred", lang) if m.get("crosswalk_inferred") else "")
+
+
+__all__ = ["CROSSWALK_DIRS", "Crosswalk", "crosswalks", "find_crosswalk", "reread", "reread_note"]

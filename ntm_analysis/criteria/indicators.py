@@ -197,4 +197,32 @@ def passes(value: object) -> bool | None:
     return None
 
 
-__all__ = ["COMPARATORS", "EVERY", "Indicators", "missing_thresholds", "passes", "read_indicators"]
+def catalogue_table() -> pd.DataFrame:
+    """One row per criteria set found: criteria, indicators (in the file, and by its
+    source), commune groups, thresholds still missing, other levels, source.
+
+    >>> c = catalogue_table().set_index("catalogue")
+    >>> int(c.loc["ntm_2026_2030", "criteria_count"]), int(c.loc["ntm_2026_2030", "indicators_expected"])
+    (10, 47)
+    """
+    from .catalogue import catalogue_files, load_catalogue
+
+    rows = []
+    for cid in catalogue_files():
+        cat = load_catalogue(cid)
+        ind = cat.indicators
+        rows.append({
+            "catalogue": cid, "title": cat.title, "criteria_count": len(cat.criterion_codes) or len(cat.codes),
+            "indicators": 0 if ind is None else len(ind.table),
+            "indicators_expected": pd.NA if ind is None or ind.expected is None else ind.expected,
+            "groups": "" if ind is None else ", ".join(ind.groups["name"]),
+            "thresholds_missing": 0 if ind is None else len(missing_thresholds(ind)),
+            "levels": "" if ind is None else ", ".join(ind.levels["name"]),
+            "catalogue_source": cat.source,
+        })
+    out = pd.DataFrame(rows)
+    out["indicators_expected"] = out["indicators_expected"].astype("Int64")
+    return out
+
+
+__all__ = ["COMPARATORS", "EVERY", "Indicators", "catalogue_table", "missing_thresholds", "passes", "read_indicators"]

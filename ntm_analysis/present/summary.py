@@ -30,7 +30,7 @@ def summary_lines(plan_or_run, lang: str = "vi") -> list[str]:
           items=tot["items"], undated=tot["undated"], products=int(plan.ocop["product"].ne("").sum())),
     ]
     if m.get("reread_from"):
-        from ..cli.common import reread_note
+        from ..criteria.crosswalk import reread_note
 
         lines.append(reread_note(plan, lang))
     skipped = m.get("skipped_files") or []

@@ -341,7 +341,7 @@ def meta_rows(b: Briefing, generated: _dt.datetime | None) -> list[tuple[str, An
     if m.get("skipped_files"):
         rows.append((t("report.skipped_label", lang), ", ".join(m["skipped_files"])))
     if m.get("reread_from"):
-        from ...cli.common import reread_note
+        from ...criteria.crosswalk import reread_note
 
         rows.append((t("report.reread_label", lang), reread_note(b.plan, lang)))
     if b.scenario is not None:
