@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ntm_analysis import config
-from ntm_analysis.analysis.indicators import closest, criterion_contradictions, indicator_status
+from ntm_analysis.analysis.indicators import criterion_contradictions, indicator_status
 from ntm_analysis.analysis.quality import quality
 from ntm_analysis.cli import main
 from ntm_analysis.criteria.catalogue import CatalogueError, load_catalogue

@@ -50,10 +50,6 @@ class Indicators:
     thresholds: pd.DataFrame  # indicator, group ("all" = every commune), value, source
     expected: int | None = None
 
-    @property
-    def empty(self) -> bool:
-        return self.table.empty and self.groups.empty
-
     def threshold(self, indicator: str, group: object) -> tuple[object, str] | None:
         """The (value, source) of ``indicator`` for a commune of ``group`` (its group's, else
         the one for every commune); ``None`` when the set gives none."""

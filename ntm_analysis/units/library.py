@@ -49,12 +49,6 @@ def _query(sql: str) -> pd.DataFrame:
     return pd.DataFrame(query(sql))
 
 
-def _key(text: object) -> str:
-    """The library's key of a name: folded letters and digits only ("Xã Minh Đức" →
-    "xaminhduc")."""
-    return slug(text).replace("-", "")
-
-
 @functools.cache
 def _legacy() -> pd.DataFrame:
     df = _query("SELECT province, provinceShort, provinceCode, provinceKey, district, districtShort, "

@@ -26,7 +26,7 @@ import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from .. import config
 from ..core.errors import UserError

@@ -32,7 +32,6 @@ import pandas as pd
 
 from ..core.findings import Finding
 from ..core.names import commune_key, nearest, same_spelling, unit_name
-from ..i18n import t
 from . import library
 from .lineage import Lineage, Step, combined_share, default_lineage
 
