@@ -1,0 +1,254 @@
+"""The words a reader of NTM texts looks for: criteria, communes, polarity, deadlines.
+
+Every pattern runs on :func:`~ntm_analysis.extract.patterns.pfold` text (lower case, no
+diacritics, one character for one), so a match is cut out of the words as written.
+
+>>> from ntm_analysis.criteria.catalogue import load_catalogue
+>>> scan = criteria_scanner(load_catalogue("co_ban_2021_2025"))
+>>> [(m.code, m.written) for m in scan.find("còn thiếu tiêu chí số 5 và Giáo dục và Đào tạo")]
+[('5', 'tiêu chí số 5'), ('14', 'Giáo dục và Đào tạo')]
+>>> [(c.name, c.district) for c in find_communes("xã Phú Mỹ (Đông Sơn Hạ) và xã Tân Lập")]
+[('Phú Mỹ', 'Đông Sơn Hạ'), ('Tân Lập', '')]
+>>> polarity_cues(pfold("tiêu chí Y tế chưa đạt"))[0][2]
+'missing'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..core.names import fold
+from ..criteria.catalogue import Catalogue
+from .patterns import COUNT, pfold
+
+# ----------------------------------------------------------------- criteria
+#: aliases that name a thing, not only a criterion ("sản phẩm OCOP", "bưu điện", "hộ
+#: nghèo"): read as a criterion only where "tiêu chí" introduces them
+_GENERIC = frozenset({"ocop", "san pham ocop", "chuong trinh ocop", "buu dien", "ho ngheo", "nha o",
+                      "cho nong thon", "an ninh trat tu", "thu nhap binh quan dau nguoi",
+                      "dat chuan xa ntm nang cao", "dat chuan ntm nang cao", "lao dong co viec lam",
+                      "truong hoc", "quoc phong", "an ninh", "thuy loi"})
+_SEP = r"[\s,\-–]+"
+
+
+@dataclass(frozen=True)
+class CriterionMention:
+    """A criterion named in a text: where, its code, the words as written, how it was
+    named (``name``: by a name or alias of the set, ``number``: "tiêu chí số 5")."""
+
+    start: int
+    end: int
+    code: str
+    written: str
+    by: str
+    generic: bool = False
+
+
+class CriteriaScanner:
+    """Finds the criteria a catalogue knows in running text: by name (longest first,
+    so "Giáo dục và Đào tạo" is one criterion) or by number in the set ("tiêu chí 06",
+    "tiêu chí số 14", and "số 6" right after one)."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        names: dict[str, str] = {}
+        for alias, code in catalogue.aliases.items():
+            names.setdefault(alias, code)
+        for code in catalogue.codes:
+            names.setdefault(fold(catalogue.name(code)), code)
+        self._codes = {self._key(a): c for a, c in names.items()}
+        self._canonical = {fold(catalogue.name(c)) for c in catalogue.codes}
+        alternatives = sorted(names, key=len, reverse=True)
+        body = "|".join(_SEP.join(map(re.escape, a.split())) for a in alternatives if a.split())
+        self._names = re.compile(r"\b(?:" + body + r")\b")
+        self._numbers = set(catalogue.criterion_codes)
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return " ".join(re.split(r"[\s,\-–]+", text.strip()))
+
+    _NUMBER = re.compile(r"\btieu chi\s+(?:so\s+)?0?(\d{1,2})\b|(?<=\s)(?:va|,)\s+so\s+0?(\d{1,2})\b")
+
+    def find(self, text: str, folded: str | None = None) -> list[CriterionMention]:
+        """The criteria named in ``text`` in order (``folded``: its :func:`pfold`, with
+        whatever must not be read blanked out)."""
+        folded = pfold(text) if folded is None else folded
+        found: list[CriterionMention] = []
+        taken = bytearray(len(folded))
+        for m in self._NUMBER.finditer(folded):
+            number = m.group(1) or m.group(2)
+            if number.lstrip("0") in self._numbers:
+                s = m.start() if m.group(1) else folded.rfind("so", m.start(), m.start(2))
+                found.append(CriterionMention(s, m.end(), number.lstrip("0"), text[s:m.end()], "number"))
+                taken[s:m.end()] = b"\x01" * (m.end() - s)
+        for m in self._names.finditer(folded):
+            if taken.find(1, m.start(), m.end()) >= 0:
+                continue
+            key = self._key(m.group(0))
+            code = self._codes.get(key)
+            if code is None:
+                continue
+            found.append(CriterionMention(m.start(), m.end(), code, text[m.start():m.end()], "name",
+                                          key in _GENERIC and key not in self._canonical))
+        return sorted(found, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=16)
+def criteria_scanner(catalogue: Catalogue) -> CriteriaScanner:
+    """The scanner of a catalogue (built once per catalogue version)."""
+    return CriteriaScanner(catalogue)
+
+
+# ------------------------------------------------------------------ communes
+@dataclass(frozen=True)
+class CommuneMention:
+    """A commune named in a text ("xã Phú Mỹ (Đông Sơn Hạ)"): its name and the
+    district written in parentheses after it, if any."""
+
+    start: int
+    end: int
+    name: str
+    district: str = ""
+
+
+_XA = re.compile(r"\b(?:cac\s+)?xa\s+")
+_NAME_WORD = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
+#: capitalised words that follow "xã" without naming a commune
+_NOT_NAMES = frozenset({"ubnd", "uy", "ntm", "hoi", "nong"})
+_PAREN_DISTRICT = re.compile(r"\s*\(([^()]{2,40})\)")
+
+
+def _name_at(text: str, at: int, max_words: int = 4) -> tuple[str, int]:
+    """The capitalised words of ``text`` from ``at`` (a commune's name) and where they end."""
+    words, end, pos = [], at, at
+    while len(words) < max_words:
+        m = _NAME_WORD.match(text, pos)
+        if not m or not m.group(0)[:1].isupper():
+            break
+        if pfold(m.group(0)) in _NOT_NAMES:
+            break
+        words.append(m.group(0))
+        end = m.end()
+        gap = re.match(r"[ \t]+", text[end:end + 3])
+        if not gap:
+            break
+        pos = end + gap.end()
+    return " ".join(words), end
+
+
+def _district(text: str, at: int) -> tuple[str, int]:
+    m = _PAREN_DISTRICT.match(text, at)
+    if not m:
+        return "", at
+    inner = m.group(1).strip()
+    words = inner.split()
+    if 1 <= len(words) <= 4 and all(w[:1].isupper() and w.isalpha() for w in words):
+        return inner, m.end()
+    return "", at
+
+
+def find_communes(text: str, folded: str | None = None) -> list[CommuneMention]:
+    """Communes named in ``text``: "xã X", "xã X (Huyện)", "các xã X, Y và Z"."""
+    folded = pfold(text) if folded is None else folded
+    out: list[CommuneMention] = []
+    for m in _XA.finditer(folded):
+        several = folded.startswith("cac", m.start())
+        at = m.end()
+        while True:
+            name, end = _name_at(text, at)
+            if not name:
+                break
+            district, end = _district(text, end)
+            out.append(CommuneMention(at, end, _title(name), district))
+            if not several:
+                break
+            sep = re.match(r"\s*(?:,|\bva\b|\bvà\b)\s*(?:xa\s+|xã\s+)?", text[end:end + 12])
+            if not sep:
+                break
+            at = end + sep.end()
+    return out
+
+
+def _title(name: str) -> str:
+    """A name in capitals ("HÒA BÌNH", a letterhead) as a name ("Hòa Bình")."""
+    return name.title() if name.isupper() and len(name) > 1 else name
+
+
+_LISTED = re.compile(r"\b" + COUNT + r"\s+xa\b(?:(?!tieu chi)[^.;:]){0,80}?\bla\s+(?:cac\s+xa\s+)?(?=[^\W\d_])")
+
+
+def listed_names(text: str, folded: str | None = None) -> list[CommuneMention]:
+    """Communes listed without "xã" after "… N xã … là": "có 3 xã đăng ký là Phú Mỹ,
+    Đồng Xuân và Lạc Hồng"."""
+    folded = pfold(text) if folded is None else folded
+    out: list[CommuneMention] = []
+    for m in _LISTED.finditer(folded):
+        at = m.end()
+        while True:
+            name, end = _name_at(text, at)
+            if not name:
+                break
+            district, end = _district(text, end)
+            out.append(CommuneMention(at, end, _title(name), district))
+            sep = re.match(r"\s*(?:,|\bvà\b)\s*(?:xã\s+)?", text[end:end + 12], re.IGNORECASE)
+            if not sep:
+                break
+            at = end + sep.end()
+    return out
+
+
+#: "toàn bộ 4 xã", "cả ba xã", "các xã trên", "4 xã trên", "hai xã này"
+COLLECTIVE = re.compile(r"\b(?:(?:toan bo|ca|tat ca)\s+(?:" + COUNT + r"\s+)?xa|(?:" + COUNT +
+                        r"\s+)?xa\s+(?:tren|nay|neu tren)|cac xa\s+(?:tren|nay|neu tren|deu))\b")
+
+# ----------------------------------------------------------------- polarity
+#: (pattern, polarity): the first that matches at a place wins; ``missing`` and
+#: ``reduced`` are gaps, ``met`` is met, ``none`` denies a gap ("không còn thiếu"),
+#: ``target`` and ``task`` name a criterion without saying it is missing
+_CUES = [
+    (r"khong\s+(?:con\s+)?(?:thieu|co\s+tieu chi)", "none"),
+    (r"bi\s+giam", "reduced"),
+    (r"(?:con\s+)?thieu|chua\s+(?:dat|hoan thanh|hoan thien|dap ung)|diem nghen|vuong(?:\s+mac)?|"
+     r"con\s+(?:" + COUNT + r"\s+)?(?=tieu chi)|can\s+hoan thien|hoan thien\s+them|hoan thien(?=\s+(?:\d+\s+)?tieu chi)",
+     "missing"),
+    (r"da\s+(?:duoc\s+)?(?:dat|hoan thanh|hoan thien|cong nhan)|(?:tiep tuc\s+)?duy tri|giu vung|"
+     r"dat(?!\s+\d)(?:\s+chuan)?", "met"),
+    (r"phan dau|du kien|cam ket|muc tieu|se|hoan thanh|ngoai", "target"),
+    (r"huong dan|ho tro|chu tri|chi dao|phoi hop|tham muu|don doc|theo doi|tap trung|yeu cau|"
+     r"kinh phi|nguon von|von|quan tam|dau tu", "task"),
+]
+_CUE = re.compile("|".join(rf"\b(?P<c{i}>{p})\b" for i, (p, _) in enumerate(_CUES)))
+
+
+def polarity_cues(folded: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """The polarity words of ``folded[start:end]``: (start, end, polarity) in order."""
+    end = len(folded) if end is None else end
+    out = []
+    for m in _CUE.finditer(folded, start, end):
+        for i, (_, polarity) in enumerate(_CUES):
+            if m.group(f"c{i}") is not None:
+                out.append((m.start(), m.end(), polarity))
+                break
+    return out
+
+
+#: words that make a deadline one (to finish by), not the date of a review or report
+DEADLINE_CUE = re.compile(r"\b(?:hoan thanh|hoan thien|phan dau|xong|du kien|khac phuc|khoi phuc|ve dich|"
+                          r"thoi gian hoan thanh|thoi han|cam ket|phai|muc tieu|trinh|dat chuan|"
+                          r"nang[^.;]{0,40}len muc chuan|lui[^.;]{0,30}sang)\b")
+#: a finish already done ("đã hoàn thành … trong tháng 6/2024"): its date is no deadline
+PAST = re.compile(r"\bda\s+(?:duoc\s+)?(?:hoan thanh|hoan thien|xong|khac phuc|khoi phuc|dat chuan)\b")
+NO_DEADLINE = re.compile(r"\bchua\s+(?:xac dinh|de ra|co)\s+(?:duoc\s+)?(?:thoi gian|thoi han|ke hoach ve dich|"
+                         r"moc)\b")
+#: "sang năm 2025" (a finish moved to a year) read like "trong năm 2025"
+MOVED_TO_YEAR = re.compile(r"\bsang\s+(?P<w>nam\s+(?:19|20|21)\d\d)\b")
+#: relative years: "quý IV năm nay", "cuối năm nay", "tháng 9 năm nay"
+THIS_YEAR = re.compile(r"\b(?P<w>(?:(?:den|toi)\s+)?(?:het\s+|truoc\s+)?(?:(?:dau|cuoi|giua)\s+)?"
+                       r"(?:quy\s+(?:iv|iii|ii|i|[1-4])\s+|thang\s+\d{1,2}\s+|(?:6|sau)\s+thang\s+(?:dau|cuoi)\s+)?"
+                       r"nam\s+nay)\b")
+#: a stated count: "đạt 15/19 tiêu chí", "còn 03 tiêu chí", "2 tiêu chí bị giảm", "gồm 04 tiêu chí"
+STATED_MET = re.compile(r"\bdat\s+(?:du\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s+tieu chi)?")
+STATED_MISSING = re.compile(r"\b(?:(?:con\s+(?:thieu\s+)?|chua\s+(?:dat|hoan thanh)\s+(?:ca\s+)?|gom\s+|"
+                            r"hoan thien\s+(?:them\s+)?)" + COUNT + r"\s+tieu chi\b|"
+                            + COUNT + r"\s+tieu chi\s+(?:bi giam|chua dat|con thieu))")

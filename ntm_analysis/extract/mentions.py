@@ -1,0 +1,552 @@
+"""Read a document by its mentions: communes, criteria, polarity and deadlines wherever
+they stand, joined by sentence and clause.
+
+No layout is required: a district plan, a progress report, a news item or a portal note
+is read alike. In each sentence the criteria named (by name or by number in the set in
+use) are grouped into lists ("Giao thông, Điện và tiêu chí Y tế"); a list is read only
+where the text introduces criteria ("tiêu chí …", "còn thiếu …", a bullet label). Its
+polarity is the nearest cue — after the list ("… chưa đạt", "… đã đạt"), else before it
+("còn thiếu", "chưa hoàn thành cả 2 tiêu chí", "2 tiêu chí bị giảm là"); its commune is the
+one named before it in the sentence, the communes of a collective statement ("cả ba xã
+đều …"), else the commune of the paragraph, of the heading or lead line, or the author of
+the document. A deadline belongs to the list it follows; a later sentence that only says
+when ("Phấn đấu hoàn thành trong quý II/2024") dates the gaps still waiting for one.
+
+Every gap keeps the words of the criterion and of its sentence as written, its line and a
+confidence; whatever could not be placed is a :class:`~ntm_analysis.extract.commune.Finding`.
+
+>>> from ntm_analysis.criteria.catalogue import load_catalogue
+>>> from ntm_analysis.extract.document import lines_from_text
+>>> r = MentionReader(load_catalogue("nang_cao_2021_2025"), this_year=2024)
+>>> r.read(lines_from_text("Xã Tân Lập (Thanh Lâm) còn thiếu tiêu chí Y tế và tiêu chí Điện; "
+...                        "tiêu chí Giao thông đã đạt. Phấn đấu hoàn thành cuối năm nay."))
+>>> [(g.commune, g.district, g.code, g.written, str(g.due.due)) for g in r.gaps]
+[('Tân Lập', 'Thanh Lâm', '14', 'Y tế', '2024Q4'), ('Tân Lập', 'Thanh Lâm', '4', 'Điện', '2024Q4')]
+>>> [(m.commune, m.code) for m in r.met]
+[('Tân Lập', '2')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..core.names import commune_key
+from ..core.quarters import DeadlineError, parse_deadline
+from ..criteria.catalogue import Catalogue
+from .commune import Finding
+from .document import Line
+from .flow import Para, paragraphs
+from .lexicon import (COLLECTIVE, DEADLINE_CUE, MOVED_TO_YEAR, NO_DEADLINE, PAST, STATED_MET, STATED_MISSING,
+                      THIS_YEAR, CommuneMention, CriterionMention, criteria_scanner, find_communes,
+                      listed_names, polarity_cues)
+from .patterns import FoundDeadline, count_value, find_deadlines, pfold, sentences, strip_trailing
+
+GAP_POLARITIES = ("missing", "reduced")
+#: confidence of a gap read from a cue in its own clause, about a commune named there
+SURE, LIKELY, WEAK = 0.9, 0.75, 0.6
+_ROMAN_HEADING = re.compile(r"^(?:x|ix|iv|v?i{1,3})\s*[.)]\s+\S")
+_NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]?\s+(?P<t>\S.*)$")
+_LEAD = re.compile(r"^(?:[a-zđ]\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)])?\s*xa\s+")
+#: words between two criteria of one list: commas, "và", "cùng", "tiêu chí (số)"
+_LIST_SEP = re.compile(r"^(?:[\s,;()]|\b(?:va|cung|hoac|voi)\b|\b(?:cac\s+)?tieu chi(?:\s+(?:so|ve))?\b|[\-–])*$")
+#: a number and its name: "tiêu chí 06 – Cơ sở vật chất văn hóa", "tiêu chí số 16 về Văn hóa"
+_NUMBER_NAME = re.compile(r"^\s*(?:[\-–:.]|\bve\b)?\s*$")
+_TASK_PARA = re.compile(r"^(?:\d{1,2}\s*[.)]\s*)?(?:phong|van phong|ban|trung tam|chi cuc|cong an|uy ban|ubnd|"
+                        r"mat tran|huyen doan|hoi|kho bac|ngan hang|cac phong|cac co quan|so)\b")
+_DEPARTMENT_SECTION = re.compile(r"\b(?:to chuc thuc hien|giai phap|kien nghi|de xuat|noi nhan)\b")
+#: a parenthesis that holds a list of criteria: "3 tiêu chí (", "3 tiêu chí xã NTM nâng cao ("
+_LIST_PAREN = re.compile(r"tieu chi(?:\s+(?:xa|ntm|nang cao|kieu mau|con thieu|con lai))*\s*$")
+_COLLECTIVE_DEADLINE = re.compile(r"\b(?:cac xa|cac dia phuong|toan huyen)\b")
+
+
+@dataclass
+class Gap:
+    """A criterion a commune is said to miss (or to have lost), as the text says it."""
+
+    commune: str
+    district: str
+    code: str
+    written: str  # the criterion as written
+    line: int  # the line where its name begins
+    sentence: str  # the sentence as written
+    polarity: str  # missing | reduced
+    confidence: float
+    how: str  # how it was read, in words
+    due: FoundDeadline | None = None
+    due_line: int = 0
+    due_note: str = ""
+    no_deadline_said: bool = False
+    para: int = 0
+    section: int = 0
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return commune_key(self.commune), self.code
+
+
+@dataclass
+class Met:
+    commune: str
+    code: str
+    written: str
+    line: int
+
+
+@dataclass
+class Stated:
+    """A count the text states for a commune ("đạt 16/19", "còn 03 tiêu chí")."""
+
+    commune: str
+    missing: int
+    written: str
+    line: int
+
+
+@dataclass
+class _List:
+    mentions: list[CriterionMention]
+    start: int
+    end: int
+
+
+@dataclass
+class _Sentence:
+    para: Para
+    offset: int  # where the sentence starts in the paragraph
+    text: str
+    folded: str  # pfold, parentheses that hold details blanked
+
+    def line(self, at: int) -> int:
+        return self.para.line_at(self.offset + at)
+
+
+@dataclass
+class MentionReader:
+    """Reads lines into :attr:`gaps`, :attr:`met`, :attr:`stated` and :attr:`findings`.
+
+    ``this_year`` is the year "năm nay" means (the document's date); ``author`` the
+    commune that wrote the document, if a commune did."""
+
+    catalogue: Catalogue
+    this_year: int | None = None
+    author: str = ""
+    district: str = ""
+    gaps: list[Gap] = field(default_factory=list)
+    met: list[Met] = field(default_factory=list)
+    stated: list[Stated] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    districts: dict[str, str] = field(default_factory=dict)  # commune key -> district written
+
+    def __post_init__(self) -> None:
+        self.scanner = criteria_scanner(self.catalogue)
+        self._gap_at: dict[tuple[str, str], Gap] = {}
+        self._met_at: dict[tuple[str, str], Met] = {}
+        self._names: dict[str, str] = {}  # commune key -> the name as first written
+        self._group: list[CommuneMention] = []
+        self._block: CommuneMention | None = None
+        self._section = 0
+        self._intro = ""  # polarity of the line introducing the bullets that follow
+        self._in_tasks = False
+        self._para_no = 0
+
+    # ------------------------------------------------------------------ walk
+    def read(self, lines: list[Line]) -> None:
+        for no, para in enumerate(paragraphs(lines)):
+            self._para_no = no
+            self._paragraph(para)
+
+    def _paragraph(self, para: Para) -> None:
+        folded = pfold(para.text)
+        if self._heading(para, folded):
+            return
+        lead = _LEAD.match(folded)
+        if lead:
+            found = find_communes(para.text, folded)
+            if found and found[0].start <= lead.end() + 1:
+                after = para.text[found[0].end:found[0].end + 3].lstrip(" *")
+                if after[:1] in (":", "-", "–") or not after:
+                    self._block = self._remember(found[0])
+        if not para.bullet and not self._introduces(folded):
+            self._intro = ""
+        task = self._in_tasks or bool(_TASK_PARA.match(folded))
+        para_commune: list[CommuneMention] = []
+        for s, e in sentences(para.text):
+            sent = _Sentence(para, s, para.text[s:e], _mask_details(folded[s:e]))
+            self._sentence(sent, para_commune, task)
+        if self._introduces(folded):
+            self._intro = self._polarity_of(folded) or self._intro
+
+    def _heading(self, para: Para, folded: str) -> bool:
+        """A heading starts a section (Roman numbers, capitals) or a commune's block
+        ("1. Xã Nam Sơn", "2.3. Xã Tiên Phong (đăng ký đạt chuẩn năm 2025)")."""
+        text = para.text.strip()
+        numbered = _NUMBERED.match(text)
+        is_heading = bool(_ROMAN_HEADING.match(folded)) or (text.isupper() and len(text) > 3) or bool(
+            numbered and ":" not in text and not text.endswith(".") and len(text) < 120 and not para.bullet)
+        if not is_heading:
+            return False
+        self._intro = ""
+        if _ROMAN_HEADING.match(folded) or text.isupper():
+            self._section += 1
+            self._in_tasks = bool(_DEPARTMENT_SECTION.search(folded))
+        self._block = None
+        found = find_communes(para.text, folded)
+        if found and numbered and pfold(numbered.group("t")).startswith("xa "):
+            self._block = self._remember(found[0])
+        return True
+
+    @staticmethod
+    def _introduces(folded: str) -> bool:
+        """A line the bullets after it detail: it ends with ":" or states a count."""
+        return folded.rstrip(" .").endswith(":") or bool(STATED_MISSING.search(folded))
+
+    @staticmethod
+    def _polarity_of(folded: str) -> str:
+        cues = [c for c in polarity_cues(folded) if c[2] in (*GAP_POLARITIES, "met", "none")]
+        return cues[-1][2] if cues else ""
+
+    # -------------------------------------------------------------- sentence
+    def _sentence(self, sent: _Sentence, para_commune: list[CommuneMention], task: bool) -> None:
+        f = sent.folded
+        communes = self._communes(sent)
+        lists = self._lists(sent)
+        deadlines = self._deadlines(sent)
+        used: set[int] = set()
+        created: list[tuple[Gap, int]] = []
+        read_any = False
+        self._counts(sent, communes, para_commune)
+        for k, lst in enumerate(lists):
+            nxt = lists[k + 1].start if k + 1 < len(lists) else len(f)
+            prev_end = lists[k - 1].end if k else 0
+            pre_start = max(prev_end, f.rfind(";", 0, lst.start) + 1)
+            polarity, how, sure = self._polarity(sent, lst, pre_start, nxt)
+            if polarity is None:
+                continue
+            read_any = True
+            if task:
+                polarity = "task"
+            subjects, who_sure = self._subjects(sent, communes, para_commune, lst.start)
+            due = self._take(deadlines, used, lst.end, nxt)
+            confidence = min(sure, who_sure)
+            for commune in subjects:
+                for m in lst.mentions:
+                    gap = self._apply(sent, commune, m, polarity, how, confidence, due)
+                    if gap is not None and gap.due is None:
+                        created.append((gap, lst.end))
+            if not subjects and polarity in GAP_POLARITIES:
+                names = ", ".join(m.written for m in lst.mentions)
+                self._find(sent.line(lst.start), "no_commune", sent.text,
+                           f"Tiêu chí {names} được nêu là còn thiếu nhưng không rõ của xã nào; không tính", "", "info")
+        waiting: dict[int, list[Gap]] = {}
+        for gap, end in created:
+            if gap.due is None:
+                waiting.setdefault(end, []).append(gap)
+        for end, group in waiting.items():  # a deadline later in the sentence dates the gaps still waiting
+            due = self._take(deadlines, used, end, len(f))
+            for gap in group if due is not None else ():
+                self._date(gap, due, sent)
+        if NO_DEADLINE.search(f):
+            for gap in self._open(communes, para_commune):
+                gap.no_deadline_said = True
+        if not read_any and not task and not any(c[2] == "task" for c in polarity_cues(f)):
+            free = [d for i, d in enumerate(deadlines) if i not in used and d[1]]
+            if free:
+                self._date_open(sent, communes, para_commune, free[0][0])
+        if communes:
+            para_commune[:] = communes
+
+    # -------------------------------------------------------------- pieces
+    def _communes(self, sent: _Sentence) -> list[CommuneMention]:
+        found = find_communes(sent.text, sent.folded)
+        spans = {(c.start, c.end) for c in found}
+        found += [c for c in listed_names(sent.text, sent.folded) if (c.start, c.end) not in spans]
+        found.sort(key=lambda c: c.start)
+        found = [self._remember(c) for c in found]
+        run: list[CommuneMention] = []
+        for c in found:
+            if run and not re.fullmatch(r"\s*(?:,|va|\(|\))*\s*(?:(?:cac\s+)?xa\s+)?",
+                                        sent.folded[run[-1].end:c.start]):
+                run = []
+            run.append(c)
+            if len(run) >= 2:
+                self._group = list(run)
+        return found
+
+    def _remember(self, c: CommuneMention) -> CommuneMention:
+        key = commune_key(c.name)
+        name = self._names.setdefault(key, c.name)
+        if c.district:
+            self.districts.setdefault(key, c.district)
+        return CommuneMention(c.start, c.end, name, self.districts.get(key, c.district))
+
+    def _lists(self, sent: _Sentence) -> list[_List]:
+        """The sentence's criteria grouped into lists; a name right after its number
+        ("tiêu chí 06 – Cơ sở vật chất văn hóa") is the same criterion."""
+        f = sent.folded
+        mentions = self.scanner.find(sent.text, f)
+        merged: list[CriterionMention] = []
+        for m in mentions:
+            if merged and merged[-1].by == "number" and _NUMBER_NAME.match(f[merged[-1].end:m.start]):
+                head = merged[-1]
+                if head.code != m.code:
+                    self._find(sent.line(m.start), "number_name_differ", sent.text,
+                               f"'{head.written}' là tiêu chí {self.catalogue.label(head.code)} trong bộ đang dùng "
+                               f"nhưng tên ghi là '{m.written}'; lấy theo số", "")
+                merged[-1] = CriterionMention(head.start, m.end, head.code, sent.text[head.start:m.end], "number")
+                continue
+            merged.append(m)
+        lists: list[_List] = []
+        for m in merged:
+            if lists and _LIST_SEP.match(f[lists[-1].end:m.start]):
+                lists[-1].mentions.append(m)
+                lists[-1].end = m.end
+            else:
+                lists.append(_List([m], m.start, m.end))
+        return lists
+
+    def _polarity(self, sent: _Sentence, lst: _List, pre_start: int, nxt: int) -> tuple[str | None, str, float]:
+        """What the text says of a list: (polarity, how it was read, confidence); a
+        polarity of ``None`` when the words are not read as criteria at all."""
+        f = sent.folded
+        pre = f[pre_start:lst.start]
+        marked = "tieu chi" in pre or lst.mentions[0].by == "number" or "tieu chi" in f[lst.start:lst.end]
+        label = self._label(sent, lst)
+        cues = polarity_cues(f, pre_start, lst.start)
+        direct = bool(cues) and not f[cues[-1][1]:lst.start].strip(" ,:")
+        if all(m.generic for m in lst.mentions) and not marked:
+            return None, "", 0
+        if not (marked or direct or label):
+            return None, "", 0
+        stop = min(nxt, *(i for i in (f.find(c, lst.end) for c in ";,(") if i >= 0), len(f))
+        after = [c for c in polarity_cues(f, lst.end, stop) if c[2] != "target"]
+        if label and self._intro:
+            return self._intro, "dòng mở đầu các mục", LIKELY
+        if after and after[0][2] != "task":
+            return after[0][2], "sau danh sách", SURE
+        if any(c[2] == "task" for c in cues):
+            return "task", "", 0
+        if cues:
+            last = cues[-1][2]
+            if last == "met" and any(c[2] == "target" for c in cues):
+                return "target", "", 0
+            return last, "trước danh sách", SURE
+        if label:
+            rest = polarity_cues(f, lst.end)
+            gaps = [c for c in rest if c[2] in GAP_POLARITIES]
+            if gaps:
+                return gaps[0][2], "lời giải thích của mục", WEAK
+        return "said", "", 0
+
+    @staticmethod
+    def _label(sent: _Sentence, lst: _List) -> bool:
+        """A bullet's label: "- Giao thông: …", "- Tiêu chí 06: …"."""
+        if not sent.para.bullet or sent.offset != 0:
+            return False
+        head = sent.folded[:lst.start].strip()
+        return head in ("", "tieu chi", "tieu chi so", "tieu chi ve") and sent.folded[lst.end:lst.end + 3].lstrip()[:1] in (":", "-", "–")
+
+    def _subjects(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
+                  at: int) -> tuple[list[CommuneMention], float]:
+        """The communes a list at ``at`` is about, and how sure that is."""
+        f = sent.folded
+        before = [c for c in communes if c.end <= at]
+        if before:
+            run = [before[-1]]
+            for c in reversed(before[:-1]):
+                if re.fullmatch(r"\s*(?:,|va|\(|\))*\s*(?:(?:cac\s+)?xa\s+)?", f[c.end:run[0].start]):
+                    run.insert(0, c)
+                else:
+                    break
+            between = f[run[-1].end:at]
+            if len(run) > 1 and (re.search(r"\b(?:deu|ca)\b", between) or f[:run[0].start].rstrip().endswith("cac xa")):
+                return run, SURE
+            return [before[-1]], SURE
+        m = COLLECTIVE.search(f, 0, at)
+        if m and self._group:
+            stated = count_value(m.group(1) or m.group(2) or "") if m.lastindex else None
+            if stated is not None and stated != len(self._group):
+                self._find(sent.line(m.start()), "group_count", sent.text,
+                           f"Câu nói {stated} xã nhưng nhóm xã nêu trước đó có {len(self._group)} xã "
+                           f"({', '.join(c.name for c in self._group)})", "")
+            return list(self._group), LIKELY
+        if m:
+            return [], 0
+        if para_commune:
+            return [para_commune[-1]], LIKELY
+        if self._block is not None:
+            return [self._block], SURE
+        if self.author:
+            return [CommuneMention(0, 0, self.author, self.district)], LIKELY
+        return [], 0
+
+    # ------------------------------------------------------------- outcomes
+    def _apply(self, sent: _Sentence, commune: CommuneMention, m: CriterionMention, polarity: str, how: str,
+               confidence: float, due: tuple | None) -> Gap | None:
+        key = (commune_key(commune.name), m.code)
+        line = sent.line(m.start)
+        gap = self._gap_at.get(key)
+        if polarity in GAP_POLARITIES:
+            if key in self._met_at:
+                met = self._met_at[key]
+                self._find(line, "contradiction", sent.text,
+                           f"Tiêu chí {self.catalogue.label(m.code)} của xã {commune.name} được nêu là đã đạt "
+                           f"(dòng {met.line}) và là còn thiếu (dòng {line}); giữ là còn thiếu", commune.name)
+            if gap is None:
+                if m.generic:
+                    confidence -= 0.15
+                gap = Gap(commune.name, commune.district or self.district, m.code, m.written, line,
+                          strip_trailing(sent.text) + ".", polarity, round(confidence, 2), how,
+                          para=self._para_no, section=self._section)
+                self.gaps.append(gap)
+                self._gap_at[key] = gap
+            if due is not None and gap.due is None:
+                self._date(gap, due[0], sent)
+            return gap
+        if polarity == "met":
+            if gap is not None:
+                self._find(line, "contradiction", sent.text,
+                           f"Tiêu chí {self.catalogue.label(m.code)} của xã {commune.name} được nêu là còn thiếu "
+                           f"(dòng {gap.line}) và là đã đạt (dòng {line}); giữ là còn thiếu", commune.name)
+            elif key not in self._met_at:
+                self._met_at[key] = Met(commune.name, m.code, m.written, line)
+                self.met.append(self._met_at[key])
+            return None
+        if gap is not None:  # a restatement ("ngoài Thu nhập", "tiêu chí Giáo dục … tháng 9/2025")
+            if due is not None and gap.due is None:
+                self._date(gap, due[0], sent)
+            return None
+        if polarity in ("said", "target") and key not in self._met_at:
+            self._find(line, "unclear_polarity", sent.text,
+                       f"Tiêu chí {self.catalogue.label(m.code)} của xã {commune.name} được nêu nhưng không rõ "
+                       "còn thiếu hay đã đạt; không tính", commune.name, "info")
+        return None
+
+    def _counts(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention]) -> None:
+        f = sent.folded
+        for m in STATED_MET.finditer(f):
+            who, _ = self._subjects(sent, communes, para_commune, m.start())
+            if len(who) == 1:
+                self.stated.append(Stated(who[0].name, int(m.group(2)) - int(m.group(1)),
+                                          sent.text[m.start():m.end()], sent.line(m.start())))
+        m = STATED_MISSING.search(f)
+        if m:
+            who, _ = self._subjects(sent, communes, para_commune, m.start())
+            n = count_value(m.group(1) or m.group(2) or "")
+            if len(who) == 1 and n is not None:
+                self.stated.append(Stated(who[0].name, n, sent.text[m.start():m.end()], sent.line(m.start())))
+
+    # ------------------------------------------------------------ deadlines
+    def _deadlines(self, sent: _Sentence) -> list[tuple[FoundDeadline, bool, str]]:
+        """The sentence's deadlines (deadline, is it one to finish by, note), in order."""
+        f = sent.folded
+        found = [(d, "") for d in find_deadlines(sent.text)]
+        taken = [(d.start, d.end) for d, _ in found]
+        for pattern, note in ((THIS_YEAR, f"năm nay = {self.this_year}"), (MOVED_TO_YEAR, "")):
+            for m in pattern.finditer(f):
+                s, e = m.start("w"), m.end("w")
+                if any(s < te and e > ts for ts, te in taken):
+                    continue
+                written = sent.text[s:e]
+                try:
+                    d = parse_deadline(written, plan_year=self.this_year)
+                except DeadlineError:
+                    continue
+                if d is None:
+                    continue
+                found.append((FoundDeadline(s, s, e, written, d.quarter, d.year_only), note))
+        found.sort(key=lambda x: x[0].start)
+        out = []
+        prev = 0
+        for d, note in found:
+            window_start = max(prev, f.rfind(";", 0, d.cut) + 1)
+            cues = list(DEADLINE_CUE.finditer(f, window_start, d.cut))
+            valid = bool(cues) and not PAST.search(f, max(window_start, cues[-1].start() - 9), cues[-1].end())
+            out.append((d, valid, note))
+            prev = d.end
+        return out
+
+    @staticmethod
+    def _take(deadlines: list, used: set[int], start: int, stop: int) -> tuple | None:
+        for i, (d, valid, note) in enumerate(deadlines):
+            if i in used or not valid or d.start < start:
+                continue
+            if d.start >= stop:
+                return None
+            used.add(i)
+            return d, note
+        return None
+
+    def _date(self, gap: Gap, due: FoundDeadline | tuple, sent: _Sentence) -> None:
+        d, note = due if isinstance(due, tuple) else (due, "")
+        gap.due = d
+        gap.due_line = sent.line(d.start)
+        gap.due_note = note
+
+    def _open(self, communes: list[CommuneMention], para_commune: list[CommuneMention]) -> list[Gap]:
+        undated = [g for g in self.gaps if g.due is None and not g.no_deadline_said and g.section == self._section]
+        named = {commune_key(c.name) for c in communes}
+        if named:
+            return [g for g in undated if commune_key(g.commune) in named]
+        same_para = [g for g in undated if g.para == self._para_no]
+        if same_para:
+            return same_para
+        if self._block is not None:
+            return [g for g in undated if commune_key(g.commune) == commune_key(self._block.name)]
+        if para_commune:
+            return [g for g in undated if commune_key(g.commune) == commune_key(para_commune[-1].name)]
+        return []
+
+    def _date_open(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
+                   due: FoundDeadline) -> None:
+        """A sentence that only says when: the gaps waiting in its paragraph, block or
+        section ("Các xã có tiêu chí bị giảm phải khôi phục trong 6 tháng đầu năm 2025")."""
+        targets = self._open(communes, para_commune)
+        if not targets and _COLLECTIVE_DEADLINE.search(sent.folded):
+            targets = [g for g in self.gaps if g.due is None and not g.no_deadline_said
+                       and g.section == self._section]
+        note = f"năm nay = {self.this_year}" if "nay" in pfold(due.written) else ""
+        for gap in targets:
+            self._date(gap, (due, note), sent)
+            gap.due_note = (gap.due_note + "; " if gap.due_note else "") + "hạn ở câu sau"
+            gap.confidence = round(min(gap.confidence, LIKELY + 0.05), 2)
+
+    def _find(self, line: int, kind: str, text: str, message: str, commune: str = "",
+              severity: str = "warning") -> None:
+        self.findings.append(Finding(line, kind, strip_trailing(text), message, commune, severity))
+
+    # --------------------------------------------------------------- checks
+    def check_counts(self) -> None:
+        """A stated count that differs from the gaps read for the commune is a finding."""
+        seen: set[tuple[str, int]] = set()
+        for s in self.stated:
+            key = commune_key(s.commune)
+            found = [g for g in self.gaps if commune_key(g.commune) == key and not self.catalogue.is_model(g.code)]
+            if (key, s.missing) in seen:
+                continue
+            seen.add((key, s.missing))
+            if s.missing != len(found):
+                names = ", ".join(self.catalogue.label(g.code) for g in found) or "không tiêu chí nào"
+                self._find(s.line, "count_mismatch", s.written,
+                           f"Văn bản ghi '{s.written}' ({s.missing} tiêu chí còn thiếu) nhưng đọc được "
+                           f"{len(found)}: {names}", s.commune)
+
+
+def _mask_details(folded: str) -> str:
+    """``folded`` with the inside of parentheses blanked, except a list in parentheses
+    right after "tiêu chí" ("3 tiêu chí (Y tế, Giáo dục)"): details are not criteria."""
+    if "(" not in folded:
+        return folded
+    chars = list(folded)
+    depth, start = 0, -1
+    for i, ch in enumerate(folded):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                before = folded[max(0, start - 30):start]
+                if not _LIST_PAREN.search(before):
+                    chars[start + 1:i] = " " * (i - start - 1)
+    return "".join(chars)
