@@ -430,10 +430,12 @@ def test_two_and_joined_criteria_by_count():
     base = "II. KẾ HOẠCH\n1. Các xã phấn đấu về đích NTM nâng cao năm 2024\na) Xã A Lạc: {}\n"
     three = extract_text(base.format("Hoàn thiện thêm 3 tiêu chí: Điện, Y tế và Giáo dục."))
     assert list(three.tables["items"]["criterion"]) == ["Điện", "Y tế", "Giáo dục"]
-    assert {f.kind for f in three.findings} == {"no_district", "no_deadline"}  # no two_criteria
+    # no two_criteria; the year is read from a heading, not a title, and said to be
+    assert {f.kind for f in three.findings} == {"no_district", "no_deadline", "plan_year_inferred"}
     two = extract_text(base.format("Hoàn thiện thêm 2 tiêu chí: Điện, Y tế và Giáo dục."))
     assert list(two.tables["items"]["criterion"]) == ["Điện", "Y tế; Giáo dục"]
-    assert {f.kind for f in two.findings} == {"two_criteria", "count_mismatch", "no_deadline", "no_district"}
+    assert {f.kind for f in two.findings} == {"two_criteria", "count_mismatch", "no_deadline", "no_district",
+                                              "plan_year_inferred"}
 
 
 def test_unreadable_documents(tmp_path):

@@ -24,6 +24,7 @@ class Level(StrEnum):
 
     ADVANCED = "nang_cao"
     MODEL = "kieu_mau"
+    BASIC = "co_ban"  # the basic standard ("đạt chuẩn NTM")
 
 
 class Requirement(StrEnum):

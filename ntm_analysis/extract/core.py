@@ -19,6 +19,7 @@ from ..tables.schema import LEVEL_TEXT, OCOP_TEXT, REQUIREMENT_TEXT, SHEETS
 from .commune import CommuneBlock, CommuneReader, Finding, Item
 from .document import Line
 from .extras import department_row, ocop_rows, quantity_rows
+from .meta import DocumentMeta, read_meta
 from .patterns import capitalized_run, pfold, strip_trailing
 
 LEVEL_VI = LEVEL_TEXT
@@ -110,8 +111,8 @@ class PlanReader:
         self.meta: dict = {}
 
     # ----------------------------------------------------------------- walk
-    def read(self, lines: list[Line], source: str = "") -> None:
-        self.meta = self._meta(lines, source)
+    def read(self, lines: list[Line], source: str = "", doc: DocumentMeta | None = None) -> None:
+        self.meta = self._meta(doc or read_meta(lines, self.cat.id), source)
         walk = _Walk()
         for line in lines:
             f = pfold(line.text)
@@ -181,34 +182,19 @@ class PlanReader:
         return block
 
     # ----------------------------------------------------------------- meta
-    def _meta(self, lines: list[Line], source: str) -> dict:
-        meta: dict = {"district": "", "province": "", "plan_title": "", "plan_year": None,
-                      "catalogue": self.cat.id, "source": source}
-        for i, line in enumerate(lines[:40]):
-            f = pfold(line.text)
-            if f.startswith("ke hoach") and not meta["plan_title"]:
-                title = line.text
-                if f.strip(" :") == "ke hoach" and i + 1 < len(lines):
-                    title = f"{line.text} {lines[i + 1].text}"
-                meta["plan_title"] = strip_trailing(title)
-        for key, word in (("district", "huyen"), ("province", "tinh")):
-            names = []
-            for line in lines:
-                for m in re.finditer(rf"\b{word}\s+", pfold(line.text)):
-                    name = capitalized_run(line.text[m.end():])
-                    if name and not pfold(name).startswith(("uy", "ubnd")):
-                        names.append(name)
-            proper = [n for n in names if not n.isupper()]  # "AN LÃO" in a letterhead
-            meta[key] = proper[0] if proper else (names[0].title() if names else "")
-        years = re.findall(r"\bnam\s+((?:19|20|21)\d\d)\b", pfold(meta["plan_title"]))
-        if not years:
-            for line in lines[:15]:
-                years = re.findall(r"\bnam\s+((?:19|20|21)\d\d)\b", pfold(line.text))
-                if years:
-                    break
-        meta["plan_year"] = int(years[-1]) if years else None
+    def _meta(self, doc: DocumentMeta, source: str) -> dict:
+        meta: dict = {"district": doc.district, "province": doc.province, "plan_title": doc.title,
+                      "plan_year": doc.year, "catalogue": self.cat.id, "source": source}
         if not meta["plan_year"]:
             self.findings.append(Finding(1, "no_plan_year", "", "Không tìm thấy năm kế hoạch"))
+        elif doc.year_from == "date line":
+            self.findings.append(Finding(doc.year_line, "plan_year_inferred", "",
+                                         f"Tiêu đề không ghi năm; lấy năm {doc.year} của dòng ngày tháng "
+                                         "(suy ra; dùng --year để ghi rõ)", "", "info"))
+        elif doc.year_from == "text":
+            self.findings.append(Finding(doc.year_line, "plan_year_inferred", "",
+                                         f"Tiêu đề không ghi năm; lấy năm {doc.year} mà văn bản đặt mục tiêu "
+                                         "(suy ra; dùng --year để ghi rõ)", "", "info"))
         if not meta["district"]:
             self.findings.append(Finding(1, "no_district", "", "Không tìm thấy tên huyện", "", "info"))
         return meta

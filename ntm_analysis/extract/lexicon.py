@@ -242,7 +242,7 @@ PAST = re.compile(r"\bda\s+(?:duoc\s+)?(?:hoan thanh|hoan thien|xong|khac phuc|k
 NO_DEADLINE = re.compile(r"\bchua\s+(?:xac dinh|de ra|co)\s+(?:duoc\s+)?(?:thoi gian|thoi han|ke hoach ve dich|"
                          r"moc)\b")
 #: "sang năm 2025" (a finish moved to a year) read like "trong năm 2025"
-MOVED_TO_YEAR = re.compile(r"\bsang\s+(?P<w>nam\s+(?:19|20|21)\d\d)\b")
+MOVED_TO_YEAR = re.compile(r"\b(?P<w>sang\s+nam\s+(?:19|20|21)\d\d)\b")
 #: relative years: "quý IV năm nay", "cuối năm nay", "tháng 9 năm nay"
 THIS_YEAR = re.compile(r"\b(?P<w>(?:(?:den|toi)\s+)?(?:het\s+|truoc\s+)?(?:(?:dau|cuoi|giua)\s+)?"
                        r"(?:quy\s+(?:iv|iii|ii|i|[1-4])\s+|thang\s+\d{1,2}\s+|(?:6|sau)\s+thang\s+(?:dau|cuoi)\s+)?"

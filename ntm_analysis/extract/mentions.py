@@ -297,7 +297,9 @@ class MentionReader:
             merged.append(m)
         lists: list[_List] = []
         for m in merged:
-            if lists and _LIST_SEP.match(f[lists[-1].end:m.start]):
+            between = f[lists[-1].end:m.start] if lists else ""
+            semicolon_ok = ";" not in between or (m.by == "number" and lists[-1].mentions[-1].by == "number")
+            if lists and semicolon_ok and _LIST_SEP.match(between):  # "tiêu chí 06 – …; tiêu chí 13 – …"
                 lists[-1].mentions.append(m)
                 lists[-1].end = m.end
             else:
@@ -508,7 +510,6 @@ class MentionReader:
         for gap in targets:
             self._date(gap, (due, note), sent)
             gap.due_note = (gap.due_note + "; " if gap.due_note else "") + "hạn ở câu sau"
-            gap.confidence = round(min(gap.confidence, LIKELY + 0.05), 2)
 
     def _find(self, line: int, kind: str, text: str, message: str, commune: str = "",
               severity: str = "warning") -> None:

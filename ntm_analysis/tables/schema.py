@@ -166,7 +166,9 @@ MET_WORDS = {"dat", "x", "✓", "✔", "co", "yes", "1", "true", "da dat", "hoan
 UNMET_WORDS = {"chua dat", "chua", "0", "no", "false", "khong dat", "thieu", "con thieu"}
 NA_WORDS = {"", "-", "–", "—", "khong ap dung", "n/a", "na"}
 LEVEL_WORDS = {"nang cao": Level.ADVANCED, "nang_cao": Level.ADVANCED, "ntm nang cao": Level.ADVANCED,
-               "kieu mau": Level.MODEL, "kieu_mau": Level.MODEL, "ntm kieu mau": Level.MODEL}
+               "kieu mau": Level.MODEL, "kieu_mau": Level.MODEL, "ntm kieu mau": Level.MODEL,
+               "dat chuan": Level.BASIC, "co ban": Level.BASIC, "co_ban": Level.BASIC, "ntm": Level.BASIC,
+               "dat chuan ntm": Level.BASIC}
 OCOP_WORDS = {"chua co": OcopStatus.NONE, "chua_co": OcopStatus.NONE, "chua co san pham": OcopStatus.NONE,
               "da chon": OcopStatus.CHOSEN, "da_chon": OcopStatus.CHOSEN, "dang xay dung": OcopStatus.CHOSEN,
               "da chung nhan": OcopStatus.CERTIFIED, "da_chung_nhan": OcopStatus.CERTIFIED,
@@ -176,7 +178,7 @@ BOOL_WORDS = {"co": True, "x": True, "true": True, "1": True, "yes": True, "✓"
 REQUIREMENT_WORDS = {"tieu chi": Requirement.CRITERION, "criterion": Requirement.CRITERION,
                      "kieu mau": Requirement.MODEL, "model": Requirement.MODEL}
 #: how the template and the writers spell the codes in the workbook
-LEVEL_TEXT = {Level.ADVANCED: "nâng cao", Level.MODEL: "kiểu mẫu"}
+LEVEL_TEXT = {Level.ADVANCED: "nâng cao", Level.MODEL: "kiểu mẫu", Level.BASIC: "đạt chuẩn"}
 OCOP_TEXT = {OcopStatus.NONE: "chưa có", OcopStatus.CHOSEN: "đã chọn", OcopStatus.CERTIFIED: "đã chứng nhận"}
 REQUIREMENT_TEXT = {Requirement.CRITERION: "tiêu chí", Requirement.MODEL: "kiểu mẫu"}
 MATRIX_TEXT = ("Đạt", "Chưa đạt", "-")  # a matrix cell: met, missing, not applicable
