@@ -1,9 +1,12 @@
-"""``ntm extract PLAN [--out WORKBOOK] [--format text|json]``: read a narrative plan.
+"""``ntm extract DOCUMENT [--out WORKBOOK] [--format text|json] [--catalogue ID] [--year YYYY]``.
 
-Reads a plan written as text, Markdown or Word (.docx), writes a workbook in the
-package's layout (default: ``PLAN`` with the suffix ``.xlsx`` beside it, or in
-``data/processed/`` for a plan under ``data/raw/``) and prints
-what the rules could not place or were unsure of, with the line of the document.
+Reads a document written as text, Markdown or Word (.docx) — a district plan, a progress
+report, a news item, text copied from a PDF — writes a workbook in the package's layout
+(default: ``DOCUMENT`` with the suffix ``.xlsx`` beside it, or in ``data/processed/`` for
+one under ``data/raw/``) and prints every gap read with its line and confidence, then
+what the rules could not place or were unsure of, with the line of the document. The
+criteria set is the one the title names unless ``--catalogue`` says; the year is the
+title's, the text's or the date line's unless ``--year`` says (none at all: exit 1).
 An existing workbook is never replaced without ``--force`` (checked before reading the
 plan); the workbook is written to a temporary file and renamed into place in one step.
 Exit 0 when the workbook was written (uncertainties included), 1 when the document
@@ -14,7 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..config import DEFAULT_CATALOGUE, PROCESSED_DIR, RAW_DIR
+from ..config import PROCESSED_DIR, RAW_DIR
 from ..i18n import t
 from .common import add_force_option
 
@@ -27,13 +30,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "gói, kèm danh sách các điểm cần kiểm tra lại (theo dòng của văn bản).",
         epilog=t("cli.file_rule"),
     )
-    p.add_argument("plan", metavar="KẾ_HOẠCH", type=Path, help="tệp kế hoạch (.txt, .md, .docx)")
+    p.add_argument("plan", metavar="VĂN_BẢN", type=Path,
+                   help="kế hoạch, báo cáo tiến độ hay bài tin (.txt, .md, .docx; văn bản chép từ PDF cũng được)")
     p.add_argument("--out", metavar="SỔ_EXCEL", type=Path, default=None,
-                   help="sổ Excel kết quả (mặc định: cùng tên với KẾ_HOẠCH, đuôi .xlsx)")
+                   help="sổ Excel kết quả (mặc định: cùng tên với VĂN_BẢN, đuôi .xlsx)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="dạng báo cáo các điểm chưa chắc chắn")
-    p.add_argument("--catalogue", metavar="BỘ_TIÊU_CHÍ", default=DEFAULT_CATALOGUE,
-                   help=f"bộ tiêu chí (mặc định: {DEFAULT_CATALOGUE})")
+    p.add_argument("--catalogue", metavar="BỘ_TIÊU_CHÍ", default=None,
+                   help="bộ tiêu chí mà văn bản dùng (mặc định: theo tiêu đề — 'nâng cao', 'kiểu mẫu', "
+                        "hay chỉ 'nông thôn mới' là bộ cơ bản); số tiêu chí được đọc theo bộ này")
+    p.add_argument("--year", metavar="NĂM", type=_year, default=None,
+                   help="năm của văn bản, khi tiêu đề, dòng ngày tháng và nội dung đều không ghi")
     add_force_option(p)
     p.set_defaults(func=run)
 
@@ -57,19 +64,23 @@ def run(args: argparse.Namespace) -> int:
     if resolved(out) == resolved(plan):
         raise UserError(f"--out {out}: trùng với tệp kế hoạch", 2)
     try:
-        load_catalogue(args.catalogue)
+        if args.catalogue:
+            load_catalogue(args.catalogue)
     except CatalogueError as exc:
         raise UserError(f"--catalogue: {exc}", exc.exit_code) from None
     with writing_file(out, args.force):  # an existing workbook is refused before the plan is read
         try:
-            extraction = extract_plan(plan, args.catalogue)
+            extraction = extract_plan(plan, args.catalogue, args.year)
         except UserError:
             raise
         except Exception as exc:  # keep the promise: a message, never a traceback
             raise UserError(f"{plan}: không đọc được kế hoạch ({type(exc).__name__}: {exc})", 1) from None
         if extraction.tables["communes"].empty:
-            raise UserError(f"{plan}: không tìm thấy xã nào trong kế hoạch (cần mục như "
-                            "'2.1. Các xã phấn đấu về đích NTM nâng cao năm 2024' và dòng 'a) Xã …:')", 1)
+            raise UserError(f"{plan}: không tìm thấy xã nào có tiêu chí còn thiếu hay mốc hồ sơ"
+                            + _first_findings(extraction), 1)
+        if extraction.meta.get("plan_year") is None:
+            raise UserError(f"{plan}: không tìm thấy năm của văn bản (tiêu đề, dòng ngày tháng hay nội dung); "
+                            "ghi rõ bằng --year NĂM", 1)
         extraction.write(out, replace=args.force)
     from .common import say
 
@@ -78,3 +89,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         say(extraction.report_text() + f"\nĐã ghi {out}")
     return 0
+
+
+def _year(text: str) -> int:
+    """``--year``: a year of four digits."""
+    from ..core.dates import MAX_YEAR, MIN_YEAR
+
+    if not (text.isdigit() and len(text) == 4 and MIN_YEAR <= int(text) <= MAX_YEAR):
+        raise argparse.ArgumentTypeError(f"'{text}' không phải năm (cần 4 chữ số, {MIN_YEAR}–{MAX_YEAR})")
+    return int(text)
+
+
+def _first_findings(extraction, n: int = 5) -> str:
+    """The first points the rules could not place, for the error message."""
+    shown = [f for f in extraction.findings if f.kind not in ("no_district",)][:n]
+    if not shown:
+        return ""
+    return "; các điểm chưa đọc được: " + "; ".join(f"dòng {f.line}: {f.message}" for f in shown)

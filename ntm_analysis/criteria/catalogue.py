@@ -197,8 +197,9 @@ def _exact(cat: Catalogue, key: str) -> str | None:
     if m and f"KM{m.group(1)}" in cat._by_code:
         return f"KM{m.group(1)}"
     m = _NUMBER.match(key)
-    if m and m.group(1).lstrip("0") in cat._by_code and (
-        key == m.group(0).strip() or cat.aliases.get(key[m.end():].strip()) == m.group(1).lstrip("0")
+    if m and m.group(1).lstrip("0") in cat._by_code and (  # "16", "16 Văn hóa", "16 về Văn hóa"
+        key == m.group(0).strip()
+        or cat.aliases.get(re.sub(r"^ve\s+", "", key[m.end():].strip())) == m.group(1).lstrip("0")
     ):
         return m.group(1).lstrip("0")
     return None

@@ -93,6 +93,8 @@ def continues(before: Line, line: Line) -> str | None:
     if line.no != before.no + 1 or line.bullet or line.style == "table" or before.style == "table":
         return None
     text, prev = line.text, before.text.rstrip()
+    if text.lstrip().startswith("|") or prev.lstrip().startswith("|"):
+        return None  # a row of a Markdown table
     folded, prev_folded = pfold(text), pfold(prev)
     if _OPENS.match(folded) or not prev:
         return None

@@ -68,7 +68,8 @@ class CriteriaScanner:
     def _key(text: str) -> str:
         return " ".join(re.split(r"[\s,\-–]+", text.strip()))
 
-    _NUMBER = re.compile(r"\btieu chi\s+(?:so\s+)?0?(\d{1,2})\b|(?<=\s)(?:va|,)\s+so\s+0?(\d{1,2})\b")
+    _NUMBER = re.compile(r"\b(?:tieu chi|dieu kien)\s+(?:so\s+)?0?(\d{1,2})\b(?![/.,]\d)|"
+                         r"(?:\bva|,)\s+so\s+0?(\d{1,2})\b(?![/.,]\d)")
 
     def find(self, text: str, folded: str | None = None) -> list[CriterionMention]:
         """The criteria named in ``text`` in order (``folded``: its :func:`pfold`, with
@@ -208,7 +209,7 @@ COLLECTIVE = re.compile(r"\b(?:(?:toan bo|ca|tat ca)\s+(?:" + COUNT + r"\s+)?xa|
 #: ``target`` and ``task`` name a criterion without saying it is missing
 _CUES = [
     (r"khong\s+(?:con\s+)?(?:thieu|co\s+tieu chi)", "none"),
-    (r"bi\s+giam", "reduced"),
+    (r"bi\s+(?:giam|rot)|rot", "reduced"),
     (r"(?:con\s+)?thieu|chua\s+(?:dat|hoan thanh|hoan thien|dap ung)|diem nghen|vuong(?:\s+mac)?|"
      r"con\s+(?:" + COUNT + r"\s+)?(?=tieu chi)|can\s+hoan thien|hoan thien\s+them|hoan thien(?=\s+(?:\d+\s+)?tieu chi)",
      "missing"),
@@ -225,7 +226,9 @@ def polarity_cues(folded: str, start: int = 0, end: int | None = None) -> list[t
     """The polarity words of ``folded[start:end]``: (start, end, polarity) in order."""
     end = len(folded) if end is None else end
     out = []
-    for m in _CUE.finditer(folded, start, end):
+    for m in _CUE.finditer(folded, start):  # not ended at ``end``: a cue may look past it ("còn 01 |tiêu chí")
+        if m.end() > end:
+            break
         for i, (_, polarity) in enumerate(_CUES):
             if m.group(f"c{i}") is not None:
                 out.append((m.start(), m.end(), polarity))
@@ -243,6 +246,8 @@ NO_DEADLINE = re.compile(r"\bchua\s+(?:xac dinh|de ra|co)\s+(?:duoc\s+)?(?:thoi 
                          r"moc)\b")
 #: "sang năm 2025" (a finish moved to a year) read like "trong năm 2025"
 MOVED_TO_YEAR = re.compile(r"\b(?P<w>sang\s+nam\s+(?:19|20|21)\d\d)\b")
+#: a month without its year after a preposition ("xong trong tháng 12"): of the document's year
+MONTH_ALONE = re.compile(r"\b(?:trong|den|truoc|vao|cuoi|het)\s+(?P<w>thang\s+\d{1,2})\b(?!\s*[/\-.]\s*\d)(?!\s+(?:nam|\d))")
 #: relative years: "quý IV năm nay", "cuối năm nay", "tháng 9 năm nay"
 THIS_YEAR = re.compile(r"\b(?P<w>(?:(?:den|toi)\s+)?(?:het\s+|truoc\s+)?(?:(?:dau|cuoi|giua)\s+)?"
                        r"(?:quy\s+(?:iv|iii|ii|i|[1-4])\s+|thang\s+\d{1,2}\s+|(?:6|sau)\s+thang\s+(?:dau|cuoi)\s+)?"

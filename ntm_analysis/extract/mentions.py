@@ -36,10 +36,10 @@ from ..criteria.catalogue import Catalogue
 from .commune import Finding
 from .document import Line
 from .flow import Para, paragraphs
-from .lexicon import (COLLECTIVE, DEADLINE_CUE, MOVED_TO_YEAR, NO_DEADLINE, PAST, STATED_MET, STATED_MISSING,
+from .lexicon import (COLLECTIVE, DEADLINE_CUE, MONTH_ALONE, MOVED_TO_YEAR, NO_DEADLINE, PAST, STATED_MET, STATED_MISSING,
                       THIS_YEAR, CommuneMention, CriterionMention, criteria_scanner, find_communes,
                       listed_names, polarity_cues)
-from .patterns import FoundDeadline, count_value, find_deadlines, pfold, sentences, strip_trailing
+from .patterns import COUNT, FoundDeadline, count_value, find_deadlines, pfold, sentences, strip_trailing
 
 GAP_POLARITIES = ("missing", "reduced")
 #: confidence of a gap read from a cue in its own clause, about a commune named there
@@ -50,12 +50,20 @@ _LEAD = re.compile(r"^(?:[a-zđ]\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)])?\s*xa\
 #: words between two criteria of one list: commas, "và", "cùng", "tiêu chí (số)"
 _LIST_SEP = re.compile(r"^(?:[\s,;()]|\b(?:va|cung|hoac|voi)\b|\b(?:cac\s+)?tieu chi(?:\s+(?:so|ve))?\b|[\-–])*$")
 #: a number and its name: "tiêu chí 06 – Cơ sở vật chất văn hóa", "tiêu chí số 16 về Văn hóa"
-_NUMBER_NAME = re.compile(r"^\s*(?:[\-–:.]|\bve\b)?\s*$")
+_NUMBER_NAME = re.compile(r"^\s*(?:[\-–—:.(]|\bve\b)?\s*$")
 _TASK_PARA = re.compile(r"^(?:\d{1,2}\s*[.)]\s*)?(?:phong|van phong|ban|trung tam|chi cuc|cong an|uy ban|ubnd|"
                         r"mat tran|huyen doan|hoi|kho bac|ngan hang|cac phong|cac co quan|so)\b")
 _DEPARTMENT_SECTION = re.compile(r"\b(?:to chuc thuc hien|giai phap|kien nghi|de xuat|noi nhan)\b")
 #: a parenthesis that holds a list of criteria: "3 tiêu chí (", "3 tiêu chí xã NTM nâng cao ("
-_LIST_PAREN = re.compile(r"tieu chi(?:\s+(?:xa|ntm|nang cao|kieu mau|con thieu|con lai))*\s*$")
+_LIST_PAREN = re.compile(r"(?:tieu chi|dieu kien)(?:\s+(?:xa|ntm|nang cao|kieu mau|con thieu|con lai))*\s*$|"
+                         r"(?:tieu chi\s+|\bso\s+)(?:so\s+)?\d{1,2}\s*$")  # "tiêu chí số 5 (Trường học)"
+#: "N tiêu chí" before a list, and ", và" before the next part of it
+_COUNTED = re.compile(r"\b" + COUNT + r"\s+tieu chi\b")
+_AND_NEXT = re.compile(r",\s*va\s*$")
+#: the end of a bullet's label: ":" or a dash, a parenthesis before it ("Tiêu chí số 5 (Trường học):")
+_LABEL_END = re.compile(r"\s*\)?\s*(?:\([^()]*\)\s*)?[:\-–—]")
+#: "xã" alone (not "các xã"): the commune just spoken of
+_THE_COMMUNE = re.compile(r"(?<!cac )\bxa\b(?!\s+(?:hoi|nong thon|ntm|[a-z]+\s+chuan))")
 _COLLECTIVE_DEADLINE = re.compile(r"\b(?:cac xa|cac dia phuong|toan huyen)\b")
 
 
@@ -100,6 +108,7 @@ class Stated:
     missing: int
     written: str
     line: int
+    met: bool = False  # "đạt 16/19" (else "còn 03 tiêu chí")
 
 
 @dataclass
@@ -107,6 +116,31 @@ class _List:
     mentions: list[CriterionMention]
     start: int
     end: int
+
+
+@dataclass
+class _Table:
+    """The columns of a table of communes: which holds the commune, the criteria (and
+    whether the header says they are missing or met), the deadline."""
+
+    commune: int
+    criteria: int
+    polarity: str
+    due: int | None
+
+    @classmethod
+    def read(cls, folded: list[str]) -> "_Table | None":
+        commune = next((i for i, c in enumerate(folded) if c.strip() in _COMMUNE_HEADERS), None)
+        criteria = next((i for i, c in enumerate(folded) if i != commune and re.search(
+            r"\b(?:tieu chi|dieu kien|noi dung)\b", c)), None)
+        if commune is None or criteria is None:
+            return None
+        cues = [p for _, _, p in polarity_cues(folded[criteria]) if p in (*GAP_POLARITIES, "met")]
+        due = next((i for i, c in enumerate(folded) if re.search(r"\b(?:thoi han|thoi gian|han)\b", c)), None)
+        return cls(commune, criteria, cues[0] if cues else "said", due)
+
+
+_COMMUNE_HEADERS = {"xa", "ten xa", "don vi", "xa, thi tran", "dia phuong"}
 
 
 @dataclass
@@ -143,11 +177,13 @@ class MentionReader:
         self._met_at: dict[tuple[str, str], Met] = {}
         self._names: dict[str, str] = {}  # commune key -> the name as first written
         self._group: list[CommuneMention] = []
+        self._recent: list[CommuneMention] = []  # communes named in the section, the last last
         self._block: CommuneMention | None = None
         self._section = 0
         self._intro = ""  # polarity of the line introducing the bullets that follow
         self._in_tasks = False
         self._para_no = 0
+        self._table: _Table | None = None
 
     # ------------------------------------------------------------------ walk
     def read(self, lines: list[Line]) -> None:
@@ -157,6 +193,10 @@ class MentionReader:
 
     def _paragraph(self, para: Para) -> None:
         folded = pfold(para.text)
+        if para.style == "table" or para.text.lstrip().startswith("|"):
+            self._table_row(para)
+            return
+        self._table = None
         if self._heading(para, folded):
             return
         lead = _LEAD.match(folded)
@@ -164,7 +204,7 @@ class MentionReader:
             found = find_communes(para.text, folded)
             if found and found[0].start <= lead.end() + 1:
                 after = para.text[found[0].end:found[0].end + 3].lstrip(" *")
-                if after[:1] in (":", "-", "–") or not after:
+                if after[:1] in (":", "-", "–", "—") or not after:
                     self._block = self._remember(found[0])
         if not para.bullet and not self._introduces(folded):
             self._intro = ""
@@ -188,6 +228,7 @@ class MentionReader:
         self._intro = ""
         if _ROMAN_HEADING.match(folded) or text.isupper():
             self._section += 1
+            self._recent = []
             self._in_tasks = bool(_DEPARTMENT_SECTION.search(folded))
         self._block = None
         found = find_communes(para.text, folded)
@@ -214,18 +255,29 @@ class MentionReader:
         used: set[int] = set()
         created: list[tuple[Gap, int]] = []
         read_any = False
+        counted = None  # a gap list opened by a count it does not reach yet
         self._counts(sent, communes, para_commune)
         for k, lst in enumerate(lists):
             nxt = lists[k + 1].start if k + 1 < len(lists) else len(f)
             prev_end = lists[k - 1].end if k else 0
             pre_start = max(prev_end, f.rfind(";", 0, lst.start) + 1)
             polarity, how, sure = self._polarity(sent, lst, pre_start, nxt)
-            if polarity is None:
+            continued = polarity in (None, "said") and counted and _AND_NEXT.search(f, pre_start, lst.start)
+            if continued:  # "Hai tiêu chí … là A, do …, và B, vì …": the count goes on past a clause
+                polarity, how, sure, subjects, who_sure = counted[:5]
+                counted = None
+            elif polarity is None:
                 continue
             read_any = True
             if task:
                 polarity = "task"
-            subjects, who_sure = self._subjects(sent, communes, para_commune, lst.start)
+            if not continued:
+                subjects, who_sure = self._subjects(sent, communes, para_commune, lst.start)
+                n = _COUNTED.search(f, pre_start, lst.start)
+                stated = count_value(n.group(1)) if n else None
+                counted = None
+                if polarity in GAP_POLARITIES and stated is not None and stated > len(lst.mentions):
+                    counted = (polarity, how, LIKELY, subjects, who_sure)
             due = self._take(deadlines, used, lst.end, nxt)
             confidence = min(sure, who_sure)
             for commune in subjects:
@@ -248,12 +300,48 @@ class MentionReader:
         if NO_DEADLINE.search(f):
             for gap in self._open(communes, para_commune):
                 gap.no_deadline_said = True
-        if not read_any and not task and not any(c[2] == "task" for c in polarity_cues(f)):
-            free = [d for i, d in enumerate(deadlines) if i not in used and d[1]]
-            if free:
-                self._date_open(sent, communes, para_commune, free[0][0])
+        last_list = lists[-1].end if read_any else 0
+        free = [d for i, (d, valid, _) in enumerate(deadlines) if i not in used and valid and d.start >= last_list]
+        if free and not task:  # a sentence (or its last clause) that only says when
+            collective_ok = not any(c[2] == "task" for c in polarity_cues(f))
+            self._date_open(sent, communes, para_commune, free[0], collective_ok)
         if communes:
             para_commune[:] = communes
+
+    # ----------------------------------------------------------------- tables
+    def _table_row(self, para: Para) -> None:
+        """A row of a table (Word, or Markdown "| … |"): its header names the columns
+        (commune, the criteria and what they are — "còn thiếu", "chưa đạt" —, the
+        deadline); each row below is read by them."""
+        cells = [c.strip() for c in para.text.strip().strip("|").split("|")]
+        folded = [pfold(c) for c in cells]
+        if all(not c.strip(" -:") for c in folded):
+            return  # "|---|---|"
+        header = _Table.read(folded)
+        if header is not None:
+            self._table = header
+            return
+        table = self._table
+        if table is None or max(table.commune, table.criteria) >= len(cells):
+            return
+        name = re.sub(r"^(?:xã|xa)\s+", "", cells[table.commune], flags=re.IGNORECASE).strip(" *")
+        if not name or not name[:1].isupper():
+            return
+        commune = self._remember(CommuneMention(0, 0, name, ""))
+        text = cells[table.criteria]
+        sent = _Sentence(Para(text, [0], [para.first_line]), 0, text, _mask_details(pfold(text)))
+        if re.search(r"\bkhong\s+con\b", sent.folded):
+            return
+        due = None
+        if table.due is not None and table.due < len(cells):
+            dues = find_deadlines(cells[table.due]) or [
+                FoundDeadline(m.start("w"), m.start("w"), m.end("w"), cells[table.due][m.start("w"):m.end("w")],
+                              parse_deadline(cells[table.due][m.start("w"):m.end("w")], self.this_year).quarter, False)
+                for m in THIS_YEAR.finditer(folded[table.due])]
+            due = (dues[0], "") if dues else None
+        for lst in self._lists(sent):
+            for m in lst.mentions:
+                self._apply(sent, commune, m, table.polarity, "bảng", SURE, due)
 
     # -------------------------------------------------------------- pieces
     def _communes(self, sent: _Sentence) -> list[CommuneMention]:
@@ -277,7 +365,9 @@ class MentionReader:
         name = self._names.setdefault(key, c.name)
         if c.district:
             self.districts.setdefault(key, c.district)
-        return CommuneMention(c.start, c.end, name, self.districts.get(key, c.district))
+        kept = CommuneMention(c.start, c.end, name, self.districts.get(key, c.district))
+        self._recent = [r for r in self._recent if commune_key(r.name) != key] + [kept]
+        return kept
 
     def _lists(self, sent: _Sentence) -> list[_List]:
         """The sentence's criteria grouped into lists; a name right after its number
@@ -298,7 +388,9 @@ class MentionReader:
         lists: list[_List] = []
         for m in merged:
             between = f[lists[-1].end:m.start] if lists else ""
-            semicolon_ok = ";" not in between or (m.by == "number" and lists[-1].mentions[-1].by == "number")
+            # "; tiêu chí 13 – …" continues a list of numbers, a bare "; Văn hóa" any list
+            semicolon_ok = ";" not in between or not between.replace(";", "").strip() or (
+                m.by == "number" and lists[-1].mentions[-1].by == "number")
             if lists and semicolon_ok and _LIST_SEP.match(between):  # "tiêu chí 06 – …; tiêu chí 13 – …"
                 lists[-1].mentions.append(m)
                 lists[-1].end = m.end
@@ -311,7 +403,8 @@ class MentionReader:
         polarity of ``None`` when the words are not read as criteria at all."""
         f = sent.folded
         pre = f[pre_start:lst.start]
-        marked = "tieu chi" in pre or lst.mentions[0].by == "number" or "tieu chi" in f[lst.start:lst.end]
+        marked = any(w in pre or w in f[lst.start:lst.end] for w in ("tieu chi", "dieu kien")) \
+            or lst.mentions[0].by == "number"
         label = self._label(sent, lst)
         cues = polarity_cues(f, pre_start, lst.start)
         direct = bool(cues) and not f[cues[-1][1]:lst.start].strip(" ,:")
@@ -319,7 +412,7 @@ class MentionReader:
             return None, "", 0
         if not (marked or direct or label):
             return None, "", 0
-        stop = min(nxt, *(i for i in (f.find(c, lst.end) for c in ";,(") if i >= 0), len(f))
+        stop = min(nxt, *(i for i in (f.find(c, lst.end) for c in ";,") if i >= 0), len(f))
         after = [c for c in polarity_cues(f, lst.end, stop) if c[2] != "target"]
         if label and self._intro:
             return self._intro, "dòng mở đầu các mục", LIKELY
@@ -345,7 +438,8 @@ class MentionReader:
         if not sent.para.bullet or sent.offset != 0:
             return False
         head = sent.folded[:lst.start].strip()
-        return head in ("", "tieu chi", "tieu chi so", "tieu chi ve") and sent.folded[lst.end:lst.end + 3].lstrip()[:1] in (":", "-", "–")
+        return head in ("", "tieu chi", "tieu chi so", "tieu chi ve", "dieu kien", "dieu kien ve") \
+            and bool(_LABEL_END.match(sent.folded, lst.end))
 
     def _subjects(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
                   at: int) -> tuple[list[CommuneMention], float]:
@@ -364,21 +458,33 @@ class MentionReader:
                 return run, SURE
             return [before[-1]], SURE
         m = COLLECTIVE.search(f, 0, at)
-        if m and self._group:
-            stated = count_value(m.group(1) or m.group(2) or "") if m.lastindex else None
-            if stated is not None and stated != len(self._group):
-                self._find(sent.line(m.start()), "group_count", sent.text,
-                           f"Câu nói {stated} xã nhưng nhóm xã nêu trước đó có {len(self._group)} xã "
-                           f"({', '.join(c.name for c in self._group)})", "")
-            return list(self._group), LIKELY
         if m:
-            return [], 0
+            return self._collective(sent, m)
         if para_commune:
             return [para_commune[-1]], LIKELY
         if self._block is not None:
             return [self._block], SURE
         if self.author:
             return [CommuneMention(0, 0, self.author, self.district)], LIKELY
+        return [], 0
+
+    def _collective(self, sent: _Sentence, m: re.Match) -> tuple[list[CommuneMention], float]:
+        """The communes of "cả ba xã trên", "toàn bộ 4 xã": the last group named together
+        when its size agrees, else the last communes named one by one in the section."""
+        stated = count_value(next((g for g in m.groups() if g), "") or "")
+        if self._group and stated in (None, len(self._group)):
+            return list(self._group), LIKELY
+        if stated and len(self._recent) >= stated:
+            chosen = self._recent[-stated:]
+            self._find(sent.line(m.start()), "group_inferred", sent.text,
+                       f"'{sent.text[m.start():m.end()]}' đọc là {stated} xã nêu gần nhất: "
+                       + ", ".join(c.name for c in chosen), "", "info")
+            return list(chosen), LIKELY
+        if self._group:
+            self._find(sent.line(m.start()), "group_count", sent.text,
+                       f"Câu nói {stated} xã nhưng nhóm xã nêu trước đó có {len(self._group)} xã "
+                       f"({', '.join(c.name for c in self._group)})", "")
+            return list(self._group), WEAK
         return [], 0
 
     # ------------------------------------------------------------- outcomes
@@ -429,7 +535,7 @@ class MentionReader:
             who, _ = self._subjects(sent, communes, para_commune, m.start())
             if len(who) == 1:
                 self.stated.append(Stated(who[0].name, int(m.group(2)) - int(m.group(1)),
-                                          sent.text[m.start():m.end()], sent.line(m.start())))
+                                          sent.text[m.start():m.end()], sent.line(m.start()), met=True))
         m = STATED_MISSING.search(f)
         if m:
             who, _ = self._subjects(sent, communes, para_commune, m.start())
@@ -443,14 +549,16 @@ class MentionReader:
         f = sent.folded
         found = [(d, "") for d in find_deadlines(sent.text)]
         taken = [(d.start, d.end) for d, _ in found]
-        for pattern, note in ((THIS_YEAR, f"năm nay = {self.this_year}"), (MOVED_TO_YEAR, "")):
+        for pattern, note in ((THIS_YEAR, f"năm nay = {self.this_year}"), (MOVED_TO_YEAR, ""),
+                              (MONTH_ALONE, f"tháng không ghi năm, suy ra năm {self.this_year}")):
             for m in pattern.finditer(f):
                 s, e = m.start("w"), m.end("w")
                 if any(s < te and e > ts for ts, te in taken):
                     continue
                 written = sent.text[s:e]
                 try:
-                    d = parse_deadline(written, plan_year=self.this_year)
+                    d = parse_deadline(written if pattern is not MONTH_ALONE else f"{written}/{self.this_year}",
+                                       plan_year=self.this_year)
                 except DeadlineError:
                     continue
                 if d is None:
@@ -458,13 +566,11 @@ class MentionReader:
                 found.append((FoundDeadline(s, s, e, written, d.quarter, d.year_only), note))
         found.sort(key=lambda x: x[0].start)
         out = []
-        prev = 0
         for d, note in found:
-            window_start = max(prev, f.rfind(";", 0, d.cut) + 1)
+            window_start = f.rfind(";", 0, d.cut) + 1
             cues = list(DEADLINE_CUE.finditer(f, window_start, d.cut))
             valid = bool(cues) and not PAST.search(f, max(window_start, cues[-1].start() - 9), cues[-1].end())
             out.append((d, valid, note))
-            prev = d.end
         return out
 
     @staticmethod
@@ -484,7 +590,8 @@ class MentionReader:
         gap.due_line = sent.line(d.start)
         gap.due_note = note
 
-    def _open(self, communes: list[CommuneMention], para_commune: list[CommuneMention]) -> list[Gap]:
+    def _open(self, communes: list[CommuneMention], para_commune: list[CommuneMention],
+              folded: str = "") -> list[Gap]:
         undated = [g for g in self.gaps if g.due is None and not g.no_deadline_said and g.section == self._section]
         named = {commune_key(c.name) for c in communes}
         if named:
@@ -496,17 +603,19 @@ class MentionReader:
             return [g for g in undated if commune_key(g.commune) == commune_key(self._block.name)]
         if para_commune:
             return [g for g in undated if commune_key(g.commune) == commune_key(para_commune[-1].name)]
+        if self._recent and _THE_COMMUNE.search(folded):  # "Huyện yêu cầu xã hoàn thành … trong quý III"
+            return [g for g in undated if commune_key(g.commune) == commune_key(self._recent[-1].name)]
         return []
 
     def _date_open(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
-                   due: FoundDeadline) -> None:
+                   due: FoundDeadline, collective_ok: bool = True) -> None:
         """A sentence that only says when: the gaps waiting in its paragraph, block or
         section ("Các xã có tiêu chí bị giảm phải khôi phục trong 6 tháng đầu năm 2025")."""
-        targets = self._open(communes, para_commune)
-        if not targets and _COLLECTIVE_DEADLINE.search(sent.folded):
+        targets = self._open(communes, para_commune, sent.folded)
+        if not targets and collective_ok and _COLLECTIVE_DEADLINE.search(sent.folded):
             targets = [g for g in self.gaps if g.due is None and not g.no_deadline_said
                        and g.section == self._section]
-        note = f"năm nay = {self.this_year}" if "nay" in pfold(due.written) else ""
+        note = next((n for d, _, n in self._deadlines(sent) if d.start == due.start), "")
         for gap in targets:
             self._date(gap, (due, note), sent)
             gap.due_note = (gap.due_note + "; " if gap.due_note else "") + "hạn ở câu sau"

@@ -73,13 +73,17 @@ def merge(layout: PlanReader, mentions: MentionReader, doc: DocumentMeta) -> tup
 def _layout_gaps(layout: PlanReader) -> list[dict]:
     cat, rows = layout.cat, []
     for b in layout.blocks:
+        general = next((ms for ms in b.milestones if ms.applies and ms.due), None)  # the commune's own deadline
         for it in b.items:
+            due, line, note = it.due, it.line, ""
+            if due is None and general is not None:
+                due, line, note = general.due, general.line, f"hạn chung của xã: {general.name}"
             for code in it.match.codes:
                 rows.append({"commune": b.name, "district": layout.meta.get("district", ""), "criterion_code": code,
                              "criterion": cat.name(code), "criterion_written": it.written, "line": it.line,
-                             "sentence": it.detail, "due_written": it.due.written if it.due else "",
-                             "due": str(it.due.due) if it.due else "", "due_line": it.line if it.due else 0,
-                             "due_note": "", "confidence": layout_confidence(it.match.method),
+                             "sentence": it.detail, "due_written": due.written if due else "",
+                             "due": str(due.due) if due else "", "due_line": line if due else 0,
+                             "due_note": note, "confidence": layout_confidence(it.match.method),
                              "read_by": READ_BY["layout"]})
     return rows
 
@@ -113,11 +117,12 @@ def _commune_row(gaps: list[Gap], mentions: MentionReader, doc: DocumentMeta, ca
     if level == Level.ADVANCED and gaps and all(cat.is_model(g.code) for g in gaps):
         level = Level.MODEL
     stated = [s for s in mentions.stated if commune_key(s.commune) == commune_key(first.commune)]
+    met = next((s.written for s in stated if s.met), "")
+    missing = next((s.written for s in stated if not s.met), "")
     note = f"huyện {first.district}" if first.district and first.district != doc.district else ""
     return {"commune": first.commune, "plan_section": "", "section_title": "",
             "target_level": LEVEL_TEXT[level], "target_year": doc.year, "original_target_year": None,
-            "original_target_written": "", "stated_met_written": "",
-            "stated_missing_written": stated[0].written if stated else "",
+            "original_target_written": "", "stated_met_written": met, "stated_missing_written": missing,
             "source_text": "\n".join(dict.fromkeys(g.sentence for g in gaps)), "group": "", "note": note}
 
 
