@@ -74,7 +74,7 @@ def test_the_lists_sheet_has_vietnamese_titles(template):
     assert all(isinstance(v, str) and not v.isascii() for v in titles), titles
     by_title = {ws.cell(1, j).value: [ws.cell(i, j).value for i in range(2, ws.max_row + 1)
                                       if ws.cell(i, j).value is not None] for j in range(1, ws.max_column + 1)}
-    assert by_title["Mức phấn đấu"] == ["nâng cao", "kiểu mẫu"]
+    assert by_title["Mức phấn đấu"] == ["nâng cao", "kiểu mẫu", "đạt chuẩn"]
     assert by_title["Tình trạng OCOP"] == ["chưa có", "đã chọn", "đã chứng nhận"]
     assert by_title["Quý"][:2] == ["2020Q1", "2020Q2"]
     assert by_title["Có hoặc không"] == ["có", "không"]

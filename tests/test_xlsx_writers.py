@@ -186,7 +186,7 @@ def test_drop_down_lists(wb):
     criteria = [cat.name(c) for c in cat.criterion_codes + cat.model_codes]
     communes = [c.value for c in wb["Xã"]["A"][1:]]
     expected = {
-        "Xã": {"Mức phấn đấu": ["nâng cao", "kiểu mẫu"]},
+        "Xã": {"Mức phấn đấu": ["nâng cao", "kiểu mẫu", "đạt chuẩn"]},  # the basic standard too
         "Chi tiết": {"Xã": "communes", "Tiêu chí (chuẩn hóa)": criteria, "Loại": ["tiêu chí", "kiểu mẫu"]},
         "Mốc hồ sơ": {"Xã": "communes", "Áp dụng cho tiêu chí": ["có", "không"]},
         "OCOP": {"Xã": "communes", "Tình trạng": ["chưa có", "đã chọn", "đã chứng nhận"]},

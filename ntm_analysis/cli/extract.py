@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         except Exception as exc:  # keep the promise: a message, never a traceback
             raise UserError(f"{plan}: không đọc được kế hoạch ({type(exc).__name__}: {exc})", 1) from None
         if extraction.tables["communes"].empty:
-            raise UserError(f"{plan}: không tìm thấy xã nào có tiêu chí còn thiếu hay mốc hồ sơ"
+            raise UserError(f"{plan}: không tìm thấy xã nào có tiêu chí còn thiếu hay mốc hồ sơ (cần câu như "
+                            "'Xã An Phú còn thiếu tiêu chí Y tế' hay dòng 'a) Xã …: …')"
                             + _first_findings(extraction), 1)
         if extraction.meta.get("plan_year") is None:
             raise UserError(f"{plan}: không tìm thấy năm của văn bản (tiêu đề, dòng ngày tháng hay nội dung); "

@@ -30,11 +30,12 @@ from .patterns import pfold
 #: a line holding only a page number ("2", "- 2 -", "Trang 2", "2/5")
 _PAGE = re.compile(r"^[\s\-–—]*(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?[\s\-–—]*$")
 #: a line that opens an item of its own: "1.", "1.2.", "a)", "II.", "(3)"
-_OPENS = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]|[a-zđ]\s*\)|\(\s*[a-z\d]{1,2}\s*\)|"
+OPENS = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]|[a-zđ]\s*\)|\(\s*[a-z\d]{1,2}\s*\)|"
                     r"(?:x|ix|iv|v?i{1,3})\s*[.)])(?:\s|$)")
 #: words after which a sentence cannot end (a line ending with one goes on)
 _DANGLING = frozenset("quy thang nam ngay so tieu va cua cac xa huyen tinh la tai voi cho "
                       "trong den tu theo ve dat chuan chi hoan thien thanh".split())
+_PLACE_WORDS = frozenset({"xa", "huyen", "tinh", "thon", "phuong", "thi"})
 _ROMAN_QUARTER = re.compile(r"^(?:iv|iii|ii|i)\s*[/\-]\s*\d{4}")
 
 
@@ -96,7 +97,7 @@ def continues(before: Line, line: Line) -> str | None:
     if text.lstrip().startswith("|") or prev.lstrip().startswith("|"):
         return None  # a row of a Markdown table
     folded, prev_folded = pfold(text), pfold(prev)
-    if _OPENS.match(folded) or not prev:
+    if OPENS.match(folded) or not prev:
         return None
     first = text[:1]
     if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and first.islower():
@@ -111,10 +112,12 @@ def continues(before: Line, line: Line) -> str | None:
     if last_word in _DANGLING or _ROMAN_QUARTER.match(folded):
         return " "
     last, words = prev.rsplit(None, 1)[-1], text.split(None, 2)
-    if _OPENS.match(prev_folded) and len(prev) < 80:
+    if OPENS.match(prev_folded) and len(prev) < 80:
         return None  # a numbered heading: "1. Xã Nam Sơn"
-    if _name_word(last) and _name_word(words[0]) and len(words) > 1 and _name_word(words[1].rstrip(",.;:")):
-        return " "  # a name broken across lines: "Hoàng" / "Văn Thụ thực hiện"
+    place = len(prev_folded.split()) > 1 and prev_folded.split()[-2] in _PLACE_WORDS
+    if _name_word(last) and _name_word(words[0]) and (
+            place or (len(words) > 1 and _name_word(words[1].rstrip(",.;:")))):
+        return " "  # a name broken across lines: "Hoàng" / "Văn Thụ thực hiện", "huyện Vân" / "Thạch năm"
     return None
 
 

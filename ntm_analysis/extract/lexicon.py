@@ -43,6 +43,11 @@ class CriterionMention:
     written: str
     by: str
     generic: bool = False
+    at: int = -1  # where the number or name itself begins (the line reported), when not ``start``
+
+    @property
+    def first(self) -> int:
+        return self.start if self.at < 0 else self.at
 
 
 class CriteriaScanner:
@@ -63,12 +68,15 @@ class CriteriaScanner:
         body = "|".join(_SEP.join(map(re.escape, a.split())) for a in alternatives if a.split())
         self._names = re.compile(r"\b(?:" + body + r")\b")
         self._numbers = set(catalogue.criterion_codes)
+        # in the model set alone, "thu nhập bình quân đầu người" is the model condition itself
+        self._model_set = not catalogue.criterion_codes
+        self._models = set(catalogue.model_codes)
 
     @staticmethod
     def _key(text: str) -> str:
         return " ".join(re.split(r"[\s,\-–]+", text.strip()))
 
-    _NUMBER = re.compile(r"\b(?:tieu chi|dieu kien)\s+(?:so\s+)?0?(\d{1,2})\b(?![/.,]\d)|"
+    _NUMBER = re.compile(r"\b(?:tieu chi|tc|dieu kien)\s+(?:so\s+)?0?(\d{1,2})\b(?![/.,]\d)|"
                          r"(?:\bva|,)\s+so\s+0?(\d{1,2})\b(?![/.,]\d)")
 
     def find(self, text: str, folded: str | None = None) -> list[CriterionMention]:
@@ -81,7 +89,9 @@ class CriteriaScanner:
             number = m.group(1) or m.group(2)
             if number.lstrip("0") in self._numbers:
                 s = m.start() if m.group(1) else folded.rfind("so", m.start(), m.start(2))
-                found.append(CriterionMention(s, m.end(), number.lstrip("0"), text[s:m.end()], "number"))
+                at = folded.rfind("so", s, m.start(1)) if m.group(1) else s
+                at = at if at >= 0 else (m.start(1) if m.group(1) else s)
+                found.append(CriterionMention(s, m.end(), number.lstrip("0"), text[s:m.end()], "number", at=at))
                 taken[s:m.end()] = b"\x01" * (m.end() - s)
         for m in self._names.finditer(folded):
             if taken.find(1, m.start(), m.end()) >= 0:
@@ -90,8 +100,8 @@ class CriteriaScanner:
             code = self._codes.get(key)
             if code is None:
                 continue
-            found.append(CriterionMention(m.start(), m.end(), code, text[m.start():m.end()], "name",
-                                          key in _GENERIC and key not in self._canonical))
+            generic = key in _GENERIC and key not in self._canonical and not (self._model_set and code in self._models)
+            found.append(CriterionMention(m.start(), m.end(), code, text[m.start():m.end()], "name", generic))
         return sorted(found, key=lambda c: c.start)
 
 
@@ -154,21 +164,29 @@ def find_communes(text: str, folded: str | None = None) -> list[CommuneMention]:
     folded = pfold(text) if folded is None else folded
     out: list[CommuneMention] = []
     for m in _XA.finditer(folded):
-        several = folded.startswith("cac", m.start())
+        several = folded.startswith("cac", m.start()) or bool(_COUNT_BEFORE.search(folded, 0, m.start()))
         at = m.end()
+        run: list[CommuneMention] = []
         while True:
             name, end = _name_at(text, at)
             if not name:
                 break
             district, end = _district(text, end)
-            out.append(CommuneMention(at, end, _title(name), district))
+            run.append(CommuneMention(at, end, _title(name), district))
             if not several:
                 break
             sep = re.match(r"\s*(?:,|\bva\b|\bvà\b)\s*(?:xa\s+|xã\s+)?", text[end:end + 12])
             if not sep:
                 break
             at = end + sep.end()
+        if len(run) > 1 and run[-1].district:  # "Tân Mỹ, Sơn Hà và Phù Lưu (Bình Lãng)": one district for all
+            run = [c if c.district else CommuneMention(c.start, c.end, c.name, run[-1].district) for c in run]
+        out.extend(run)
     return out
+
+
+#: "ba xã", "03 xã" right before "xã …": a list of communes follows
+_COUNT_BEFORE = re.compile(r"\b" + COUNT + r"\s+$")
 
 
 def _title(name: str) -> str:
@@ -206,18 +224,22 @@ COLLECTIVE = re.compile(r"\b(?:(?:toan bo|ca|tat ca)\s+(?:" + COUNT + r"\s+)?xa|
 # ----------------------------------------------------------------- polarity
 #: (pattern, polarity): the first that matches at a place wins; ``missing`` and
 #: ``reduced`` are gaps, ``met`` is met, ``none`` denies a gap ("không còn thiếu"),
-#: ``target`` and ``task`` name a criterion without saying it is missing
+#: ``target``, ``task`` and ``funding`` ("kinh phí cho tiêu chí X còn thiếu") name a
+#: criterion without saying it is missing
 _CUES = [
-    (r"khong\s+(?:con\s+)?(?:thieu|co\s+tieu chi)", "none"),
+    (r"khong\s+(?:con\s+)?(?:thieu|co\s+(?:tieu chi|tc))", "none"),
     (r"bi\s+(?:giam|rot)|rot", "reduced"),
     (r"(?:con\s+)?thieu|chua\s+(?:dat|hoan thanh|hoan thien|dap ung)|diem nghen|vuong(?:\s+mac)?|"
-     r"con\s+(?:" + COUNT + r"\s+)?(?=tieu chi)|can\s+hoan thien|hoan thien\s+them|hoan thien(?=\s+(?:\d+\s+)?tieu chi)",
+     r"khong\s+(?:con\s+)?dat|duoi chuan|chua\s+(?:xay dung|lua chon|thuc hien|trien khai)(?:\s+duoc)?|"
+     r"con\s+(?:" + COUNT + r"\s+)?(?=tieu chi|tc\b)|can\s+hoan thien|hoan thien\s+them|"
+     r"hoan thien(?=\s+(?:\d+\s+)?(?:tieu chi|tc\b))",
      "missing"),
     (r"da\s+(?:duoc\s+)?(?:dat|hoan thanh|hoan thien|cong nhan)|(?:tiep tuc\s+)?duy tri|giu vung|"
      r"dat(?!\s+\d)(?:\s+chuan)?", "met"),
     (r"phan dau|du kien|cam ket|muc tieu|se|hoan thanh|ngoai", "target"),
-    (r"huong dan|ho tro|chu tri|chi dao|phoi hop|tham muu|don doc|theo doi|tap trung|yeu cau|"
-     r"kinh phi|nguon von|von|quan tam|dau tu", "task"),
+    (r"huong dan|ho tro|chu tri|chi dao|phoi hop|tham muu|don doc|theo doi|tap trung|quan tam|"
+     r"(?<!ung )(?<!voi )(?<!theo )(?<!dat )yeu cau", "task"),  # not "đáp ứng yêu cầu", "so với yêu cầu"
+    (r"kinh phi|nguon von|von|dau tu|nguon luc", "funding"),
 ]
 _CUE = re.compile("|".join(rf"\b(?P<c{i}>{p})\b" for i, (p, _) in enumerate(_CUES)))
 
@@ -255,5 +277,5 @@ THIS_YEAR = re.compile(r"\b(?P<w>(?:(?:den|toi)\s+)?(?:het\s+|truoc\s+)?(?:(?:da
 #: a stated count: "đạt 15/19 tiêu chí", "còn 03 tiêu chí", "2 tiêu chí bị giảm", "gồm 04 tiêu chí"
 STATED_MET = re.compile(r"\bdat\s+(?:du\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s+tieu chi)?")
 STATED_MISSING = re.compile(r"\b(?:(?:con\s+(?:thieu\s+)?|chua\s+(?:dat|hoan thanh)\s+(?:ca\s+)?|gom\s+|"
-                            r"hoan thien\s+(?:them\s+)?)" + COUNT + r"\s+tieu chi\b|"
-                            + COUNT + r"\s+tieu chi\s+(?:bi giam|chua dat|con thieu))")
+                            r"hoan thien\s+(?:them\s+)?)" + COUNT + r"\s+(?:tieu chi|tc)\b|"
+                            + COUNT + r"\s+(?:tieu chi|tc)\s+(?:bi giam|chua dat|con thieu))")

@@ -35,7 +35,7 @@ from ..core.quarters import DeadlineError, parse_deadline
 from ..criteria.catalogue import Catalogue
 from .commune import Finding
 from .document import Line
-from .flow import Para, paragraphs
+from .flow import OPENS, Para, paragraphs
 from .lexicon import (COLLECTIVE, DEADLINE_CUE, MONTH_ALONE, MOVED_TO_YEAR, NO_DEADLINE, PAST, STATED_MET, STATED_MISSING,
                       THIS_YEAR, CommuneMention, CriterionMention, criteria_scanner, find_communes,
                       listed_names, polarity_cues)
@@ -48,17 +48,18 @@ _ROMAN_HEADING = re.compile(r"^(?:x|ix|iv|v?i{1,3})\s*[.)]\s+\S")
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]?\s+(?P<t>\S.*)$")
 _LEAD = re.compile(r"^(?:[a-zđ]\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)])?\s*xa\s+")
 #: words between two criteria of one list: commas, "và", "cùng", "tiêu chí (số)"
-_LIST_SEP = re.compile(r"^(?:[\s,;()]|\b(?:va|cung|hoac|voi)\b|\b(?:cac\s+)?tieu chi(?:\s+(?:so|ve))?\b|[\-–])*$")
+_LIST_SEP = re.compile(r"^(?:[\s,;()]|\b(?:va|cung|hoac|voi)\b|\b(?:cac\s+)?(?:tieu chi|tc)(?:\s+(?:so|ve))?\b|[\-–])*$")
 #: a number and its name: "tiêu chí 06 – Cơ sở vật chất văn hóa", "tiêu chí số 16 về Văn hóa"
 _NUMBER_NAME = re.compile(r"^\s*(?:[\-–—:.(]|\bve\b)?\s*$")
 _TASK_PARA = re.compile(r"^(?:\d{1,2}\s*[.)]\s*)?(?:phong|van phong|ban|trung tam|chi cuc|cong an|uy ban|ubnd|"
                         r"mat tran|huyen doan|hoi|kho bac|ngan hang|cac phong|cac co quan|so)\b")
 _DEPARTMENT_SECTION = re.compile(r"\b(?:to chuc thuc hien|giai phap|kien nghi|de xuat|noi nhan)\b")
 #: a parenthesis that holds a list of criteria: "3 tiêu chí (", "3 tiêu chí xã NTM nâng cao ("
-_LIST_PAREN = re.compile(r"(?:tieu chi|dieu kien)(?:\s+(?:xa|ntm|nang cao|kieu mau|con thieu|con lai))*\s*$|"
-                         r"(?:tieu chi\s+|\bso\s+)(?:so\s+)?\d{1,2}\s*$")  # "tiêu chí số 5 (Trường học)"
+_LIST_PAREN = re.compile(r"\b(?:tieu chi|tc|dieu kien)(?:\s+(?:xa|ntm|nang cao|kieu mau|con thieu|con lai))*\s*$")
 #: "N tiêu chí" before a list, and ", và" before the next part of it
-_COUNTED = re.compile(r"\b" + COUNT + r"\s+tieu chi\b")
+#: the words that introduce criteria: "tiêu chí", its abbreviation "TC", "điều kiện" (model set)
+_MARKER = re.compile(r"\b(?:tieu chi|tc|dieu kien)\b")
+_COUNTED = re.compile(r"\b" + COUNT + r"\s+(?:tieu chi|tc)\b")
 _AND_NEXT = re.compile(r",\s*va\s*$")
 #: the end of a bullet's label: ":" or a dash, a parenthesis before it ("Tiêu chí số 5 (Trường học):")
 _LABEL_END = re.compile(r"\s*\)?\s*(?:\([^()]*\)\s*)?[:\-–—]")
@@ -131,12 +132,15 @@ class _Table:
     @classmethod
     def read(cls, folded: list[str]) -> "_Table | None":
         commune = next((i for i, c in enumerate(folded) if c.strip() in _COMMUNE_HEADERS), None)
-        criteria = next((i for i, c in enumerate(folded) if i != commune and re.search(
-            r"\b(?:tieu chi|dieu kien|noi dung)\b", c)), None)
-        if commune is None or criteria is None:
+        named = [i for i, c in enumerate(folded) if i != commune and re.search(r"\b(?:tieu chi|tc|dieu kien|noi dung)\b", c)
+                 and not re.match(r"\s*so\b", c)]  # not "Số TC đạt", a count
+        if commune is None or not named:
             return None
+        gap_words = [i for i in named if any(p in GAP_POLARITIES for _, _, p in polarity_cues(folded[i]))]
+        criteria = (gap_words or named)[0]
         cues = [p for _, _, p in polarity_cues(folded[criteria]) if p in (*GAP_POLARITIES, "met")]
-        due = next((i for i, c in enumerate(folded) if re.search(r"\b(?:thoi han|thoi gian|han)\b", c)), None)
+        due = next((i for i, c in enumerate(folded) if re.search(r"\b(?:thoi han|thoi gian|han|khoi phuc)\b", c)),
+                   None)
         return cls(commune, criteria, cues[0] if cues else "said", due)
 
 
@@ -183,11 +187,17 @@ class MentionReader:
         self._intro = ""  # polarity of the line introducing the bullets that follow
         self._in_tasks = False
         self._para_no = 0
+        self._district_names: set[str] = set()
         self._table: _Table | None = None
 
     # ------------------------------------------------------------------ walk
     def read(self, lines: list[Line]) -> None:
-        for no, para in enumerate(paragraphs(lines)):
+        paras = paragraphs(lines)
+        # the districts written after communes anywhere ("xã Nà Khoang (Tây Điền)"): a commune
+        # named after one of them in a sentence ("Tại Tây Điền, xã Chiềng Pha …") is of it
+        self._district_names = {c.district for p in paras for c in find_communes(p.text) if c.district}
+        self._district_names |= {d for p in paras for d in _district_words(p.text)}
+        for no, para in enumerate(paras):
             self._para_no = no
             self._paragraph(para)
 
@@ -204,9 +214,11 @@ class MentionReader:
             found = find_communes(para.text, folded)
             if found and found[0].start <= lead.end() + 1:
                 after = para.text[found[0].end:found[0].end + 3].lstrip(" *")
-                if after[:1] in (":", "-", "–", "—") or not after:
+                if after[:1] in (":", "-", "–", "—") or not after:  # "a) Xã X: …" opens X's block
                     self._block = self._remember(found[0])
-        if not para.bullet and not self._introduces(folded):
+                elif self._block is not None and commune_key(found[0].name) != commune_key(self._block.name):
+                    self._block = None  # "Xã Y còn thiếu …": a line about another commune ends X's
+        if not (para.bullet or OPENS.match(folded)) and not self._introduces(folded):
             self._intro = ""
         task = self._in_tasks or bool(_TASK_PARA.match(folded))
         para_commune: list[CommuneMention] = []
@@ -225,7 +237,7 @@ class MentionReader:
             numbered and ":" not in text and not text.endswith(".") and len(text) < 120 and not para.bullet)
         if not is_heading:
             return False
-        self._intro = ""
+        self._intro = self._polarity_of(folded) if _MARKER.search(folded) else ""  # "2. Các tiêu chí chưa hoàn thành"
         if _ROMAN_HEADING.match(folded) or text.isupper():
             self._section += 1
             self._recent = []
@@ -267,6 +279,7 @@ class MentionReader:
                 polarity, how, sure, subjects, who_sure = counted[:5]
                 counted = None
             elif polarity is None:
+                self._maybe(sent, lst, communes, para_commune)
                 continue
             read_any = True
             if task:
@@ -302,8 +315,8 @@ class MentionReader:
                 gap.no_deadline_said = True
         last_list = lists[-1].end if read_any else 0
         free = [d for i, (d, valid, _) in enumerate(deadlines) if i not in used and valid and d.start >= last_list]
-        if free and not task:  # a sentence (or its last clause) that only says when
-            collective_ok = not any(c[2] == "task" for c in polarity_cues(f))
+        if free and (communes or not task):  # a sentence (or its last clause) that only says when
+            collective_ok = not task and not any(c[2] == "task" for c in polarity_cues(f))
             self._date_open(sent, communes, para_commune, free[0], collective_ok)
         if communes:
             para_commune[:] = communes
@@ -330,7 +343,7 @@ class MentionReader:
         commune = self._remember(CommuneMention(0, 0, name, ""))
         text = cells[table.criteria]
         sent = _Sentence(Para(text, [0], [para.first_line]), 0, text, _mask_details(pfold(text)))
-        if re.search(r"\bkhong\s+con\b", sent.folded):
+        if re.match(r"\s*(?:khong|chua co)\b", sent.folded) or re.search(r"\bkhong\s+con\b", sent.folded):
             return
         due = None
         if table.due is not None and table.due < len(cells):
@@ -348,8 +361,9 @@ class MentionReader:
         found = find_communes(sent.text, sent.folded)
         spans = {(c.start, c.end) for c in found}
         found += [c for c in listed_names(sent.text, sent.folded) if (c.start, c.end) not in spans]
+        found += self._known_names(sent, found)
         found.sort(key=lambda c: c.start)
-        found = [self._remember(c) for c in found]
+        found = [self._remember(self._placed(sent, c)) for c in found]
         run: list[CommuneMention] = []
         for c in found:
             if run and not re.fullmatch(r"\s*(?:,|va|\(|\))*\s*(?:(?:cac\s+)?xa\s+)?",
@@ -359,6 +373,27 @@ class MentionReader:
             if len(run) >= 2:
                 self._group = list(run)
         return found
+
+    def _placed(self, sent: _Sentence, c: CommuneMention) -> CommuneMention:
+        """A commune without a district in parentheses takes the district named last
+        before it in the sentence, if that is one of the document's districts."""
+        if c.district or not self._district_names:
+            return c
+        best = (-1, "")
+        for name in self._district_names:
+            at = sent.text.rfind(name, 0, c.start)
+            if at > best[0]:
+                best = (at, name)
+        return CommuneMention(c.start, c.end, c.name, best[1]) if best[0] >= 0 else c
+
+    def _known_names(self, sent: _Sentence, found: list[CommuneMention]) -> list[CommuneMention]:
+        """A commune named before, written again without "xã" ("Riêng Huổi Lóng còn thiếu …")."""
+        out = []
+        for name in self._names.values():
+            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", sent.text):
+                if not any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in found + out):
+                    out.append(CommuneMention(m.start(), m.end(), name, ""))
+        return out
 
     def _remember(self, c: CommuneMention) -> CommuneMention:
         key = commune_key(c.name)
@@ -375,6 +410,7 @@ class MentionReader:
         f = sent.folded
         mentions = self.scanner.find(sent.text, f)
         merged: list[CriterionMention] = []
+        mentions = [self._named_number(sent, m) if m.by == "number" else m for m in mentions]
         for m in mentions:
             if merged and merged[-1].by == "number" and _NUMBER_NAME.match(f[merged[-1].end:m.start]):
                 head = merged[-1]
@@ -382,7 +418,8 @@ class MentionReader:
                     self._find(sent.line(m.start), "number_name_differ", sent.text,
                                f"'{head.written}' là tiêu chí {self.catalogue.label(head.code)} trong bộ đang dùng "
                                f"nhưng tên ghi là '{m.written}'; lấy theo số", "")
-                merged[-1] = CriterionMention(head.start, m.end, head.code, sent.text[head.start:m.end], "number")
+                merged[-1] = CriterionMention(head.start, m.end, head.code, sent.text[head.start:m.end], "number",
+                                              at=head.at)
                 continue
             merged.append(m)
         lists: list[_List] = []
@@ -398,22 +435,42 @@ class MentionReader:
                 lists.append(_List([m], m.start, m.end))
         return lists
 
+    def _named_number(self, sent: _Sentence, m: CriterionMention) -> CriterionMention:
+        """"tiêu chí số 5 (Trường học)": the name in parentheses (a detail, otherwise) is
+        the number's; it is checked against the number and taken into the mention."""
+        p = re.match(r"\s*\(", sent.folded[m.end:])
+        if not p:
+            return m
+        close = sent.folded.find(")", m.end + p.end())
+        inner = sent.text[m.end + p.end():close] if close > 0 else ""
+        match = self.catalogue.match(inner) if 0 < len(inner) < 80 else None
+        if not match or match.method not in ("exact", "alias"):
+            return m
+        if match.codes[0] != m.code:
+            self._find(sent.line(m.start), "number_name_differ", sent.text,
+                       f"'{m.written}' là tiêu chí {self.catalogue.label(m.code)} trong bộ đang dùng "
+                       f"nhưng tên ghi là '{inner}'; lấy theo số", "")
+        return CriterionMention(m.start, close + 1, m.code, sent.text[m.start:close + 1], "number", at=m.at)
+
     def _polarity(self, sent: _Sentence, lst: _List, pre_start: int, nxt: int) -> tuple[str | None, str, float]:
         """What the text says of a list: (polarity, how it was read, confidence); a
         polarity of ``None`` when the words are not read as criteria at all."""
         f = sent.folded
         pre = f[pre_start:lst.start]
-        marked = any(w in pre or w in f[lst.start:lst.end] for w in ("tieu chi", "dieu kien")) \
-            or lst.mentions[0].by == "number"
+        marked = bool(_MARKER.search(pre) or _MARKER.search(f, lst.start, lst.end)) or lst.mentions[0].by == "number"
         label = self._label(sent, lst)
         cues = polarity_cues(f, pre_start, lst.start)
         direct = bool(cues) and not f[cues[-1][1]:lst.start].strip(" ,:")
-        if all(m.generic for m in lst.mentions) and not marked:
-            return None, "", 0
-        if not (marked or direct or label):
-            return None, "", 0
         stop = min(nxt, *(i for i in (f.find(c, lst.end) for c in ";,") if i >= 0), len(f))
         after = [c for c in polarity_cues(f, lst.end, stop) if c[2] != "target"]
+        # "lĩnh vực nổi trội chưa hoàn thành": a name the words right after say is missing or met
+        said_after = bool(after) and after[0][2] in (*GAP_POLARITIES, "met") and after[0][0] - lst.end <= 12
+        if all(m.generic for m in lst.mentions) and not marked:
+            return None, "", 0
+        if not (marked or direct or label or said_after):
+            return None, "", 0
+        if any(c[2] == "funding" for c in cues):
+            return "task", "", 0  # money for a criterion, not the criterion
         if label and self._intro:
             return self._intro, "dòng mở đầu các mục", LIKELY
         if after and after[0][2] != "task":
@@ -422,6 +479,8 @@ class MentionReader:
             return "task", "", 0
         if cues:
             last = cues[-1][2]
+            if last == "target" and f[cues[-1][0]:cues[-1][1]] == "ngoai" and any(c[2] == "none" for c in cues):
+                return "missing", "'không … ngoài'", SURE  # "không có tiêu chí nào chưa đạt ngoài X"
             if last == "met" and any(c[2] == "target" for c in cues):
                 return "target", "", 0
             return last, "trước danh sách", SURE
@@ -435,10 +494,12 @@ class MentionReader:
     @staticmethod
     def _label(sent: _Sentence, lst: _List) -> bool:
         """A bullet's label: "- Giao thông: …", "- Tiêu chí 06: …"."""
-        if not sent.para.bullet or sent.offset != 0:
+        numbered = OPENS.match(pfold(sent.para.text))  # "1. Tiêu chí số 5 - Giáo dục: …" ("1." may be a sentence)
+        start = numbered.end() if numbered else 0
+        if not (sent.para.bullet or numbered) or sent.offset > start:
             return False
-        head = sent.folded[:lst.start].strip()
-        return head in ("", "tieu chi", "tieu chi so", "tieu chi ve", "dieu kien", "dieu kien ve") \
+        head = sent.folded[max(0, start - sent.offset):lst.start].strip()
+        return bool(re.fullmatch(r"(?:(?:tieu chi|tc|dieu kien)(?:\s+(?:so|ve))?)?", head)) \
             and bool(_LABEL_END.match(sent.folded, lst.end))
 
     def _subjects(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
@@ -454,7 +515,8 @@ class MentionReader:
                 else:
                     break
             between = f[run[-1].end:at]
-            if len(run) > 1 and (re.search(r"\b(?:deu|ca)\b", between) or f[:run[0].start].rstrip().endswith("cac xa")):
+            counted = re.search(r"(?:\bcac|\b" + COUNT + r")\s+xa\s*$", f[:run[0].start])
+            if len(run) > 1 and (re.search(r"\b(?:deu|ca|cung)\b", between) or counted):
                 return run, SURE
             return [before[-1]], SURE
         m = COLLECTIVE.search(f, 0, at)
@@ -467,6 +529,23 @@ class MentionReader:
         if self.author:
             return [CommuneMention(0, 0, self.author, self.district)], LIKELY
         return [], 0
+
+    def _maybe(self, sent: _Sentence, lst: _List, communes: list[CommuneMention],
+               para_commune: list[CommuneMention]) -> None:
+        """Words not read as criteria that a gap word stands next to ("thu nhập bình quân
+        đầu người còn vướng"): said in the findings, not counted."""
+        f = sent.folded
+        near = [c for c in polarity_cues(f, max(0, lst.start - 20), min(len(f), lst.end + 30))
+                if c[2] in GAP_POLARITIES]
+        if not near:
+            return
+        subjects, _ = self._subjects(sent, communes, para_commune, lst.start)
+        if not subjects:
+            return
+        names = ", ".join(f"'{m.written}' ({self.catalogue.label(m.code)})" for m in lst.mentions)
+        self._find(sent.line(lst.start), "possible_gap", sent.text,
+                   f"{names} của xã {subjects[0].name} đứng cạnh '{f[near[0][0]:near[0][1]]}' nhưng không được "
+                   "nêu là tiêu chí; có thể là tiêu chí còn thiếu, không tính", subjects[0].name, "info")
 
     def _collective(self, sent: _Sentence, m: re.Match) -> tuple[list[CommuneMention], float]:
         """The communes of "cả ba xã trên", "toàn bộ 4 xã": the last group named together
@@ -491,7 +570,7 @@ class MentionReader:
     def _apply(self, sent: _Sentence, commune: CommuneMention, m: CriterionMention, polarity: str, how: str,
                confidence: float, due: tuple | None) -> Gap | None:
         key = (commune_key(commune.name), m.code)
-        line = sent.line(m.start)
+        line = sent.line(m.first)
         gap = self._gap_at.get(key)
         if polarity in GAP_POLARITIES:
             if key in self._met_at:
@@ -639,6 +718,28 @@ class MentionReader:
                 self._find(s.line, "count_mismatch", s.written,
                            f"Văn bản ghi '{s.written}' ({s.missing} tiêu chí còn thiếu) nhưng đọc được "
                            f"{len(found)}: {names}", s.commune)
+
+
+def _district_words(text: str) -> list[str]:
+    """Districts named with "huyện" ("Ở huyện vùng cao Mường Hin, …"): the capitalised
+    words after it, past up to three lower-case ones."""
+    out = []
+    for m in re.finditer(r"\bhuyện\s+", text, re.IGNORECASE):
+        words = text[m.end():m.end() + 80].split()
+        skip = 0
+        while skip < 3 and skip < len(words) and words[skip][:1].islower():
+            skip += 1
+        name = []
+        for w in words[skip:skip + 4]:
+            clean = w.strip(",.;:()")
+            if not clean[:1].isupper() or clean.isupper():
+                break
+            name.append(clean)
+            if clean != w:
+                break
+        if name:
+            out.append(" ".join(name))
+    return out
 
 
 def _mask_details(folded: str) -> str:

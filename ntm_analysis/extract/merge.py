@@ -41,7 +41,17 @@ def merge(layout: PlanReader, mentions: MentionReader, doc: DocumentMeta) -> tup
     blocks = {commune_key(b.name): b for b in layout.blocks}
     read = {(commune_key(b.name), c) for b in layout.blocks for it in b.items for c in it.match.codes}
     rows = _layout_gaps(layout)
+    earlier = {g.key: g for g in mentions.gaps if g.key in read}
+    for row in rows:  # a gap stands at the line of its first statement
+        g = earlier.get((commune_key(row["commune"]), row["criterion_code"]))
+        if g is not None and g.line < row["line"]:
+            row.update(line=g.line, sentence=g.sentence, criterion_written=g.written)
+    several = len(set(mentions.districts.values())) > 1 and not doc.author
     extra = [g for g in mentions.gaps if g.key not in read]
+    if several:  # a commune whose district is not written is not given the document's
+        for g in extra:
+            if commune_key(g.commune) not in mentions.districts and g.district == doc.district:
+                g.district = ""
     communes, items, quantities = [], [], []
     new: dict[str, list[Gap]] = {}
     for gap in extra:
@@ -63,7 +73,7 @@ def merge(layout: PlanReader, mentions: MentionReader, doc: DocumentMeta) -> tup
             continue
         findings.append(f)
     districts = set(mentions.districts.values())
-    if len(districts) > 1 and not doc.author:
+    if several:
         findings.append(Finding(1, "several_districts", "", "Văn bản nói về xã của nhiều huyện ("
                                 + ", ".join(sorted(districts)) + "); huyện của mỗi xã ghi ở cột ghi chú", "", "info"))
     gaps = pd.DataFrame(rows, columns=GAP_COLUMNS)

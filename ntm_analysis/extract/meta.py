@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..config import DEFAULT_CATALOGUE
 from .document import Line
-from .flow import paragraphs
+from .flow import OPENS, paragraphs
 from .patterns import capitalized_run, pfold, strip_trailing
 
 _TITLE_WORDS = ("ke hoach", "bao cao", "thong bao", "chuong trinh", "de an", "to trinh")
@@ -31,8 +31,15 @@ _DATE_LINE = re.compile(r"\bngay\s+(?:\d{1,2}\s+)?thang\s+(?:\d{1,2}\s+)?nam\s+(
                         r"(?<![\d/])\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?P<y2>(?:19|20|21)\d\d)\b")
 _TARGET_YEAR = re.compile(r"\b(?:muc tieu|phan dau|dang ky|ke hoach)[^.;]{0,40}?\bnam\s+(?P<y>(?:19|20|21)\d\d)\b|"
                           r"\bnam\s+(?P<y2>(?:19|20|21)\d\d)\b[^.;]{0,60}?\b(?:phan dau|dang ky|co them|muc tieu)\b")
+#: a target set for "năm nay" (this year): the document is for the year of its date
+_THIS_YEAR_TARGET = re.compile(r"\bnam nay\b[^.;]{0,60}?\b(?:phan dau|dang ky|co them|muc tieu|chi tieu|ve dich)\b|"
+                               r"\b(?:phan dau|dang ky|muc tieu|chi tieu|ve dich)[^.;]{0,40}?\bnam nay\b")
 _AUTHOR = re.compile(r"\b(?:uy ban nhan dan|ubnd)\s+xa\s+")
-_NEW_SET = re.compile(r"\b2026\s*[\-–]\s*2030\b")
+#: lines above a news item's title: a browser's print header ("22/05/2025, 14:05 …"), the
+#: site's path ("Trang chủ > Tin tức"), a posting date
+_NOT_A_TITLE = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}|\s>\s|^\s*(?:ngay dang|cap nhat|trang chu)\b")
+#: the 2026–2030 set named: "Bộ tiêu chí … giai đoạn 2026-2030", "Quyết định 51/2025"
+_NEW_SET = re.compile(r"\bbo tieu chi[^.;]{0,80}?2026\s*[\-–]\s*2030\b|\bquyet dinh (?:so )?51\s*/\s*2025\b")
 
 
 @dataclass
@@ -89,8 +96,10 @@ def _title(lines: list[Line], meta: DocumentMeta) -> None:
             meta.title, meta.title_line = strip_trailing(title), line.no
             meta.kind = next((k for w, k in _KIND.items() if f.startswith(w)), "plan")
             return
-    if lines:  # a news item or a portal note: its first line is its title
-        first = paragraphs(lines[:3])[0]
+    if lines:  # a news item or a portal note: its first line of words is its title
+        paras = paragraphs(lines[:12])
+        first = next((p for p in paras if not _NOT_A_TITLE.search(pfold(p.text)) and not p.text.isupper()
+                      and not OPENS.match(pfold(p.text))), paras[0])
         meta.title, meta.title_line, meta.kind = strip_trailing(first.text), first.first_line, "news"
 
 
@@ -114,12 +123,17 @@ def _dates(lines: list[Line], meta: DocumentMeta, given: int | None) -> None:
         return
     for para in paragraphs(lines)[:15]:
         folded = _PERIOD.sub(" ", pfold(para.text))
+        this = _THIS_YEAR_TARGET.search(folded) if meta.dated else None
         for m in _TARGET_YEAR.finditer(folded):
             value = int(m.group("y") or m.group("y2"))
+            if this is not None and this.start() < m.start():
+                break  # "Năm nay, tỉnh giao chỉ tiêu …" comes first: the year is the date's
             if meta.dated is None or value >= meta.dated:
                 meta.year, meta.year_from = value, "text"
                 meta.year_line = para.line_at(m.start())
                 return
+        if this is not None:
+            break
     if meta.dated:
         meta.year, meta.year_from, meta.year_line = meta.dated, "date line", meta.date_line
 
@@ -128,7 +142,7 @@ def _place(lines: list[Line], word: str) -> str:
     """The first proper name after "huyện"/"tỉnh" (a name in capitals, as in a
     letterhead, only when no other is written)."""
     names = []
-    for line in lines:
+    for line in paragraphs(lines):  # a name broken across lines is read whole
         for m in re.finditer(rf"\b{word}\s+", pfold(line.text)):
             name = _one_case(capitalized_run(line.text[m.end():]))
             if name and not pfold(name).startswith(("uy", "ubnd")):

@@ -367,6 +367,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind.no_commune": ("Tiêu chí còn thiếu không rõ của xã nào", "Missing criterion of no named commune"),
     "kind.unclear_polarity": ("Không rõ còn thiếu hay đã đạt", "Unclear whether missing or met"),
     "kind.contradiction": ("Văn bản nói hai điều trái nhau", "The text contradicts itself"),
+    "kind.possible_gap": ("Có thể là tiêu chí còn thiếu", "Possibly a missing criterion"),
     "kind.group_inferred": ("Nhóm xã suy ra", "Group of communes inferred"),
     "kind.group_count": ("Số xã ghi khác nhóm xã nêu trước", "Stated number of communes differs from the group"),
     "kind.number_name_differ": ("Số và tên tiêu chí không khớp", "Criterion number and name differ"),
