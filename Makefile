@@ -11,7 +11,7 @@ PORT   ?= 8866
 OUT    ?= reports
 PYTEST_ARGS ?=
 
-.PHONY: help setup run validate build report test browser dashboard lab bench clean
+.PHONY: help setup run validate build report test browser dashboard lab bench score clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ lab: $(STAMP) ## open JupyterLab on notebooks/
 
 bench: $(STAMP) ## time load and every analysis at 13 to 100,000 communes
 	$(BIN)/python benchmarks/bench.py
+
+score: $(STAMP) ## score ntm extract on the test documents, one line each, and time a 100-page document
+	$(BIN)/python benchmarks/extract_score.py
 
 clean: ## remove the virtual env, reports and processed data
 	rm -rf $(VENV) $(OUT) data/processed/*.csv .pytest_cache

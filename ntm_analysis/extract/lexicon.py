@@ -222,6 +222,7 @@ COLLECTIVE = re.compile(r"\b(?:(?:toan bo|ca|tat ca)\s+(?:" + COUNT + r"\s+)?xa|
                         r"\s+)?xa\s+(?:tren|nay|neu tren)|cac xa\s+(?:tren|nay|neu tren|deu))\b")
 
 # ----------------------------------------------------------------- polarity
+GAP_POLARITIES = ("missing", "reduced")  # the polarities that make a gap
 #: (pattern, polarity): the first that matches at a place wins; ``missing`` and
 #: ``reduced`` are gaps, ``met`` is met, ``none`` denies a gap ("không còn thiếu"),
 #: ``target``, ``task`` and ``funding`` ("kinh phí cho tiêu chí X còn thiếu") name a
@@ -279,3 +280,25 @@ STATED_MET = re.compile(r"\bdat\s+(?:du\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s+tieu 
 STATED_MISSING = re.compile(r"\b(?:(?:con\s+(?:thieu\s+)?|chua\s+(?:dat|hoan thanh)\s+(?:ca\s+)?|gom\s+|"
                             r"hoan thien\s+(?:them\s+)?)" + COUNT + r"\s+(?:tieu chi|tc)\b|"
                             + COUNT + r"\s+(?:tieu chi|tc)\s+(?:bi giam|chua dat|con thieu))")
+
+
+def district_words(text: str) -> list[str]:
+    """Districts named with "huyện" ("Ở huyện vùng cao Mường Hin, …"): the capitalised
+    words after it, past up to three lower-case ones."""
+    out = []
+    for m in re.finditer(r"\bhuyện\s+", text, re.IGNORECASE):
+        words = text[m.end():m.end() + 80].split()
+        skip = 0
+        while skip < 3 and skip < len(words) and words[skip][:1].islower():
+            skip += 1
+        name = []
+        for w in words[skip:skip + 4]:
+            clean = w.strip(",.;:()")
+            if not clean[:1].isupper() or clean.isupper():
+                break
+            name.append(clean)
+            if clean != w:
+                break
+        if name:
+            out.append(" ".join(name))
+    return out

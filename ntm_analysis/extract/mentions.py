@@ -31,19 +31,19 @@ import re
 from dataclasses import dataclass, field
 
 from ..core.names import commune_key
-from ..core.quarters import DeadlineError, parse_deadline
 from ..criteria.catalogue import Catalogue
 from .commune import Finding
 from .document import Line
+from .deadlines import deadlines_in, take
 from .flow import OPENS, Para, paragraphs
-from .lexicon import (COLLECTIVE, DEADLINE_CUE, MONTH_ALONE, MOVED_TO_YEAR, NO_DEADLINE, PAST, STATED_MET, STATED_MISSING,
-                      THIS_YEAR, CommuneMention, CriterionMention, criteria_scanner, find_communes,
-                      listed_names, polarity_cues)
-from .patterns import COUNT, FoundDeadline, count_value, find_deadlines, pfold, sentences, strip_trailing
+from .lexicon import (GAP_POLARITIES, NO_DEADLINE, STATED_MET, STATED_MISSING, CommuneMention, CriterionMention,
+                      criteria_scanner, district_words, find_communes, polarity_cues)
+from .patterns import COUNT, FoundDeadline, count_value, pfold, sentences, strip_trailing
+from .records import Gap, Met, Stated, count_findings
+from .sentence import CriteriaList, Sentence
+from .subjects import LIKELY, SURE, WEAK, CommuneContext
+from .tables import Table, is_table_row, row_cells
 
-GAP_POLARITIES = ("missing", "reduced")
-#: confidence of a gap read from a cue in its own clause, about a commune named there
-SURE, LIKELY, WEAK = 0.9, 0.75, 0.6
 _ROMAN_HEADING = re.compile(r"^(?:x|ix|iv|v?i{1,3})\s*[.)]\s+\S")
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]?\s+(?P<t>\S.*)$")
 _LEAD = re.compile(r"^(?:[a-zđ]\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)])?\s*xa\s+")
@@ -54,8 +54,6 @@ _NUMBER_NAME = re.compile(r"^\s*(?:[\-–—:.(]|\bve\b)?\s*$")
 _TASK_PARA = re.compile(r"^(?:\d{1,2}\s*[.)]\s*)?(?:phong|van phong|ban|trung tam|chi cuc|cong an|uy ban|ubnd|"
                         r"mat tran|huyen doan|hoi|kho bac|ngan hang|cac phong|cac co quan|so)\b")
 _DEPARTMENT_SECTION = re.compile(r"\b(?:to chuc thuc hien|giai phap|kien nghi|de xuat|noi nhan)\b")
-#: a parenthesis that holds a list of criteria: "3 tiêu chí (", "3 tiêu chí xã NTM nâng cao ("
-_LIST_PAREN = re.compile(r"\b(?:tieu chi|tc|dieu kien)(?:\s+(?:xa|ntm|nang cao|kieu mau|con thieu|con lai))*\s*$")
 #: "N tiêu chí" before a list, and ", và" before the next part of it
 #: the words that introduce criteria: "tiêu chí", its abbreviation "TC", "điều kiện" (model set)
 _MARKER = re.compile(r"\b(?:tieu chi|tc|dieu kien)\b")
@@ -69,97 +67,7 @@ _COLLECTIVE_DEADLINE = re.compile(r"\b(?:cac xa|cac dia phuong|toan huyen)\b")
 
 
 @dataclass
-class Gap:
-    """A criterion a commune is said to miss (or to have lost), as the text says it."""
-
-    commune: str
-    district: str
-    code: str
-    written: str  # the criterion as written
-    line: int  # the line where its name begins
-    sentence: str  # the sentence as written
-    polarity: str  # missing | reduced
-    confidence: float
-    how: str  # how it was read, in words
-    due: FoundDeadline | None = None
-    due_line: int = 0
-    due_note: str = ""
-    no_deadline_said: bool = False
-    para: int = 0
-    section: int = 0
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return commune_key(self.commune), self.code
-
-
-@dataclass
-class Met:
-    commune: str
-    code: str
-    written: str
-    line: int
-
-
-@dataclass
-class Stated:
-    """A count the text states for a commune ("đạt 16/19", "còn 03 tiêu chí")."""
-
-    commune: str
-    missing: int
-    written: str
-    line: int
-    met: bool = False  # "đạt 16/19" (else "còn 03 tiêu chí")
-
-
-@dataclass
-class _List:
-    mentions: list[CriterionMention]
-    start: int
-    end: int
-
-
-@dataclass
-class _Table:
-    """The columns of a table of communes: which holds the commune, the criteria (and
-    whether the header says they are missing or met), the deadline."""
-
-    commune: int
-    criteria: int
-    polarity: str
-    due: int | None
-
-    @classmethod
-    def read(cls, folded: list[str]) -> "_Table | None":
-        commune = next((i for i, c in enumerate(folded) if c.strip() in _COMMUNE_HEADERS), None)
-        named = [i for i, c in enumerate(folded) if i != commune and re.search(r"\b(?:tieu chi|tc|dieu kien|noi dung)\b", c)
-                 and not re.match(r"\s*so\b", c)]  # not "Số TC đạt", a count
-        if commune is None or not named:
-            return None
-        gap_words = [i for i in named if any(p in GAP_POLARITIES for _, _, p in polarity_cues(folded[i]))]
-        criteria = (gap_words or named)[0]
-        cues = [p for _, _, p in polarity_cues(folded[criteria]) if p in (*GAP_POLARITIES, "met")]
-        due = next((i for i, c in enumerate(folded) if re.search(r"\b(?:thoi han|thoi gian|han|khoi phuc)\b", c)),
-                   None)
-        return cls(commune, criteria, cues[0] if cues else "said", due)
-
-
-_COMMUNE_HEADERS = {"xa", "ten xa", "don vi", "xa, thi tran", "dia phuong"}
-
-
-@dataclass
-class _Sentence:
-    para: Para
-    offset: int  # where the sentence starts in the paragraph
-    text: str
-    folded: str  # pfold, parentheses that hold details blanked
-
-    def line(self, at: int) -> int:
-        return self.para.line_at(self.offset + at)
-
-
-@dataclass
-class MentionReader:
+class MentionReader(CommuneContext):
     """Reads lines into :attr:`gaps`, :attr:`met`, :attr:`stated` and :attr:`findings`.
 
     ``this_year`` is the year "năm nay" means (the document's date); ``author`` the
@@ -188,7 +96,7 @@ class MentionReader:
         self._in_tasks = False
         self._para_no = 0
         self._district_names: set[str] = set()
-        self._table: _Table | None = None
+        self._table: Table | None = None
 
     # ------------------------------------------------------------------ walk
     def read(self, lines: list[Line]) -> None:
@@ -196,14 +104,14 @@ class MentionReader:
         # the districts written after communes anywhere ("xã Nà Khoang (Tây Điền)"): a commune
         # named after one of them in a sentence ("Tại Tây Điền, xã Chiềng Pha …") is of it
         self._district_names = {c.district for p in paras for c in find_communes(p.text) if c.district}
-        self._district_names |= {d for p in paras for d in _district_words(p.text)}
+        self._district_names |= {d for p in paras for d in district_words(p.text)}
         for no, para in enumerate(paras):
             self._para_no = no
             self._paragraph(para)
 
     def _paragraph(self, para: Para) -> None:
         folded = pfold(para.text)
-        if para.style == "table" or para.text.lstrip().startswith("|"):
+        if is_table_row(para.text, para.style):
             self._table_row(para)
             return
         self._table = None
@@ -223,7 +131,7 @@ class MentionReader:
         task = self._in_tasks or bool(_TASK_PARA.match(folded))
         para_commune: list[CommuneMention] = []
         for s, e in sentences(para.text):
-            sent = _Sentence(para, s, para.text[s:e], _mask_details(folded[s:e]))
+            sent = Sentence.of(para, s, e, folded)
             self._sentence(sent, para_commune, task)
         if self._introduces(folded):
             self._intro = self._polarity_of(folded) or self._intro
@@ -259,11 +167,11 @@ class MentionReader:
         return cues[-1][2] if cues else ""
 
     # -------------------------------------------------------------- sentence
-    def _sentence(self, sent: _Sentence, para_commune: list[CommuneMention], task: bool) -> None:
+    def _sentence(self, sent: Sentence, para_commune: list[CommuneMention], task: bool) -> None:
         f = sent.folded
         communes = self._communes(sent)
         lists = self._lists(sent)
-        deadlines = self._deadlines(sent)
+        deadlines = deadlines_in(sent.text, self.this_year, sent.folded)
         used: set[int] = set()
         created: list[tuple[Gap, int]] = []
         read_any = False
@@ -291,7 +199,7 @@ class MentionReader:
                 counted = None
                 if polarity in GAP_POLARITIES and stated is not None and stated > len(lst.mentions):
                     counted = (polarity, how, LIKELY, subjects, who_sure)
-            due = self._take(deadlines, used, lst.end, nxt)
+            due = take(deadlines, used, lst.end, nxt)
             confidence = min(sure, who_sure)
             for commune in subjects:
                 for m in lst.mentions:
@@ -307,7 +215,7 @@ class MentionReader:
             if gap.due is None:
                 waiting.setdefault(end, []).append(gap)
         for end, group in waiting.items():  # a deadline later in the sentence dates the gaps still waiting
-            due = self._take(deadlines, used, end, len(f))
+            due = take(deadlines, used, end, len(f))
             for gap in group if due is not None else ():
                 self._date(gap, due, sent)
         if NO_DEADLINE.search(f):
@@ -326,11 +234,10 @@ class MentionReader:
         """A row of a table (Word, or Markdown "| … |"): its header names the columns
         (commune, the criteria and what they are — "còn thiếu", "chưa đạt" —, the
         deadline); each row below is read by them."""
-        cells = [c.strip() for c in para.text.strip().strip("|").split("|")]
-        folded = [pfold(c) for c in cells]
-        if all(not c.strip(" -:") for c in folded):
+        cells = row_cells(para.text)
+        if all(not c.strip(" -:") for c in cells):
             return  # "|---|---|"
-        header = _Table.read(folded)
+        header = Table.read(cells)
         if header is not None:
             self._table = header
             return
@@ -341,70 +248,19 @@ class MentionReader:
         if not name or not name[:1].isupper():
             return
         commune = self._remember(CommuneMention(0, 0, name, ""))
-        text = cells[table.criteria]
-        sent = _Sentence(Para(text, [0], [para.first_line]), 0, text, _mask_details(pfold(text)))
+        sent = Sentence.of(Para(cells[table.criteria], [0], [para.first_line]), 0, len(cells[table.criteria]))
         if re.match(r"\s*(?:khong|chua co)\b", sent.folded) or re.search(r"\bkhong\s+con\b", sent.folded):
             return
         due = None
-        if table.due is not None and table.due < len(cells):
-            dues = find_deadlines(cells[table.due]) or [
-                FoundDeadline(m.start("w"), m.start("w"), m.end("w"), cells[table.due][m.start("w"):m.end("w")],
-                              parse_deadline(cells[table.due][m.start("w"):m.end("w")], self.this_year).quarter, False)
-                for m in THIS_YEAR.finditer(folded[table.due])]
-            due = (dues[0], "") if dues else None
+        if table.due is not None and table.due < len(cells):  # the column is the deadline: no cue needed
+            dues = deadlines_in(cells[table.due], self.this_year)
+            due = (dues[0][0], dues[0][2]) if dues else None
         for lst in self._lists(sent):
             for m in lst.mentions:
                 self._apply(sent, commune, m, table.polarity, "bảng", SURE, due)
 
     # -------------------------------------------------------------- pieces
-    def _communes(self, sent: _Sentence) -> list[CommuneMention]:
-        found = find_communes(sent.text, sent.folded)
-        spans = {(c.start, c.end) for c in found}
-        found += [c for c in listed_names(sent.text, sent.folded) if (c.start, c.end) not in spans]
-        found += self._known_names(sent, found)
-        found.sort(key=lambda c: c.start)
-        found = [self._remember(self._placed(sent, c)) for c in found]
-        run: list[CommuneMention] = []
-        for c in found:
-            if run and not re.fullmatch(r"\s*(?:,|va|\(|\))*\s*(?:(?:cac\s+)?xa\s+)?",
-                                        sent.folded[run[-1].end:c.start]):
-                run = []
-            run.append(c)
-            if len(run) >= 2:
-                self._group = list(run)
-        return found
-
-    def _placed(self, sent: _Sentence, c: CommuneMention) -> CommuneMention:
-        """A commune without a district in parentheses takes the district named last
-        before it in the sentence, if that is one of the document's districts."""
-        if c.district or not self._district_names:
-            return c
-        best = (-1, "")
-        for name in self._district_names:
-            at = sent.text.rfind(name, 0, c.start)
-            if at > best[0]:
-                best = (at, name)
-        return CommuneMention(c.start, c.end, c.name, best[1]) if best[0] >= 0 else c
-
-    def _known_names(self, sent: _Sentence, found: list[CommuneMention]) -> list[CommuneMention]:
-        """A commune named before, written again without "xã" ("Riêng Huổi Lóng còn thiếu …")."""
-        out = []
-        for name in self._names.values():
-            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", sent.text):
-                if not any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in found + out):
-                    out.append(CommuneMention(m.start(), m.end(), name, ""))
-        return out
-
-    def _remember(self, c: CommuneMention) -> CommuneMention:
-        key = commune_key(c.name)
-        name = self._names.setdefault(key, c.name)
-        if c.district:
-            self.districts.setdefault(key, c.district)
-        kept = CommuneMention(c.start, c.end, name, self.districts.get(key, c.district))
-        self._recent = [r for r in self._recent if commune_key(r.name) != key] + [kept]
-        return kept
-
-    def _lists(self, sent: _Sentence) -> list[_List]:
+    def _lists(self, sent: Sentence) -> list[CriteriaList]:
         """The sentence's criteria grouped into lists; a name right after its number
         ("tiêu chí 06 – Cơ sở vật chất văn hóa") is the same criterion."""
         f = sent.folded
@@ -422,7 +278,7 @@ class MentionReader:
                                               at=head.at)
                 continue
             merged.append(m)
-        lists: list[_List] = []
+        lists: list[CriteriaList] = []
         for m in merged:
             between = f[lists[-1].end:m.start] if lists else ""
             # "; tiêu chí 13 – …" continues a list of numbers, a bare "; Văn hóa" any list
@@ -432,10 +288,10 @@ class MentionReader:
                 lists[-1].mentions.append(m)
                 lists[-1].end = m.end
             else:
-                lists.append(_List([m], m.start, m.end))
+                lists.append(CriteriaList([m], m.start, m.end))
         return lists
 
-    def _named_number(self, sent: _Sentence, m: CriterionMention) -> CriterionMention:
+    def _named_number(self, sent: Sentence, m: CriterionMention) -> CriterionMention:
         """"tiêu chí số 5 (Trường học)": the name in parentheses (a detail, otherwise) is
         the number's; it is checked against the number and taken into the mention."""
         p = re.match(r"\s*\(", sent.folded[m.end:])
@@ -452,7 +308,7 @@ class MentionReader:
                        f"nhưng tên ghi là '{inner}'; lấy theo số", "")
         return CriterionMention(m.start, close + 1, m.code, sent.text[m.start:close + 1], "number", at=m.at)
 
-    def _polarity(self, sent: _Sentence, lst: _List, pre_start: int, nxt: int) -> tuple[str | None, str, float]:
+    def _polarity(self, sent: Sentence, lst: CriteriaList, pre_start: int, nxt: int) -> tuple[str | None, str, float]:
         """What the text says of a list: (polarity, how it was read, confidence); a
         polarity of ``None`` when the words are not read as criteria at all."""
         f = sent.folded
@@ -492,7 +348,7 @@ class MentionReader:
         return "said", "", 0
 
     @staticmethod
-    def _label(sent: _Sentence, lst: _List) -> bool:
+    def _label(sent: Sentence, lst: CriteriaList) -> bool:
         """A bullet's label: "- Giao thông: …", "- Tiêu chí 06: …"."""
         numbered = OPENS.match(pfold(sent.para.text))  # "1. Tiêu chí số 5 - Giáo dục: …" ("1." may be a sentence)
         start = numbered.end() if numbered else 0
@@ -502,35 +358,7 @@ class MentionReader:
         return bool(re.fullmatch(r"(?:(?:tieu chi|tc|dieu kien)(?:\s+(?:so|ve))?)?", head)) \
             and bool(_LABEL_END.match(sent.folded, lst.end))
 
-    def _subjects(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
-                  at: int) -> tuple[list[CommuneMention], float]:
-        """The communes a list at ``at`` is about, and how sure that is."""
-        f = sent.folded
-        before = [c for c in communes if c.end <= at]
-        if before:
-            run = [before[-1]]
-            for c in reversed(before[:-1]):
-                if re.fullmatch(r"\s*(?:,|va|\(|\))*\s*(?:(?:cac\s+)?xa\s+)?", f[c.end:run[0].start]):
-                    run.insert(0, c)
-                else:
-                    break
-            between = f[run[-1].end:at]
-            counted = re.search(r"(?:\bcac|\b" + COUNT + r")\s+xa\s*$", f[:run[0].start])
-            if len(run) > 1 and (re.search(r"\b(?:deu|ca|cung)\b", between) or counted):
-                return run, SURE
-            return [before[-1]], SURE
-        m = COLLECTIVE.search(f, 0, at)
-        if m:
-            return self._collective(sent, m)
-        if para_commune:
-            return [para_commune[-1]], LIKELY
-        if self._block is not None:
-            return [self._block], SURE
-        if self.author:
-            return [CommuneMention(0, 0, self.author, self.district)], LIKELY
-        return [], 0
-
-    def _maybe(self, sent: _Sentence, lst: _List, communes: list[CommuneMention],
+    def _maybe(self, sent: Sentence, lst: CriteriaList, communes: list[CommuneMention],
                para_commune: list[CommuneMention]) -> None:
         """Words not read as criteria that a gap word stands next to ("thu nhập bình quân
         đầu người còn vướng"): said in the findings, not counted."""
@@ -547,27 +375,7 @@ class MentionReader:
                    f"{names} của xã {subjects[0].name} đứng cạnh '{f[near[0][0]:near[0][1]]}' nhưng không được "
                    "nêu là tiêu chí; có thể là tiêu chí còn thiếu, không tính", subjects[0].name, "info")
 
-    def _collective(self, sent: _Sentence, m: re.Match) -> tuple[list[CommuneMention], float]:
-        """The communes of "cả ba xã trên", "toàn bộ 4 xã": the last group named together
-        when its size agrees, else the last communes named one by one in the section."""
-        stated = count_value(next((g for g in m.groups() if g), "") or "")
-        if self._group and stated in (None, len(self._group)):
-            return list(self._group), LIKELY
-        if stated and len(self._recent) >= stated:
-            chosen = self._recent[-stated:]
-            self._find(sent.line(m.start()), "group_inferred", sent.text,
-                       f"'{sent.text[m.start():m.end()]}' đọc là {stated} xã nêu gần nhất: "
-                       + ", ".join(c.name for c in chosen), "", "info")
-            return list(chosen), LIKELY
-        if self._group:
-            self._find(sent.line(m.start()), "group_count", sent.text,
-                       f"Câu nói {stated} xã nhưng nhóm xã nêu trước đó có {len(self._group)} xã "
-                       f"({', '.join(c.name for c in self._group)})", "")
-            return list(self._group), WEAK
-        return [], 0
-
-    # ------------------------------------------------------------- outcomes
-    def _apply(self, sent: _Sentence, commune: CommuneMention, m: CriterionMention, polarity: str, how: str,
+    def _apply(self, sent: Sentence, commune: CommuneMention, m: CriterionMention, polarity: str, how: str,
                confidence: float, due: tuple | None) -> Gap | None:
         key = (commune_key(commune.name), m.code)
         line = sent.line(m.first)
@@ -608,7 +416,7 @@ class MentionReader:
                        "còn thiếu hay đã đạt; không tính", commune.name, "info")
         return None
 
-    def _counts(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention]) -> None:
+    def _counts(self, sent: Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention]) -> None:
         f = sent.folded
         for m in STATED_MET.finditer(f):
             who, _ = self._subjects(sent, communes, para_commune, m.start())
@@ -623,47 +431,7 @@ class MentionReader:
                 self.stated.append(Stated(who[0].name, n, sent.text[m.start():m.end()], sent.line(m.start())))
 
     # ------------------------------------------------------------ deadlines
-    def _deadlines(self, sent: _Sentence) -> list[tuple[FoundDeadline, bool, str]]:
-        """The sentence's deadlines (deadline, is it one to finish by, note), in order."""
-        f = sent.folded
-        found = [(d, "") for d in find_deadlines(sent.text)]
-        taken = [(d.start, d.end) for d, _ in found]
-        for pattern, note in ((THIS_YEAR, f"năm nay = {self.this_year}"), (MOVED_TO_YEAR, ""),
-                              (MONTH_ALONE, f"tháng không ghi năm, suy ra năm {self.this_year}")):
-            for m in pattern.finditer(f):
-                s, e = m.start("w"), m.end("w")
-                if any(s < te and e > ts for ts, te in taken):
-                    continue
-                written = sent.text[s:e]
-                try:
-                    d = parse_deadline(written if pattern is not MONTH_ALONE else f"{written}/{self.this_year}",
-                                       plan_year=self.this_year)
-                except DeadlineError:
-                    continue
-                if d is None:
-                    continue
-                found.append((FoundDeadline(s, s, e, written, d.quarter, d.year_only), note))
-        found.sort(key=lambda x: x[0].start)
-        out = []
-        for d, note in found:
-            window_start = f.rfind(";", 0, d.cut) + 1
-            cues = list(DEADLINE_CUE.finditer(f, window_start, d.cut))
-            valid = bool(cues) and not PAST.search(f, max(window_start, cues[-1].start() - 9), cues[-1].end())
-            out.append((d, valid, note))
-        return out
-
-    @staticmethod
-    def _take(deadlines: list, used: set[int], start: int, stop: int) -> tuple | None:
-        for i, (d, valid, note) in enumerate(deadlines):
-            if i in used or not valid or d.start < start:
-                continue
-            if d.start >= stop:
-                return None
-            used.add(i)
-            return d, note
-        return None
-
-    def _date(self, gap: Gap, due: FoundDeadline | tuple, sent: _Sentence) -> None:
+    def _date(self, gap: Gap, due: FoundDeadline | tuple, sent: Sentence) -> None:
         d, note = due if isinstance(due, tuple) else (due, "")
         gap.due = d
         gap.due_line = sent.line(d.start)
@@ -686,7 +454,7 @@ class MentionReader:
             return [g for g in undated if commune_key(g.commune) == commune_key(self._recent[-1].name)]
         return []
 
-    def _date_open(self, sent: _Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
+    def _date_open(self, sent: Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
                    due: FoundDeadline, collective_ok: bool = True) -> None:
         """A sentence that only says when: the gaps waiting in its paragraph, block or
         section ("Các xã có tiêu chí bị giảm phải khôi phục trong 6 tháng đầu năm 2025")."""
@@ -694,7 +462,7 @@ class MentionReader:
         if not targets and collective_ok and _COLLECTIVE_DEADLINE.search(sent.folded):
             targets = [g for g in self.gaps if g.due is None and not g.no_deadline_said
                        and g.section == self._section]
-        note = next((n for d, _, n in self._deadlines(sent) if d.start == due.start), "")
+        note = next((n for d, _, n in deadlines_in(sent.text, self.this_year, sent.folded) if d.start == due.start), "")
         for gap in targets:
             self._date(gap, (due, note), sent)
             gap.due_note = (gap.due_note + "; " if gap.due_note else "") + "hạn ở câu sau"
@@ -704,60 +472,7 @@ class MentionReader:
         self.findings.append(Finding(line, kind, strip_trailing(text), message, commune, severity))
 
     # --------------------------------------------------------------- checks
+
     def check_counts(self) -> None:
         """A stated count that differs from the gaps read for the commune is a finding."""
-        seen: set[tuple[str, int]] = set()
-        for s in self.stated:
-            key = commune_key(s.commune)
-            found = [g for g in self.gaps if commune_key(g.commune) == key and not self.catalogue.is_model(g.code)]
-            if (key, s.missing) in seen:
-                continue
-            seen.add((key, s.missing))
-            if s.missing != len(found):
-                names = ", ".join(self.catalogue.label(g.code) for g in found) or "không tiêu chí nào"
-                self._find(s.line, "count_mismatch", s.written,
-                           f"Văn bản ghi '{s.written}' ({s.missing} tiêu chí còn thiếu) nhưng đọc được "
-                           f"{len(found)}: {names}", s.commune)
-
-
-def _district_words(text: str) -> list[str]:
-    """Districts named with "huyện" ("Ở huyện vùng cao Mường Hin, …"): the capitalised
-    words after it, past up to three lower-case ones."""
-    out = []
-    for m in re.finditer(r"\bhuyện\s+", text, re.IGNORECASE):
-        words = text[m.end():m.end() + 80].split()
-        skip = 0
-        while skip < 3 and skip < len(words) and words[skip][:1].islower():
-            skip += 1
-        name = []
-        for w in words[skip:skip + 4]:
-            clean = w.strip(",.;:()")
-            if not clean[:1].isupper() or clean.isupper():
-                break
-            name.append(clean)
-            if clean != w:
-                break
-        if name:
-            out.append(" ".join(name))
-    return out
-
-
-def _mask_details(folded: str) -> str:
-    """``folded`` with the inside of parentheses blanked, except a list in parentheses
-    right after "tiêu chí" ("3 tiêu chí (Y tế, Giáo dục)"): details are not criteria."""
-    if "(" not in folded:
-        return folded
-    chars = list(folded)
-    depth, start = 0, -1
-    for i, ch in enumerate(folded):
-        if ch == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                before = folded[max(0, start - 30):start]
-                if not _LIST_PAREN.search(before):
-                    chars[start + 1:i] = " " * (i - start - 1)
-    return "".join(chars)
+        self.findings.extend(count_findings(self.stated, self.gaps, self.catalogue))

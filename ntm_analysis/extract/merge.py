@@ -18,7 +18,8 @@ from .commune import Finding
 from .core import PlanReader, _frame
 from .extras import quantity_rows
 from .meta import DocumentMeta
-from .mentions import Gap, MentionReader
+from .mentions import MentionReader
+from .records import Gap
 
 #: columns of the gaps table of an extraction (the uncertainty report's first part)
 GAP_COLUMNS = ["commune", "district", "criterion_code", "criterion", "criterion_written", "line", "sentence",
