@@ -74,7 +74,7 @@ def best(fn, repeat: int = 3) -> float:
 def speed() -> None:
     print("\nTốc độ (tốt nhất của 3 lần):")
     extract_text("KẾ HOẠCH năm 2024\nXã A còn thiếu tiêu chí Y tế.")  # catalogues and patterns loaded once
-    for pages in (50, 100):
+    for pages in (50, 100, 200):
         text = long_document(pages)
         base = best(lambda: lines_from_text(text))
         took = best(lambda: extract_text(text, "nang_cao_2021_2025"), repeat=2)

@@ -88,6 +88,8 @@ class MentionReader(CommuneContext):
         self._gap_at: dict[tuple[str, str], Gap] = {}
         self._met_at: dict[tuple[str, str], Met] = {}
         self._names: dict[str, str] = {}  # commune key -> the name as first written
+        self._section_gaps: list[Gap] = []  # the gaps of the current section (a deadline looks no further)
+        self._by_first_word: dict[str, list[str]] = {}  # first word -> names, the longest first
         self._group: list[CommuneMention] = []
         self._recent: list[CommuneMention] = []  # communes named in the section, the last last
         self._block: CommuneMention | None = None
@@ -149,6 +151,7 @@ class MentionReader(CommuneContext):
         if _ROMAN_HEADING.match(folded) or text.isupper():
             self._section += 1
             self._recent = []
+            self._section_gaps = []
             self._in_tasks = bool(_DEPARTMENT_SECTION.search(folded))
         self._block = None
         found = find_communes(para.text, folded)
@@ -393,6 +396,7 @@ class MentionReader(CommuneContext):
                           strip_trailing(sent.text) + ".", polarity, round(confidence, 2), how,
                           para=self._para_no, section=self._section)
                 self.gaps.append(gap)
+                self._section_gaps.append(gap)
                 self._gap_at[key] = gap
             if due is not None and gap.due is None:
                 self._date(gap, due[0], sent)
@@ -439,7 +443,7 @@ class MentionReader(CommuneContext):
 
     def _open(self, communes: list[CommuneMention], para_commune: list[CommuneMention],
               folded: str = "") -> list[Gap]:
-        undated = [g for g in self.gaps if g.due is None and not g.no_deadline_said and g.section == self._section]
+        undated = [g for g in self._section_gaps if g.due is None and not g.no_deadline_said]
         named = {commune_key(c.name) for c in communes}
         if named:
             return [g for g in undated if commune_key(g.commune) in named]
@@ -460,7 +464,7 @@ class MentionReader(CommuneContext):
         section ("Các xã có tiêu chí bị giảm phải khôi phục trong 6 tháng đầu năm 2025")."""
         targets = self._open(communes, para_commune, sent.folded)
         if not targets and collective_ok and _COLLECTIVE_DEADLINE.search(sent.folded):
-            targets = [g for g in self.gaps if g.due is None and not g.no_deadline_said
+            targets = [g for g in self._section_gaps if g.due is None and not g.no_deadline_said
                        and g.section == self._section]
         note = next((n for d, _, n in deadlines_in(sent.text, self.this_year, sent.folded) if d.start == due.start), "")
         for gap in targets:

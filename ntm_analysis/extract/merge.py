@@ -57,9 +57,12 @@ def merge(layout: PlanReader, mentions: MentionReader, doc: DocumentMeta) -> tup
     new: dict[str, list[Gap]] = {}
     for gap in extra:
         new.setdefault(commune_key(gap.commune), []).append(gap)
+    stated: dict[str, list] = {}
+    for st in mentions.stated:
+        stated.setdefault(commune_key(st.commune), []).append(st)
     for key, gaps in new.items():
         if key not in blocks:
-            communes.append(_commune_row(gaps, mentions, doc, cat))
+            communes.append(_commune_row(gaps, stated.get(key, []), doc, cat))
         for gap in gaps:
             no = len(tables["items"]) + len(items) + 1
             items.append(_item_row(gap, no, cat, doc))
@@ -122,12 +125,11 @@ def _item_row(gap: Gap, no: int, cat: Catalogue, doc: DocumentMeta) -> dict:
             "waits_on": "", "note": "; ".join(notes)}
 
 
-def _commune_row(gaps: list[Gap], mentions: MentionReader, doc: DocumentMeta, cat: Catalogue) -> dict:
+def _commune_row(gaps: list[Gap], stated: list, doc: DocumentMeta, cat: Catalogue) -> dict:
     first = gaps[0]
     level = _LEVEL_OF_SET.get(cat.level, Level.ADVANCED)
     if level == Level.ADVANCED and gaps and all(cat.is_model(g.code) for g in gaps):
         level = Level.MODEL
-    stated = [s for s in mentions.stated if commune_key(s.commune) == commune_key(first.commune)]
     met = next((s.written for s in stated if s.met), "")
     missing = next((s.written for s in stated if not s.met), "")
     note = f"huyện {first.district}" if first.district and first.district != doc.district else ""

@@ -58,9 +58,13 @@ def count_findings(stated: list[Stated], gaps: list[Gap], catalogue: Catalogue) 
     the criteria (not the model requirements) read for its commune."""
     out: list[Finding] = []
     seen: set[tuple[str, int]] = set()
+    by_commune: dict[str, list[Gap]] = {}
+    for g in gaps:
+        if not catalogue.is_model(g.code):
+            by_commune.setdefault(commune_key(g.commune), []).append(g)
     for s in stated:
         key = commune_key(s.commune)
-        found = [g for g in gaps if commune_key(g.commune) == key and not catalogue.is_model(g.code)]
+        found = by_commune.get(key, [])
         if (key, s.missing) in seen:
             continue
         seen.add((key, s.missing))

@@ -19,6 +19,8 @@ from .sentence import Sentence
 #: one whose commune or polarity comes from the context; of one read from details only
 SURE, LIKELY, WEAK = 0.9, 0.75, 0.6
 #: between two communes of one group: ", ", " và ", "(District) "
+#: a capitalised word (where a commune's name may start)
+_WORD = re.compile(r"(?<!\w)\w+")
 _RUN = r"\s*(?:,|va|\(|\))*\s*(?:(?:cac\s+)?xa\s+)?"
 
 
@@ -55,17 +57,29 @@ class CommuneContext:
         return CommuneMention(c.start, c.end, c.name, best[1]) if best[0] >= 0 else c
 
     def _known_names(self, sent: Sentence, found: list[CommuneMention]) -> list[CommuneMention]:
-        """A commune named before, written again without "xã" ("Riêng Huổi Lóng còn thiếu …")."""
-        out = []
-        for name in self._names.values():
-            for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", sent.text):
-                if not any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in found + out):
-                    out.append(CommuneMention(m.start(), m.end(), name, ""))
+        """A commune named before, written again without "xã" ("Riêng Huổi Lóng còn thiếu …"):
+        each capitalised word is looked up among the names' first words (no pass over every
+        name for every sentence)."""
+        out: list[CommuneMention] = []
+        text = sent.text
+        for m in _WORD.finditer(text):
+            if not m.group(0)[:1].isupper():
+                continue
+            for name in self._by_first_word.get(m.group(0), ()):
+                end = m.start() + len(name)
+                if text.startswith(name, m.start()) and not text[end:end + 1].isalnum():
+                    if not any(c.start < end and m.start() < c.end for c in found + out):
+                        out.append(CommuneMention(m.start(), end, name, ""))
+                    break
         return out
 
     def _remember(self, c: CommuneMention) -> CommuneMention:
         key = commune_key(c.name)
         name = self._names.setdefault(key, c.name)
+        if name == c.name and name not in self._by_first_word.get(name.split()[0], ()):
+            names = self._by_first_word.setdefault(name.split()[0], [])
+            names.append(name)
+            names.sort(key=len, reverse=True)  # the longest name first
         if c.district:
             self.districts.setdefault(key, c.district)
         kept = CommuneMention(c.start, c.end, name, self.districts.get(key, c.district))
