@@ -70,12 +70,20 @@ class Extraction:
         lines = [head, _year_line(doc), _set_line(doc, self.meta)]
         if len(self.gaps):
             lines.append(f"{len(self.gaps)} tiêu chí còn thiếu đọc được (dòng, độ tin cậy, câu gốc):")
+            shown = ""
             for g in self.gaps.itertuples():
                 due = f", hạn {g.due_written}" if g.due_written else ", chưa có hạn"
+                if g.due_written and g.due_line and g.due_line != g.line:
+                    due += f" (dòng {g.due_line})"
+                if g.due_note and "năm nay" not in due and "suy ra" in g.due_note:
+                    due += f" ({g.due_note})"
                 where = f" (huyện {g.district})" if g.district and g.district != self.meta.get("district") else ""
                 written = f" « {g.criterion_written} »" if g.criterion_written != g.criterion else ""
                 lines.append(f"  dòng {g.line} {g.commune}{where}: {g.criterion}{written}{due}; "
                              f"độ tin cậy {confidence_words(g.confidence)}")
+                if g.sentence != shown:  # the sentence as written, once for the gaps it holds
+                    lines.append(f"      « {g.sentence} »")
+                    shown = g.sentence
         if not self.findings:
             return "\n".join(lines + ["Không có điểm nào cần kiểm tra lại."])
         lines.append(f"{len(self.findings)} điểm cần kiểm tra lại:")
