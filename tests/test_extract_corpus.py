@@ -17,7 +17,7 @@ import yaml
 
 from ntm_analysis.core.names import commune_key
 from ntm_analysis.extract import extract_plan, extract_text
-from ntm_analysis.extract.score import score, score_corpus
+from ntm_analysis.extract.score import score
 
 DATA = Path(__file__).parent / "data"
 CORPORA = [DATA / d for d in ("extract_corpus", "extract_holdout", "extract_holdout2", "extract_holdout3")]
@@ -83,8 +83,8 @@ def test_document_facts(read, folder, doc):
 
 
 @pytest.mark.parametrize("folder", CORPORA, ids=lambda p: p.name)
-def test_corpus_extra_and_deadlines(folder):
-    scores = score_corpus(folder)
+def test_corpus_extra_and_deadlines(read, folder):
+    scores = [score(read(f, doc["file"]), doc) for f, doc in (d.values for d in DOCUMENTS) if f == folder]
     expected = sum(s.expected for s in scores)
     assert sum(s.extra for s in scores) <= 0.05 * expected, [e for s in scores for e in s.extras]
     found = sum(s.found for s in scores)
@@ -201,3 +201,13 @@ def test_cli_no_year_anywhere_is_an_error_naming_the_way_out(tmp_path):
     ok = _ntm("extract", str(doc), "--year", "2024", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "Năm 2024 lấy từ tham số --year" in ok.stdout
+
+
+def test_score_corpus_reads_every_document_of_a_folder_in_the_set_it_names():
+    from ntm_analysis.extract.score import score_corpus
+
+    scores = score_corpus(DATA / "extract_holdout2")
+    assert [s.file for s in scores] == sorted(p.name for p in (DATA / "extract_holdout2").iterdir()
+                                              if p.name not in ("README.md", "expected.yaml"))
+    assert all(s.seconds > 0 and s.year_ok for s in scores)
+    assert sum(s.expected for s in scores) == 32

@@ -182,3 +182,27 @@ def test_long_runs_in_a_plan_are_read_quickly(runs, length, tmp_path):
     assert "Traceback" not in done.stderr and out.exists()
     report = json.loads(done.stdout)
     assert report["counts"]["communes"] == 5 and report["meta"]["district"] == "An Lão"
+
+
+#: documents made of one construction repeated: each must be read in time growing with its
+#: length (one quadratic step, such as trying every commune named so far on every sentence,
+#: takes minutes on these)
+MENTION_FLOODS = {
+    "communes_in_one_sentence": ("xã An Phú, " * 15_000 + "còn thiếu tiêu chí Y tế.", 1),
+    "deadlines_in_one_sentence": ("Xã An Phú còn thiếu tiêu chí Y tế " + "phấn đấu hoàn thành quý II/2024, " * 5_000, 1),
+    "new_commune_each_sentence": ("".join(f"Xã Tân{i} còn thiếu tiêu chí Y tế. Tân{i} " for i in range(5_000)), 5_000),
+    "criteria_joined_by_va": ("Xã An Phú còn thiếu tiêu chí " + "Y tế và " * 15_000 + "Điện.", 2),
+    "table_rows": ("| Xã | Tiêu chí chưa đạt | Thời hạn |\n" + "| Xã An Phú | Y tế; Điện | quý II/2024 |\n" * 5_000, 2),
+}
+
+
+@pytest.mark.parametrize("name", list(MENTION_FLOODS))
+def test_a_document_of_one_construction_repeated_is_read_in_time(name, tmp_path):
+    body, gaps = MENTION_FLOODS[name]
+    doc = tmp_path / "tin.md"
+    doc.write_text("KẾ HOẠCH xây dựng xã nông thôn mới nâng cao năm 2024\n" + body, encoding="utf-8")
+    out = tmp_path / "tin.xlsx"
+    done = run_ntm("extract", doc, "--out", out, "--format", "json", cwd=tmp_path, timeout=45)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and out.exists()
+    assert len(json.loads(done.stdout)["gaps"]) == gaps

@@ -17,6 +17,8 @@ from ..core.quarters import DeadlineError, parse_deadline
 from .lexicon import DEADLINE_CUE, MONTH_ALONE, MOVED_TO_YEAR, PAST, THIS_YEAR
 from .patterns import FoundDeadline, find_deadlines, pfold
 
+#: how far before a deadline its word of finishing is looked for (a clause, not the text)
+CUE_REACH = 200
 #: (deadline, is it one to finish by, a note on how it was read)
 Dated = tuple[FoundDeadline, bool, str]
 
@@ -43,7 +45,7 @@ def deadlines_in(text: str, this_year: int | None, folded: str | None = None) ->
     found.sort(key=lambda x: x[0].start)
     out = []
     for d, note in found:
-        window_start = f.rfind(";", 0, d.cut) + 1
+        window_start = max(f.rfind(";", max(0, d.cut - CUE_REACH), d.cut) + 1, d.cut - CUE_REACH)
         cues = list(DEADLINE_CUE.finditer(f, window_start, d.cut))
         valid = bool(cues) and not PAST.search(f, max(window_start, cues[-1].start() - 9), cues[-1].end())
         out.append((d, valid, note))

@@ -164,7 +164,8 @@ def find_communes(text: str, folded: str | None = None) -> list[CommuneMention]:
     folded = pfold(text) if folded is None else folded
     out: list[CommuneMention] = []
     for m in _XA.finditer(folded):
-        several = folded.startswith("cac", m.start()) or bool(_COUNT_BEFORE.search(folded, 0, m.start()))
+        several = folded.startswith("cac", m.start()) or bool(_COUNT_BEFORE.search(folded, max(0, m.start() - 12),
+                                                                                    m.start()))
         at = m.end()
         run: list[CommuneMention] = []
         while True:

@@ -88,10 +88,13 @@ class MentionReader(CommuneContext):
         self._gap_at: dict[tuple[str, str], Gap] = {}
         self._met_at: dict[tuple[str, str], Met] = {}
         self._names: dict[str, str] = {}  # commune key -> the name as first written
-        self._section_gaps: list[Gap] = []  # the gaps of the current section (a deadline looks no further)
+        # the gaps still waiting for a deadline: of the section by commune (a deadline looks no
+        # further), of the paragraph
+        self._waiting: dict[str, list[Gap]] = {}
+        self._para_waiting: list[Gap] = []
         self._by_first_word: dict[str, list[str]] = {}  # first word -> names, the longest first
         self._group: list[CommuneMention] = []
-        self._recent: list[CommuneMention] = []  # communes named in the section, the last last
+        self._recent: dict[str, CommuneMention] = {}  # communes named in the section, the last last
         self._block: CommuneMention | None = None
         self._section = 0
         self._intro = ""  # polarity of the line introducing the bullets that follow
@@ -113,6 +116,7 @@ class MentionReader(CommuneContext):
 
     def _paragraph(self, para: Para) -> None:
         folded = pfold(para.text)
+        self._para_waiting = []
         if is_table_row(para.text, para.style):
             self._table_row(para)
             return
@@ -150,8 +154,8 @@ class MentionReader(CommuneContext):
         self._intro = self._polarity_of(folded) if _MARKER.search(folded) else ""  # "2. Các tiêu chí chưa hoàn thành"
         if _ROMAN_HEADING.match(folded) or text.isupper():
             self._section += 1
-            self._recent = []
-            self._section_gaps = []
+            self._recent = {}
+            self._waiting = {}
             self._in_tasks = bool(_DEPARTMENT_SECTION.search(folded))
         self._block = None
         found = find_communes(para.text, folded)
@@ -353,7 +357,7 @@ class MentionReader(CommuneContext):
     @staticmethod
     def _label(sent: Sentence, lst: CriteriaList) -> bool:
         """A bullet's label: "- Giao thông: …", "- Tiêu chí 06: …"."""
-        numbered = OPENS.match(pfold(sent.para.text))  # "1. Tiêu chí số 5 - Giáo dục: …" ("1." may be a sentence)
+        numbered = OPENS.match(pfold(sent.para.text[:24]))  # "1. Tiêu chí số 5 - Giáo dục: …" ("1." may be a sentence)
         start = numbered.end() if numbered else 0
         if not (sent.para.bullet or numbered) or sent.offset > start:
             return False
@@ -396,7 +400,8 @@ class MentionReader(CommuneContext):
                           strip_trailing(sent.text) + ".", polarity, round(confidence, 2), how,
                           para=self._para_no, section=self._section)
                 self.gaps.append(gap)
-                self._section_gaps.append(gap)
+                self._waiting.setdefault(key[0], []).append(gap)
+                self._para_waiting.append(gap)
                 self._gap_at[key] = gap
             if due is not None and gap.due is None:
                 self._date(gap, due[0], sent)
@@ -441,22 +446,31 @@ class MentionReader(CommuneContext):
         gap.due_line = sent.line(d.start)
         gap.due_note = note
 
+    @staticmethod
+    def _still(gaps: list[Gap]) -> list[Gap]:
+        """Those of ``gaps`` still waiting (the list is pruned in place: each gap is looked at
+        again only while it waits)."""
+        gaps[:] = [g for g in gaps if g.due is None and not g.no_deadline_said]
+        return list(gaps)
+
     def _open(self, communes: list[CommuneMention], para_commune: list[CommuneMention],
               folded: str = "") -> list[Gap]:
-        undated = [g for g in self._section_gaps if g.due is None and not g.no_deadline_said]
-        named = {commune_key(c.name) for c in communes}
+        """The gaps a sentence that only says when is about: of the communes it names, else
+        of its paragraph, of the block, of the paragraph's commune, of "xã" just spoken of."""
+        named = list(dict.fromkeys(commune_key(c.name) for c in communes))
         if named:
-            return [g for g in undated if commune_key(g.commune) in named]
-        same_para = [g for g in undated if g.para == self._para_no]
+            return [g for k in named for g in self._still(self._waiting.get(k, []))]
+        same_para = self._still(self._para_waiting)
         if same_para:
             return same_para
+        who = None
         if self._block is not None:
-            return [g for g in undated if commune_key(g.commune) == commune_key(self._block.name)]
-        if para_commune:
-            return [g for g in undated if commune_key(g.commune) == commune_key(para_commune[-1].name)]
-        if self._recent and _THE_COMMUNE.search(folded):  # "Huyện yêu cầu xã hoàn thành … trong quý III"
-            return [g for g in undated if commune_key(g.commune) == commune_key(self._recent[-1].name)]
-        return []
+            who = self._block.name
+        elif para_commune:
+            who = para_commune[-1].name
+        elif self._recent and _THE_COMMUNE.search(folded):  # "Huyện yêu cầu xã hoàn thành … trong quý III"
+            who = next(reversed(self._recent.values())).name
+        return self._still(self._waiting.get(commune_key(who), [])) if who else []
 
     def _date_open(self, sent: Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
                    due: FoundDeadline, collective_ok: bool = True) -> None:
@@ -464,8 +478,7 @@ class MentionReader(CommuneContext):
         section ("Các xã có tiêu chí bị giảm phải khôi phục trong 6 tháng đầu năm 2025")."""
         targets = self._open(communes, para_commune, sent.folded)
         if not targets and collective_ok and _COLLECTIVE_DEADLINE.search(sent.folded):
-            targets = [g for g in self._section_gaps if g.due is None and not g.no_deadline_said
-                       and g.section == self._section]
+            targets = [g for gaps in self._waiting.values() for g in self._still(gaps)]
         note = next((n for d, _, n in deadlines_in(sent.text, self.this_year, sent.folded) if d.start == due.start), "")
         for gap in targets:
             self._date(gap, (due, note), sent)

@@ -8,6 +8,7 @@ communes named in the section.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..core.names import commune_key
@@ -36,12 +37,13 @@ class CommuneContext:
         found = [self._remember(self._placed(sent, c)) for c in found]
         run: list[CommuneMention] = []
         for c in found:
-            if run and not re.fullmatch(_RUN,
-                                        sent.folded[run[-1].end:c.start]):
+            if run and not re.fullmatch(_RUN, sent.folded[run[-1].end:c.start]):
+                if len(run) >= 2:
+                    self._group = run
                 run = []
             run.append(c)
-            if len(run) >= 2:
-                self._group = list(run)
+        if len(run) >= 2:  # the last group named together
+            self._group = run
         return found
 
     def _placed(self, sent: Sentence, c: CommuneMention) -> CommuneMention:
@@ -51,7 +53,7 @@ class CommuneContext:
             return c
         best = (-1, "")
         for name in self._district_names:
-            at = sent.text.rfind(name, 0, c.start)
+            at = sent.text.rfind(name, max(0, c.start - 120), c.start)  # close before it
             if at > best[0]:
                 best = (at, name)
         return CommuneMention(c.start, c.end, c.name, best[1]) if best[0] >= 0 else c
@@ -62,14 +64,18 @@ class CommuneContext:
         name for every sentence)."""
         out: list[CommuneMention] = []
         text = sent.text
+        taken = bytearray(len(text) + 1)
+        for c in found:
+            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         for m in _WORD.finditer(text):
             if not m.group(0)[:1].isupper():
                 continue
             for name in self._by_first_word.get(m.group(0), ()):
                 end = m.start() + len(name)
                 if text.startswith(name, m.start()) and not text[end:end + 1].isalnum():
-                    if not any(c.start < end and m.start() < c.end for c in found + out):
+                    if taken.find(1, m.start(), end) < 0:
                         out.append(CommuneMention(m.start(), end, name, ""))
+                        taken[m.start():end] = b"\x01" * (end - m.start())
                     break
         return out
 
@@ -83,21 +89,22 @@ class CommuneContext:
         if c.district:
             self.districts.setdefault(key, c.district)
         kept = CommuneMention(c.start, c.end, name, self.districts.get(key, c.district))
-        self._recent = [r for r in self._recent if commune_key(r.name) != key] + [kept]
+        self._recent.pop(key, None)
+        self._recent[key] = kept  # the last named last
         return kept
 
     def _subjects(self, sent: Sentence, communes: list[CommuneMention], para_commune: list[CommuneMention],
                   at: int) -> tuple[list[CommuneMention], float]:
         """The communes a list at ``at`` is about, and how sure that is."""
         f = sent.folded
-        before = [c for c in communes if c.end <= at]
+        before = communes[:bisect.bisect_right([c.end for c in communes], at)] if communes else []
         if before:
-            run = [before[-1]]
+            back = [before[-1]]  # the run of communes ending at the nearest, gathered backwards
             for c in reversed(before[:-1]):
-                if re.fullmatch(_RUN, f[c.end:run[0].start]):
-                    run.insert(0, c)
-                else:
+                if not re.fullmatch(_RUN, f[c.end:back[-1].start]):
                     break
+                back.append(c)
+            run = back[::-1]
             between = f[run[-1].end:at]
             counted = re.search(r"(?:\bcac|\b" + COUNT + r")\s+xa\s*$", f[:run[0].start])
             if len(run) > 1 and (re.search(r"\b(?:deu|ca|cung)\b", between) or counted):
@@ -121,7 +128,7 @@ class CommuneContext:
         if self._group and stated in (None, len(self._group)):
             return list(self._group), LIKELY
         if stated and len(self._recent) >= stated:
-            chosen = self._recent[-stated:]
+            chosen = list(self._recent.values())[-stated:]
             self._find(sent.line(m.start()), "group_inferred", sent.text,
                        f"'{sent.text[m.start():m.end()]}' đọc là {stated} xã nêu gần nhất: "
                        + ", ".join(c.name for c in chosen), "", "info")
