@@ -150,6 +150,16 @@ def test_numbers_are_read_in_the_set_in_use():
     assert list(advanced.gaps["criterion"]) == ["Giáo dục", "Văn hóa"]
 
 
+def test_a_plan_in_the_2026_set_is_read_in_it():
+    ex = extract_text("KẾ HOẠCH xây dựng xã nông thôn mới năm 2026\nThực hiện Bộ tiêu chí quốc gia về xã nông thôn "
+                      "mới giai đoạn 2026-2030.\nXã Tân Kỳ còn thiếu tiêu chí Hạ tầng kinh tế - xã hội và tiêu chí Khoa "
+                      "học công nghệ và chuyển đổi số; phấn đấu hoàn thành trong quý IV/2026.")
+    assert ex.meta["catalogue"] == "ntm_2026_2030"
+    assert ex.gaps[["criterion", "due"]].values.tolist() == [
+        ["Hạ tầng kinh tế - xã hội", "2026Q4"], ["Khoa học công nghệ và chuyển đổi số", "2026Q4"]]
+    assert list(ex.tables["communes"]["target_level"]) == ["đạt chuẩn"]
+
+
 def test_a_pdf_copy_is_read_across_its_broken_lines():
     ex = extract_text("KẾ HOẠCH năm 2024\n1. Xã Thống Nhất: còn thiếu 02 tiêu chí gồm:\n"
                       "tiêu chí Giao thô-\nng nông thôn và tiêu\nchí Lao động. Phấn đấu hoàn thành trong quý\n"

@@ -18,6 +18,7 @@ from .commune import Finding
 from .core import PlanReader, _frame
 from .extras import quantity_rows
 from .meta import DocumentMeta
+from .patterns import pfold
 from .mentions import MentionReader
 from .records import Gap
 
@@ -128,6 +129,8 @@ def _item_row(gap: Gap, no: int, cat: Catalogue, doc: DocumentMeta) -> dict:
 def _commune_row(gaps: list[Gap], stated: list, doc: DocumentMeta, cat: Catalogue) -> dict:
     first = gaps[0]
     level = _LEVEL_OF_SET.get(cat.level, Level.ADVANCED)
+    if cat.level not in _LEVEL_OF_SET and not cat.model_codes and "nang cao" not in pfold(doc.title):
+        level = Level.BASIC  # a set of its own levels (2026–2030) read for communes to reach the standard
     if level == Level.ADVANCED and gaps and all(cat.is_model(g.code) for g in gaps):
         level = Level.MODEL
     met = next((s.written for s in stated if s.met), "")
