@@ -401,7 +401,7 @@ SCENARIO_CASES = [
 ]
 
 PLAN_CASES = [
-    plan_case("plan_empty", "ke_hoach.txt", lambda p: _bytes(p, b""), 1, ("không tìm thấy xã nào",)),
+    plan_case("plan_empty", "ke_hoach.txt", lambda p: _bytes(p, b""), 1, ("văn bản trống",)),
     plan_case("plan_binary", "ke_hoach.txt", lambda p: _bytes(p, bytes(range(256)) * 8), 1,
               ("không phải tệp văn bản",)),
     plan_case("plan_not_utf8", "ke_hoach.md",

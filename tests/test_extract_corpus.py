@@ -221,3 +221,52 @@ def test_score_corpus_reads_every_document_of_a_folder_in_the_set_it_names():
                                               if p.name not in ("README.md", "expected.yaml"))
     assert all(s.seconds > 0 and s.year_ok for s in scores)
     assert sum(s.expected for s in scores) == 32
+
+
+@pytest.mark.parametrize("text, expected", [
+    # two communes named together both miss it
+    ("Xã An Tiến và xã Tân Lập còn thiếu tiêu chí Y tế.", [("An Tiến", "Y tế"), ("Tân Lập", "Y tế")]),
+    # "xa" (far) is not "xã"; "đất" is not "đạt"
+    ("Xã An Tiến ở xa Trung tâm nên tiêu chí Giao thông chưa đạt; tiêu chí Quy hoạch đất ở còn vướng.",
+     [("An Tiến", "Giao thông"), ("An Tiến", "Quy hoạch")]),
+    # "tối thiểu" is not "thiếu"
+    ("Xã An Tiến đảm bảo mức tối thiểu của tiêu chí Y tế.", []),
+    # a heading ending in "xã" does not swallow the line after it
+    ("II. Tình hình thực hiện tại các xã\nXã An Tiến còn thiếu tiêu chí Y tế.", [("An Tiến", "Y tế")]),
+    # under "V. Tổ chức thực hiện" tasks are not gaps
+    ("V. TỔ CHỨC THỰC HIỆN\nPhòng Kinh tế hướng dẫn xã Tân Lập hoàn thiện tiêu chí Điện.", []),
+])
+def test_readings_a_review_found_wrong(text, expected):
+    ex = extract_text("KẾ HOẠCH xây dựng xã nông thôn mới nâng cao năm 2024\n" + text)
+    assert list(zip(ex.gaps["commune"], ex.gaps["criterion"])) == expected
+
+
+def test_a_deadline_in_parentheses_and_a_fraction_that_is_no_count():
+    ex = extract_text("KẾ HOẠCH năm 2024\nXã An Tiến còn thiếu tiêu chí Y tế (phấn đấu hoàn thành trong quý II/2024). "
+                      "Tỷ lệ hộ dùng nước sạch đạt 95/100 hộ.")
+    assert list(ex.gaps["due"]) == ["2024Q2"]
+    assert "count_mismatch" not in ex.kinds()
+
+
+def test_a_word_table_with_an_empty_cell_and_a_plain_header(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH xây dựng xã nông thôn mới nâng cao năm 2024")
+    table = d.add_table(rows=3, cols=4)
+    for r, row in enumerate([("STT", "Xã", "Tiêu chí", "Thời hạn"), ("", "Tân Lập", "Điện còn thiếu", "quý II/2024"),
+                             ("2", "XÃ AN TIẾN (THANH LÂM)", "Y tế chưa đạt", "")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "bang.docx"
+    d.save(path)
+    ex = extract_plan(path)
+    assert ex.gaps[["commune", "criterion", "due", "line"]].values.tolist() == [
+        ["Tân Lập", "Điện", "2024Q2", 3], ["An Tiến", "Y tế", "", 4]]
+
+
+def test_cli_an_empty_document_is_said_to_be_empty(tmp_path):
+    doc = tmp_path / "trong.txt"
+    doc.write_text("  \n\n", encoding="utf-8")
+    r = _ntm("extract", str(doc), cwd=tmp_path)
+    assert r.returncode == 1 and "văn bản trống" in r.stderr and "Traceback" not in r.stderr

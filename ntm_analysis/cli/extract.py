@@ -9,8 +9,9 @@ criteria set is the one the title names unless ``--catalogue`` says; the year is
 title's, the text's or the date line's unless ``--year`` says (none at all: exit 1).
 An existing workbook is never replaced without ``--force`` (checked before reading the
 plan); the workbook is written to a temporary file and renamed into place in one step.
-Exit 0 when the workbook was written (uncertainties included), 1 when the document
-cannot be read, 2 for a bad command line (an existing workbook included).
+Exit 0 when the workbook was written (uncertainties included); 1 when the document
+cannot be read, is empty, names no commune with a gap or milestone, or gives no year
+(``--year``); 2 for a bad command line (an existing workbook included).
 """
 from __future__ import annotations
 
@@ -74,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
         except UserError:
             raise
         except Exception as exc:  # keep the promise: a message, never a traceback
-            raise UserError(f"{plan}: không đọc được kế hoạch ({type(exc).__name__}: {exc})", 1) from None
+            raise UserError(f"{plan}: không đọc được văn bản ({type(exc).__name__}: {exc})", 1) from None
+        if extraction.tables["communes"].empty and _empty(plan):
+            raise UserError(f"{plan}: văn bản trống (không có chữ nào để đọc)", 1)
         if extraction.tables["communes"].empty:
             raise UserError(f"{plan}: không tìm thấy xã nào có tiêu chí còn thiếu hay mốc hồ sơ (cần câu như "
                             "'Xã An Phú còn thiếu tiêu chí Y tế' hay dòng 'a) Xã …: …')"
@@ -82,14 +85,24 @@ def run(args: argparse.Namespace) -> int:
         if extraction.meta.get("plan_year") is None:
             raise UserError(f"{plan}: không tìm thấy năm của văn bản (tiêu đề, dòng ngày tháng hay nội dung); "
                             "ghi rõ bằng --year NĂM", 1)
+        try:
+            report = extraction.report_json(str(out)) if args.format == "json" else \
+                extraction.report_text() + f"\nĐã ghi {out}"
+        except Exception as exc:  # the report is made before the workbook: nothing is written for nothing
+            raise UserError(f"{plan}: không lập được báo cáo ({type(exc).__name__}: {exc})", 1) from None
         extraction.write(out, replace=args.force)
     from .common import say
 
-    if args.format == "json":
-        say(extraction.report_json(str(out)))
-    else:
-        say(extraction.report_text() + f"\nĐã ghi {out}")
+    say(report)
     return 0
+
+
+def _empty(plan: Path) -> bool:
+    """A document with no words at all (an empty or blank file, page numbers only)."""
+    from ..extract.document import read_document
+    from ..extract.flow import paragraphs
+
+    return not paragraphs(read_document(plan))
 
 
 def _year(text: str) -> int:

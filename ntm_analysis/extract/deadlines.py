@@ -25,7 +25,8 @@ Dated = tuple[FoundDeadline, bool, str]
 
 def deadlines_in(text: str, this_year: int | None, folded: str | None = None) -> list[Dated]:
     """The deadlines of ``text`` in order (``folded``: its :func:`pfold`, details blanked)."""
-    f = pfold(text) if folded is None else folded
+    plain = pfold(text)
+    f = plain if folded is None else folded
     found = [(d, "") for d in find_deadlines(text)]
     taken = [(d.start, d.end) for d, _ in found]
     for pattern, note in ((THIS_YEAR, f"năm nay = {this_year}"), (MOVED_TO_YEAR, ""),
@@ -45,9 +46,12 @@ def deadlines_in(text: str, this_year: int | None, folded: str | None = None) ->
     found.sort(key=lambda x: x[0].start)
     out = []
     for d, note in found:
+        g = f
         window_start = max(f.rfind(";", max(0, d.cut - CUE_REACH), d.cut) + 1, d.cut - CUE_REACH)
-        cues = list(DEADLINE_CUE.finditer(f, window_start, d.cut))
-        valid = bool(cues) and not PAST.search(f, max(window_start, cues[-1].start() - 9), cues[-1].end())
+        if f is not plain and f[d.start:d.end] != plain[d.start:d.end]:  # in a detail in parentheses:
+            g, window_start = plain, max(window_start, plain.rfind("(", 0, d.start) + 1)  # its words there
+        cues = list(DEADLINE_CUE.finditer(g, window_start, d.cut))
+        valid = bool(cues) and not PAST.search(g, max(window_start, cues[-1].start() - 9), cues[-1].end())
         out.append((d, valid, note))
     return out
 

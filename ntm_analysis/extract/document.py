@@ -22,6 +22,7 @@ from ..io.package import MB, open_package, problem_text
 from ..io.text import read_text
 
 SUFFIXES = (".txt", ".md", ".markdown", ".docx")
+EMPTY_CELL = "(trống)"  # an empty cell of a Word table, so that the columns after it stay in place
 DOCX_TEXT = 20 * MB  # the document's own XML: python-docx holds it as a tree many times its size
 DOCX_PART = 100 * MB  # any part (a picture)
 DOCX_TOTAL = 300 * MB  # every part: python-docx reads them all
@@ -98,10 +99,14 @@ def lines_from_docx(path: Path) -> list[Line]:
             for r, row in enumerate(block.rows):
                 no += 1
                 cells: list[str] = []
+                seen: set[int] = set()
                 for cell in row.cells:
-                    value = nfc(cell.text)
-                    if value and (not cells or cells[-1] != value):  # merged cells repeat
-                        cells.append(value)
+                    if id(cell._tc) in seen:  # a merged cell is listed once for each column it spans
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(nfc(cell.text) or EMPTY_CELL)  # an empty cell too: the columns stay in place
+                while cells and cells[-1] == EMPTY_CELL:
+                    cells.pop()
                 if r == 0 and _is_header_row(cells):
                     continue
                 line = _line(no, " | ".join(cells), "table")
@@ -119,7 +124,8 @@ def lines_from_docx(path: Path) -> list[Line]:
 def _is_header_row(cells: list[str]) -> bool:
     from ..core.names import fold
 
-    words = {"co quan", "don vi", "nhiem vu", "noi dung", "tieu chi", "xa", "thoi han", "stt", "tt"}
+    words = {"co quan", "don vi", "nhiem vu", "noi dung", "tieu chi", "thoi han", "stt", "tt"}
+    # a table of communes keeps its header: the columns are read by it
     return bool(cells) and all(fold(c) in words for c in cells)
 
 

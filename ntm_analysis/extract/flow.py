@@ -31,7 +31,7 @@ from .patterns import pfold
 _PAGE = re.compile(r"^[\s\-–—]*(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?[\s\-–—]*$")
 #: a line that opens an item of its own: "1.", "1.2.", "a)", "II.", "(3)"
 OPENS = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]|[a-zđ]\s*\)|\(\s*[a-z\d]{1,2}\s*\)|"
-                    r"(?:x|ix|iv|v?i{1,3})\s*[.)])(?:\s|$)")
+                    r"(?:x|ix|iv|vi{0,3}|i{1,3})\s*[.)])(?:\s|$)")
 #: words after which a sentence cannot end (a line ending with one goes on)
 _DANGLING = frozenset("quy thang nam ngay so tieu va cua cac xa huyen tinh la tai voi cho "
                       "trong den tu theo ve dat chuan chi hoan thien thanh".split())
@@ -62,13 +62,24 @@ class Para:
         return self.lines[max(0, bisect.bisect_right(self.starts, offset) - 1)]
 
     def append(self, text: str, line: int, joiner: str) -> None:
+        """Add a line that continues the paragraph (``self.text`` is rebuilt by
+        :func:`paragraphs` once the paragraph is whole: no copy per line)."""
+        pieces = self.__dict__.setdefault("_pieces", [self.text])
+        size = self.__dict__.setdefault("_size", len(self.text))
         if joiner == "-":  # a hyphenated word: the hyphen goes, nothing between
-            self.text = self.text[:-1]
+            pieces[-1] = pieces[-1][:-1]
+            size -= 1
             joiner = ""
-        self.text += joiner
-        self.starts.append(len(self.text))
+        pieces.append(joiner + text)
+        self.starts.append(size + len(joiner))
         self.lines.append(line)
-        self.text += text
+        self._size = size + len(joiner) + len(text)
+
+    def close(self) -> None:
+        pieces = self.__dict__.pop("_pieces", None)
+        self.__dict__.pop("_size", None)
+        if pieces is not None:
+            self.text = "".join(pieces)
 
 
 def is_page_number(text: str) -> bool:
@@ -108,6 +119,8 @@ def continues(before: Line, line: Line) -> str | None:
         return None
     if first.islower() or prev.endswith((" -", " –")):
         return " "
+    if OPENS.match(prev_folded) and len(prev) < 120 and first.isupper():
+        return None  # a numbered heading ("II. Tình hình tại các xã") and a new sentence
     last_word = prev_folded.rsplit(None, 1)[-1] if prev_folded.split() else ""
     if last_word in _DANGLING or _ROMAN_QUARTER.match(folded):
         return " "
@@ -140,5 +153,7 @@ def paragraphs(lines: list[Line]) -> list[Para]:
         else:
             out[-1].append(line.text, line.no, joiner)
         prev = Line(line.no, line.text, line.bullet, line.style)
+    for para in out:
+        para.close()
     return out
 

@@ -126,7 +126,7 @@ class CommuneMention:
 _XA = re.compile(r"\b(?:cac\s+)?xa\s+")
 _NAME_WORD = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
 #: capitalised words that follow "xã" without naming a commune
-_NOT_NAMES = frozenset({"ubnd", "uy", "ntm", "hoi", "nong"})
+_NOT_NAMES = frozenset({"ubnd", "uy", "ntm", "hoi", "nong", "dat", "dang", "thuoc"})
 _PAREN_DISTRICT = re.compile(r"\s*\(([^()]{2,40})\)")
 
 
@@ -164,6 +164,8 @@ def find_communes(text: str, folded: str | None = None) -> list[CommuneMention]:
     folded = pfold(text) if folded is None else folded
     out: list[CommuneMention] = []
     for m in _XA.finditer(folded):
+        if text[m.start():m.end()].split()[-1].lower() != "xã":
+            continue  # "xa" (far), not "xã"
         several = folded.startswith("cac", m.start()) or bool(_COUNT_BEFORE.search(folded, max(0, m.start() - 12),
                                                                                     m.start()))
         at = m.end()
@@ -277,7 +279,7 @@ THIS_YEAR = re.compile(r"\b(?P<w>(?:(?:den|toi)\s+)?(?:het\s+|truoc\s+)?(?:(?:da
                        r"(?:quy\s+(?:iv|iii|ii|i|[1-4])\s+|thang\s+\d{1,2}\s+|(?:6|sau)\s+thang\s+(?:dau|cuoi)\s+)?"
                        r"nam\s+nay)\b")
 #: a stated count: "đạt 15/19 tiêu chí", "còn 03 tiêu chí", "2 tiêu chí bị giảm", "gồm 04 tiêu chí"
-STATED_MET = re.compile(r"\bdat\s+(?:du\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s+tieu chi)?")
+STATED_MET = re.compile(r"\bdat\s+(?:du\s+)?(\d{1,2})\s*/\s*(\d{1,2})\b(?=\s+(?:tieu chi|tc)\b)")
 STATED_MISSING = re.compile(r"\b(?:(?:con\s+(?:thieu\s+)?|chua\s+(?:dat|hoan thanh)\s+(?:ca\s+)?|gom\s+|"
                             r"hoan thien\s+(?:them\s+)?)" + COUNT + r"\s+(?:tieu chi|tc)\b|"
                             + COUNT + r"\s+(?:tieu chi|tc)\s+(?:bi giam|chua dat|con thieu))")

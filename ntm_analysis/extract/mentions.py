@@ -44,7 +44,7 @@ from .sentence import CriteriaList, Sentence
 from .subjects import LIKELY, SURE, WEAK, CommuneContext
 from .tables import Table, is_table_row, row_cells
 
-_ROMAN_HEADING = re.compile(r"^(?:x|ix|iv|v?i{1,3})\s*[.)]\s+\S")
+_ROMAN_HEADING = re.compile(r"^(?:x|ix|iv|vi{0,3}|i{1,3})\s*[.)]\s+\S")
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]?\s+(?P<t>\S.*)$")
 _LEAD = re.compile(r"^(?:[a-zđ]\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)])?\s*xa\s+")
 #: words between two criteria of one list: commas, "và", "cùng", "tiêu chí (số)"
@@ -254,7 +254,9 @@ class MentionReader(CommuneContext):
         name = re.sub(r"^(?:xã|xa)\s+", "", cells[table.commune], flags=re.IGNORECASE).strip(" *")
         if not name or not name[:1].isupper():
             return
-        commune = self._remember(CommuneMention(0, 0, name, ""))
+        named = find_communes("xã " + name)  # "An Tiến (Thanh Lâm)", "AN TIẾN"
+        commune = self._remember(CommuneMention(0, 0, named[0].name, named[0].district) if named
+                                 else CommuneMention(0, 0, name, ""))
         sent = Sentence.of(Para(cells[table.criteria], [0], [para.first_line]), 0, len(cells[table.criteria]))
         if re.match(r"\s*(?:khong|chua co)\b", sent.folded) or re.search(r"\bkhong\s+con\b", sent.folded):
             return
@@ -262,9 +264,10 @@ class MentionReader(CommuneContext):
         if table.due is not None and table.due < len(cells):  # the column is the deadline: no cue needed
             dues = deadlines_in(cells[table.due], self.this_year)
             due = (dues[0][0], dues[0][2]) if dues else None
+        polarity = table.polarity if table.polarity != "said" else (self._polarity_of(sent.folded) or "said")
         for lst in self._lists(sent):
             for m in lst.mentions:
-                self._apply(sent, commune, m, table.polarity, "bảng", SURE, due)
+                self._apply(sent, commune, m, polarity, "bảng", SURE, due)
 
     # -------------------------------------------------------------- pieces
     def _lists(self, sent: Sentence) -> list[CriteriaList]:
@@ -479,7 +482,8 @@ class MentionReader(CommuneContext):
         targets = self._open(communes, para_commune, sent.folded)
         if not targets and collective_ok and _COLLECTIVE_DEADLINE.search(sent.folded):
             targets = [g for gaps in self._waiting.values() for g in self._still(gaps)]
-        note = next((n for d, _, n in deadlines_in(sent.text, self.this_year, sent.folded) if d.start == due.start), "")
+        note = next((n for d, _, n in deadlines_in(sent.text, self.this_year, sent.folded) if d.start == due.start),
+                    "")
         for gap in targets:
             self._date(gap, (due, note), sent)
             gap.due_note = (gap.due_note + "; " if gap.due_note else "") + "hạn ở câu sau"

@@ -98,6 +98,8 @@ def _title(lines: list[Line], meta: DocumentMeta) -> None:
             return
     if lines:  # a news item or a portal note: its first line of words is its title
         paras = paragraphs(lines[:12])
+        if not paras:  # page numbers only
+            return
         first = next((p for p in paras if not _NOT_A_TITLE.search(pfold(p.text)) and not p.text.isupper()
                       and not OPENS.match(pfold(p.text))), paras[0])
         meta.title, meta.title_line, meta.kind = strip_trailing(first.text), first.first_line, "news"

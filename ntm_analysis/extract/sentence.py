@@ -25,7 +25,8 @@ class Sentence:
     @classmethod
     def of(cls, para: Para, start: int, end: int, folded: str | None = None) -> "Sentence":
         f = pfold(para.text) if folded is None else folded
-        return cls(para, start, para.text[start:end], mask_details(f[start:end]))
+        text = para.text[start:end]
+        return cls(para, start, text, _blank_lookalikes(text, mask_details(f[start:end])))
 
     def line(self, at: int) -> int:
         """The line of the character at ``at`` of the sentence."""
@@ -39,6 +40,24 @@ class CriteriaList:
     mentions: list[CriterionMention]
     start: int
     end: int
+
+
+#: words that fold to a polarity word ("đất" to "đạt", "thiểu" to "thiếu"): blanked so no cue is read
+_LOOKALIKES = re.compile(r"(?<!\w)(?:đất|đắt|thiểu)(?!\w)", re.IGNORECASE)
+
+
+def _blank_lookalikes(text: str, folded: str) -> str:
+    """``folded`` with the words of :data:`_LOOKALIKES` in ``text`` turned to "x"s.
+
+    >>> _blank_lookalikes("quy hoạch đất ở", "quy hoach dat o")
+    'quy hoach xxx o'
+    """
+    if not _LOOKALIKES.search(text):
+        return folded
+    chars = list(folded)
+    for m in _LOOKALIKES.finditer(text):
+        chars[m.start():m.end()] = "x" * (m.end() - m.start())
+    return "".join(chars)
 
 
 def mask_details(folded: str) -> str:

@@ -13,7 +13,7 @@ import re
 
 from ..core.names import commune_key
 from .lexicon import COLLECTIVE, CommuneMention, find_communes, listed_names
-from .patterns import COUNT, count_value
+from .patterns import count_value
 from .sentence import Sentence
 
 #: confidence of a gap read from a cue in its own clause, about a commune named there; of
@@ -105,12 +105,10 @@ class CommuneContext:
                     break
                 back.append(c)
             run = back[::-1]
-            between = f[run[-1].end:at]
-            counted = re.search(r"(?:\bcac|\b" + COUNT + r")\s+xa\s*$", f[:run[0].start])
-            if len(run) > 1 and (re.search(r"\b(?:deu|ca|cung)\b", between) or counted):
+            if len(run) > 1:  # "Xã A và xã B còn thiếu …", "hai xã A và B đều …": all of them
                 return run, SURE
             return [before[-1]], SURE
-        m = COLLECTIVE.search(f, 0, at)
+        m = COLLECTIVE.search(f, max(0, at - 200), at)
         if m:
             return self._collective(sent, m)
         if para_commune:

@@ -18,7 +18,8 @@ from .lexicon import GAP_POLARITIES, polarity_cues
 from .patterns import pfold
 
 
-_COMMUNE_HEADERS = {"xa", "ten xa", "don vi", "xa, thi tran", "dia phuong"}
+_COMMUNE_HEADERS = {"xa", "ten xa", "xa, thi tran", "dia phuong"}
+_DUE_WORDS = re.compile(r"\b(?:thoi han|thoi gian|han hoan thanh|han|khoi phuc xong)\b")
 
 
 def row_cells(text: str) -> list[str]:
@@ -45,13 +46,17 @@ class Table:
         """The table a header row opens, or ``None`` if the row is no header."""
         folded = [pfold(c) for c in cells]
         commune = next((i for i, c in enumerate(folded) if c.strip() in _COMMUNE_HEADERS), None)
+        if commune is None or any("nhiem vu" in c or "co quan" in c for c in folded):
+            return None  # no commune column, or a table of department tasks
         named = [i for i, c in enumerate(folded) if i != commune and re.search(r"\b(?:tieu chi|tc|dieu kien|noi dung)\b", c)
                  and not re.match(r"\s*so\b", c)]  # not "Số TC đạt", a count
-        if commune is None or not named:
+        named = [i for i in named if not _DUE_WORDS.match(folded[i].strip())] or named  # not "Thời gian … tiêu chí"
+        if not named:
             return None
         gap_words = [i for i in named if any(p in GAP_POLARITIES for _, _, p in polarity_cues(folded[i]))]
         criteria = (gap_words or named)[0]
         cues = [p for _, _, p in polarity_cues(folded[criteria]) if p in (*GAP_POLARITIES, "met")]
-        due = next((i for i, c in enumerate(folded) if re.search(r"\b(?:thoi han|thoi gian|han|khoi phuc)\b", c)),
-                   None)
-        return cls(commune, criteria, cues[0] if cues else "said", due)
+        polarity = cues[0] if cues else "reduced" if re.search(r"\b(?:can\s+)?khoi phuc\b", folded[criteria]) else "said"
+        due = next((i for i, c in enumerate(folded) if i not in (commune, criteria)
+                    and re.search(r"\b(?:thoi han|thoi gian|han|khoi phuc)\b", c)), None)
+        return cls(commune, criteria, polarity, due)
