@@ -8,8 +8,6 @@ is met may be read as a gap. ``make score`` prints the per-document figures.
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ import yaml
 from ntm_analysis.core.names import commune_key
 from ntm_analysis.extract import extract_plan, extract_text
 from ntm_analysis.extract.score import score
+from limited_run import run_ntm
 
 DATA = Path(__file__).parent / "data"
 CORPORA = [DATA / d for d in ("extract_corpus", "extract_holdout", "extract_holdout2", "extract_holdout3")]
@@ -168,47 +167,44 @@ def test_a_pdf_copy_is_read_across_its_broken_lines():
         ("Giao thông", 3, "2024Q3"), ("Lao động", 5, "2024Q3")]  # where each name begins
 
 
-def _ntm(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ntm_analysis.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+def _extract(name: str, tmp_path: Path):
+    """``ntm extract`` on a corpus document into ``tmp_path``: the run and the workbook."""
+    out = tmp_path / (Path(name).stem + ".xlsx")
+    done = run_ntm("extract", DATA / "extract_corpus" / name, "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return done, out
 
 
 def test_cli_news_item_to_a_workbook_the_analyses_read(tmp_path):
-    out = tmp_path / "tin.xlsx"
-    r = _ntm("extract", str(DATA / "extract_corpus" / "05_ha_nguyen_tin_tinh_nang_cao.txt"), "--out", str(out),
-             cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
+    r, out = _extract("05_ha_nguyen_tin_tinh_nang_cao.txt", tmp_path)
     assert "Năm 2024 lấy từ dòng ngày tháng (suy ra), dòng 2" in r.stdout
     assert "dòng 6 Phú Mỹ (huyện Đông Sơn Hạ): Thu nhập, hạn cuối năm nay; độ tin cậy cao" in r.stdout
-    v = _ntm("summary", "--data", str(out), cwd=tmp_path)
+    v = run_ntm("summary", "--data", out, cwd=tmp_path)
     assert v.returncode == 0, v.stderr
     assert "4 xã; còn 7 tiêu chí" in v.stdout
 
 
 def test_cli_basic_plan_keeps_its_level(tmp_path):
-    out = tmp_path / "co_ban.xlsx"
-    r = _ntm("extract", str(DATA / "extract_corpus" / "03_ninh_khe_ke_hoach_co_ban_2025.txt"), "--out", str(out),
-             cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
+    r, out = _extract("03_ninh_khe_ke_hoach_co_ban_2025.txt", tmp_path)
     assert "Đọc theo Bộ tiêu chí quốc gia về xã NTM giai đoạn 2021-2025 (suy ra từ tiêu đề" in r.stdout
     import pandas as pd
 
     communes = pd.read_excel(out, sheet_name=None, engine="openpyxl")
     sheet = next(df for df in communes.values() if "Mức phấn đấu" in df.columns)
     assert set(sheet["Mức phấn đấu"]) == {"đạt chuẩn"}
-    v = _ntm("validate", str(out), cwd=tmp_path)
+    v = run_ntm("validate", out, cwd=tmp_path)
     assert v.returncode == 0 and "0 lỗi" in v.stdout, v.stdout + v.stderr
 
 
 def test_cli_no_year_anywhere_is_an_error_naming_the_way_out(tmp_path):
     doc = tmp_path / "tin.txt"
     doc.write_text("Tin ngắn\nXã Tân Lập còn thiếu tiêu chí Y tế.\n", encoding="utf-8")
-    r = _ntm("extract", str(doc), cwd=tmp_path)
+    r = run_ntm("extract", doc, cwd=tmp_path)
     assert r.returncode == 1 and "--year" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "tin.xlsx").exists()
-    bad = _ntm("extract", str(doc), "--year", "năm nay", cwd=tmp_path)
+    bad = run_ntm("extract", doc, "--year", "năm nay", cwd=tmp_path)
     assert bad.returncode == 2 and "không phải năm" in bad.stderr
-    ok = _ntm("extract", str(doc), "--year", "2024", cwd=tmp_path)
+    ok = run_ntm("extract", doc, "--year", "2024", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "Năm 2024 lấy từ tham số --year" in ok.stdout
 
@@ -268,5 +264,5 @@ def test_a_word_table_with_an_empty_cell_and_a_plain_header(tmp_path):
 def test_cli_an_empty_document_is_said_to_be_empty(tmp_path):
     doc = tmp_path / "trong.txt"
     doc.write_text("  \n\n", encoding="utf-8")
-    r = _ntm("extract", str(doc), cwd=tmp_path)
+    r = run_ntm("extract", doc, cwd=tmp_path)
     assert r.returncode == 1 and "văn bản trống" in r.stderr and "Traceback" not in r.stderr

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             raise
         except Exception as exc:  # keep the promise: a message, never a traceback
             raise UserError(f"{plan}: không đọc được văn bản ({type(exc).__name__}: {exc})", 1) from None
-        if extraction.tables["communes"].empty and _empty(plan):
+        if extraction.document.empty:
             raise UserError(f"{plan}: văn bản trống (không có chữ nào để đọc)", 1)
         if extraction.tables["communes"].empty:
             raise UserError(f"{plan}: không tìm thấy xã nào có tiêu chí còn thiếu hay mốc hồ sơ (cần câu như "
@@ -95,14 +95,6 @@ def run(args: argparse.Namespace) -> int:
 
     say(report)
     return 0
-
-
-def _empty(plan: Path) -> bool:
-    """A document with no words at all (an empty or blank file, page numbers only)."""
-    from ..extract.document import read_document
-    from ..extract.flow import paragraphs
-
-    return not paragraphs(read_document(plan))
 
 
 def _year(text: str) -> int:

@@ -61,26 +61,6 @@ class Para:
         """The line of the character at ``offset``."""
         return self.lines[max(0, bisect.bisect_right(self.starts, offset) - 1)]
 
-    def append(self, text: str, line: int, joiner: str) -> None:
-        """Add a line that continues the paragraph (``self.text`` is rebuilt by
-        :func:`paragraphs` once the paragraph is whole: no copy per line)."""
-        pieces = self.__dict__.setdefault("_pieces", [self.text])
-        size = self.__dict__.setdefault("_size", len(self.text))
-        if joiner == "-":  # a hyphenated word: the hyphen goes, nothing between
-            pieces[-1] = pieces[-1][:-1]
-            size -= 1
-            joiner = ""
-        pieces.append(joiner + text)
-        self.starts.append(size + len(joiner))
-        self.lines.append(line)
-        self._size = size + len(joiner) + len(text)
-
-    def close(self) -> None:
-        pieces = self.__dict__.pop("_pieces", None)
-        self.__dict__.pop("_size", None)
-        if pieces is not None:
-            self.text = "".join(pieces)
-
 
 def is_page_number(text: str) -> bool:
     """A line that holds a page number only.
@@ -140,20 +120,25 @@ def _name_word(word: str) -> bool:
 
 def paragraphs(lines: list[Line]) -> list[Para]:
     """The document's paragraphs: continued lines joined, page-number lines left out."""
-    out: list[Para] = []
+    groups: list[tuple[Line, list[str], list[int], list[int]]] = []  # first line, pieces, starts, lines
+    size = 0
     prev: Line | None = None
     for line in lines:
         if is_page_number(line.text):
             if prev is not None and prev.no + 1 == line.no:  # the lines around it still continue
                 prev = Line(line.no, prev.text, prev.bullet, prev.style)
             continue
-        joiner = continues(prev, line) if prev is not None and out else None
+        joiner = continues(prev, line) if prev is not None and groups else None
         if joiner is None:
-            out.append(Para(line.text, [0], [line.no], line.bullet, line.style))
+            groups.append((line, [line.text], [0], [line.no]))
+            size = len(line.text)
         else:
-            out[-1].append(line.text, line.no, joiner)
+            _, pieces, starts, nos = groups[-1]
+            if joiner == "-":  # a hyphenated word: the hyphen goes, nothing between
+                pieces[-1], size, joiner = pieces[-1][:-1], size - 1, ""
+            pieces.append(joiner + line.text)
+            starts.append(size + len(joiner))
+            nos.append(line.no)
+            size += len(joiner) + len(line.text)
         prev = Line(line.no, line.text, line.bullet, line.style)
-    for para in out:
-        para.close()
-    return out
-
+    return [Para("".join(pieces), starts, nos, first.bullet, first.style) for first, pieces, starts, nos in groups]

@@ -25,6 +25,10 @@ from .patterns import COUNT, pfold
 # ----------------------------------------------------------------- criteria
 #: aliases that name a thing, not only a criterion ("sản phẩm OCOP", "bưu điện", "hộ
 #: nghèo"): read as a criterion only where "tiêu chí" introduces them
+#: the word "tiêu chí" or its abbreviation "TC"; with "điều kiện" (the model set's word), the
+#: words that introduce criteria (regular-expression pieces, on folded text)
+TC = r"(?:tieu chi|tc)"
+MARKER = r"(?:tieu chi|tc|dieu kien)"
 _GENERIC = frozenset({"ocop", "san pham ocop", "chuong trinh ocop", "buu dien", "ho ngheo", "nha o",
                       "cho nong thon", "an ninh trat tu", "thu nhap binh quan dau nguoi",
                       "dat chuan xa ntm nang cao", "dat chuan ntm nang cao", "lao dong co viec lam",
@@ -76,7 +80,7 @@ class CriteriaScanner:
     def _key(text: str) -> str:
         return " ".join(re.split(r"[\s,\-–]+", text.strip()))
 
-    _NUMBER = re.compile(r"\b(?:tieu chi|tc|dieu kien)\s+(?:so\s+)?0?(\d{1,2})\b(?![/.,]\d)|"
+    _NUMBER = re.compile(r"\b" + MARKER + r"\s+(?:so\s+)?0?(\d{1,2})\b(?![/.,]\d)|"
                          r"(?:\bva|,)\s+so\s+0?(\d{1,2})\b(?![/.,]\d)")
 
     def find(self, text: str, folded: str | None = None) -> list[CriterionMention]:
@@ -168,20 +172,7 @@ def find_communes(text: str, folded: str | None = None) -> list[CommuneMention]:
             continue  # "xa" (far), not "xã"
         several = folded.startswith("cac", m.start()) or bool(_COUNT_BEFORE.search(folded, max(0, m.start() - 12),
                                                                                     m.start()))
-        at = m.end()
-        run: list[CommuneMention] = []
-        while True:
-            name, end = _name_at(text, at)
-            if not name:
-                break
-            district, end = _district(text, end)
-            run.append(CommuneMention(at, end, _title(name), district))
-            if not several:
-                break
-            sep = re.match(r"\s*(?:,|\bva\b|\bvà\b)\s*(?:xa\s+|xã\s+)?", text[end:end + 12])
-            if not sep:
-                break
-            at = end + sep.end()
+        run = _names_from(text, m.end(), several)
         if len(run) > 1 and run[-1].district:  # "Tân Mỹ, Sơn Hà và Phù Lưu (Bình Lãng)": one district for all
             run = [c if c.district else CommuneMention(c.start, c.end, c.name, run[-1].district) for c in run]
         out.extend(run)
@@ -206,17 +197,28 @@ def listed_names(text: str, folded: str | None = None) -> list[CommuneMention]:
     folded = pfold(text) if folded is None else folded
     out: list[CommuneMention] = []
     for m in _LISTED.finditer(folded):
-        at = m.end()
-        while True:
-            name, end = _name_at(text, at)
-            if not name:
-                break
-            district, end = _district(text, end)
-            out.append(CommuneMention(at, end, _title(name), district))
-            sep = re.match(r"\s*(?:,|\bvà\b)\s*(?:xã\s+)?", text[end:end + 12], re.IGNORECASE)
-            if not sep:
-                break
-            at = end + sep.end()
+        out.extend(_names_from(text, m.end(), True))
+    return out
+
+
+#: between two names of a list of communes: ", ", " và ", ", xã "
+_NAME_SEP = re.compile(r"\s*(?:,|\bvà\b)\s*(?:xã\s+)?", re.IGNORECASE)
+
+
+def _names_from(text: str, at: int, several: bool) -> list[CommuneMention]:
+    """The commune named at ``at`` (with the district in parentheses after it), and when
+    ``several``, the names listed after it ("Yên Lộc, Thống Nhất và Cẩm Hoàng")."""
+    out: list[CommuneMention] = []
+    while True:
+        name, end = _name_at(text, at)
+        if not name:
+            break
+        district, end = _district(text, end)
+        out.append(CommuneMention(at, end, _title(name), district))
+        sep = _NAME_SEP.match(text[end:end + 12]) if several else None
+        if not sep:
+            break
+        at = end + sep.end()
     return out
 
 
@@ -231,7 +233,7 @@ GAP_POLARITIES = ("missing", "reduced")  # the polarities that make a gap
 #: ``target``, ``task`` and ``funding`` ("kinh phí cho tiêu chí X còn thiếu") name a
 #: criterion without saying it is missing
 _CUES = [
-    (r"khong\s+(?:con\s+)?(?:thieu|co\s+(?:tieu chi|tc))", "none"),
+    (r"khong\s+(?:con\s+)?(?:thieu|co\s+" + TC + r")", "none"),
     (r"bi\s+(?:giam|rot)|rot", "reduced"),
     (r"(?:con\s+)?thieu|chua\s+(?:dat|hoan thanh|hoan thien|dap ung)|diem nghen|vuong(?:\s+mac)?|"
      r"khong\s+(?:con\s+)?dat|duoi chuan|chua\s+(?:xay dung|lua chon|thuc hien|trien khai)(?:\s+duoc)?|"
@@ -279,10 +281,10 @@ THIS_YEAR = re.compile(r"\b(?P<w>(?:(?:den|toi)\s+)?(?:het\s+|truoc\s+)?(?:(?:da
                        r"(?:quy\s+(?:iv|iii|ii|i|[1-4])\s+|thang\s+\d{1,2}\s+|(?:6|sau)\s+thang\s+(?:dau|cuoi)\s+)?"
                        r"nam\s+nay)\b")
 #: a stated count: "đạt 15/19 tiêu chí", "còn 03 tiêu chí", "2 tiêu chí bị giảm", "gồm 04 tiêu chí"
-STATED_MET = re.compile(r"\bdat\s+(?:du\s+)?(\d{1,2})\s*/\s*(\d{1,2})\b(?=\s+(?:tieu chi|tc)\b)")
+STATED_MET = re.compile(r"\bdat\s+(?:du\s+)?(\d{1,2})\s*/\s*(\d{1,2})\b(?=\s+" + TC + r"\b)")
 STATED_MISSING = re.compile(r"\b(?:(?:con\s+(?:thieu\s+)?|chua\s+(?:dat|hoan thanh)\s+(?:ca\s+)?|gom\s+|"
-                            r"hoan thien\s+(?:them\s+)?)" + COUNT + r"\s+(?:tieu chi|tc)\b|"
-                            + COUNT + r"\s+(?:tieu chi|tc)\s+(?:bi giam|chua dat|con thieu))")
+                            r"hoan thien\s+(?:them\s+)?)" + COUNT + r"\s+" + TC + r"\b|"
+                            + COUNT + r"\s+" + TC + r"\s+(?:bi giam|chua dat|con thieu))")
 
 
 def district_words(text: str) -> list[str]:

@@ -36,8 +36,8 @@ from .commune import Finding
 from .document import Line
 from .deadlines import deadlines_in, take
 from .flow import OPENS, Para, paragraphs
-from .lexicon import (GAP_POLARITIES, NO_DEADLINE, STATED_MET, STATED_MISSING, CommuneMention, CriterionMention,
-                      criteria_scanner, district_words, find_communes, polarity_cues)
+from .lexicon import (GAP_POLARITIES, MARKER, NO_DEADLINE, STATED_MET, STATED_MISSING, TC, CommuneMention,
+                      CriterionMention, criteria_scanner, district_words, find_communes, polarity_cues)
 from .patterns import COUNT, FoundDeadline, count_value, pfold, sentences, strip_trailing
 from .records import Gap, Met, Stated, count_findings
 from .sentence import CriteriaList, Sentence
@@ -48,7 +48,7 @@ _ROMAN_HEADING = re.compile(r"^(?:x|ix|iv|vi{0,3}|i{1,3})\s*[.)]\s+\S")
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]?\s+(?P<t>\S.*)$")
 _LEAD = re.compile(r"^(?:[a-zđ]\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)])?\s*xa\s+")
 #: words between two criteria of one list: commas, "và", "cùng", "tiêu chí (số)"
-_LIST_SEP = re.compile(r"^(?:[\s,;()]|\b(?:va|cung|hoac|voi)\b|\b(?:cac\s+)?(?:tieu chi|tc)(?:\s+(?:so|ve))?\b|[\-–])*$")
+_LIST_SEP = re.compile(r"^(?:[\s,;()]|\b(?:va|cung|hoac|voi)\b|\b(?:cac\s+)?" + TC + r"(?:\s+(?:so|ve))?\b|[\-–])*$")
 #: a number and its name: "tiêu chí 06 – Cơ sở vật chất văn hóa", "tiêu chí số 16 về Văn hóa"
 _NUMBER_NAME = re.compile(r"^\s*(?:[\-–—:.(]|\bve\b)?\s*$")
 _TASK_PARA = re.compile(r"^(?:\d{1,2}\s*[.)]\s*)?(?:phong|van phong|ban|trung tam|chi cuc|cong an|uy ban|ubnd|"
@@ -56,8 +56,8 @@ _TASK_PARA = re.compile(r"^(?:\d{1,2}\s*[.)]\s*)?(?:phong|van phong|ban|trung ta
 _DEPARTMENT_SECTION = re.compile(r"\b(?:to chuc thuc hien|giai phap|kien nghi|de xuat|noi nhan)\b")
 #: "N tiêu chí" before a list, and ", và" before the next part of it
 #: the words that introduce criteria: "tiêu chí", its abbreviation "TC", "điều kiện" (model set)
-_MARKER = re.compile(r"\b(?:tieu chi|tc|dieu kien)\b")
-_COUNTED = re.compile(r"\b" + COUNT + r"\s+(?:tieu chi|tc)\b")
+_MARKER = re.compile(r"\b" + MARKER + r"\b")
+_COUNTED = re.compile(r"\b" + COUNT + r"\s+" + TC + r"\b")
 _AND_NEXT = re.compile(r",\s*va\s*$")
 #: the end of a bullet's label: ":" or a dash, a parenthesis before it ("Tiêu chí số 5 (Trường học):")
 _LABEL_END = re.compile(r"\s*\)?\s*(?:\([^()]*\)\s*)?[:\-–—]")
@@ -365,7 +365,7 @@ class MentionReader(CommuneContext):
         if not (sent.para.bullet or numbered) or sent.offset > start:
             return False
         head = sent.folded[max(0, start - sent.offset):lst.start].strip()
-        return bool(re.fullmatch(r"(?:(?:tieu chi|tc|dieu kien)(?:\s+(?:so|ve))?)?", head)) \
+        return bool(re.fullmatch(r"(?:" + MARKER + r"(?:\s+(?:so|ve))?)?", head)) \
             and bool(_LABEL_END.match(sent.folded, lst.end))
 
     def _maybe(self, sent: Sentence, lst: CriteriaList, communes: list[CommuneMention],

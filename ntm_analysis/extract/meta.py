@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..config import DEFAULT_CATALOGUE
 from .document import Line
-from .flow import OPENS, paragraphs
+from .flow import OPENS, Para, paragraphs
 from .patterns import capitalized_run, pfold, strip_trailing
 
 _TITLE_WORDS = ("ke hoach", "bao cao", "thong bao", "chuong trinh", "de an", "to trinh")
@@ -59,6 +59,7 @@ class DocumentMeta:
     author: str = ""  # the commune that wrote it ("UBND XÃ HÒA BÌNH")
     catalogue: str = DEFAULT_CATALOGUE
     catalogue_from: str = "default"  # given | title | default
+    empty: bool = False  # no words at all (an empty file, page numbers only)
 
     @property
     def this_year(self) -> int | None:
@@ -69,10 +70,12 @@ class DocumentMeta:
 def read_meta(lines: list[Line], catalogue_id: str | None = None, year: int | None = None) -> DocumentMeta:
     """The meta data of a document's lines (``catalogue_id``/``year``: given by the user)."""
     meta = DocumentMeta()
-    _title(lines, meta)
-    _dates(lines, meta, year)
-    meta.district = _place(lines, "huyen")
-    meta.province = _place(lines, "tinh")
+    paras = paragraphs(lines)
+    meta.empty = not paras
+    _title(lines, paras, meta)
+    _dates(lines, paras, meta, year)
+    meta.district = _place(paras, "huyen")
+    meta.province = _place(paras, "tinh")
     for line in lines[:4]:
         m = _AUTHOR.search(pfold(line.text))
         if m:
@@ -85,7 +88,7 @@ def read_meta(lines: list[Line], catalogue_id: str | None = None, year: int | No
     return meta
 
 
-def _title(lines: list[Line], meta: DocumentMeta) -> None:
+def _title(lines: list[Line], paras: list[Para], meta: DocumentMeta) -> None:
     for i, line in enumerate(lines[:40]):
         f = pfold(line.text)
         if f.startswith(_TITLE_WORDS):
@@ -97,11 +100,11 @@ def _title(lines: list[Line], meta: DocumentMeta) -> None:
             meta.kind = next((k for w, k in _KIND.items() if f.startswith(w)), "plan")
             return
     if lines:  # a news item or a portal note: its first line of words is its title
-        paras = paragraphs(lines[:12])
-        if not paras:  # page numbers only
+        opening = [p for p in paras if p.first_line <= lines[min(11, len(lines) - 1)].no]
+        if not opening:  # page numbers only
             return
-        first = next((p for p in paras if not _NOT_A_TITLE.search(pfold(p.text)) and not p.text.isupper()
-                      and not OPENS.match(pfold(p.text))), paras[0])
+        first = next((p for p in opening if not _NOT_A_TITLE.search(pfold(p.text)) and not p.text.isupper()
+                      and not OPENS.match(pfold(p.text))), opening[0])
         meta.title, meta.title_line, meta.kind = strip_trailing(first.text), first.first_line, "news"
 
 
@@ -110,7 +113,7 @@ def _years(text: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(folded)]
 
 
-def _dates(lines: list[Line], meta: DocumentMeta, given: int | None) -> None:
+def _dates(lines: list[Line], paras: list[Para], meta: DocumentMeta, given: int | None) -> None:
     for line in lines[:12]:
         m = _DATE_LINE.search(pfold(line.text))
         if m:
@@ -123,7 +126,7 @@ def _dates(lines: list[Line], meta: DocumentMeta, given: int | None) -> None:
     if years:
         meta.year, meta.year_from, meta.year_line = years[-1], "title", meta.title_line
         return
-    for para in paragraphs(lines)[:15]:
+    for para in paras[:15]:
         folded = _PERIOD.sub(" ", pfold(para.text))
         this = _THIS_YEAR_TARGET.search(folded) if meta.dated else None
         for m in _TARGET_YEAR.finditer(folded):
@@ -140,11 +143,11 @@ def _dates(lines: list[Line], meta: DocumentMeta, given: int | None) -> None:
         meta.year, meta.year_from, meta.year_line = meta.dated, "date line", meta.date_line
 
 
-def _place(lines: list[Line], word: str) -> str:
+def _place(paras: list[Para], word: str) -> str:
     """The first proper name after "huyện"/"tỉnh" (a name in capitals, as in a
     letterhead, only when no other is written)."""
     names = []
-    for line in paragraphs(lines):  # a name broken across lines is read whole
+    for line in paras:  # a name broken across lines is read whole
         for m in re.finditer(rf"\b{word}\s+", pfold(line.text)):
             name = _one_case(capitalized_run(line.text[m.end():]))
             if name and not pfold(name).startswith(("uy", "ubnd")):

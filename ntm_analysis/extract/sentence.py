@@ -5,11 +5,11 @@ import re
 from dataclasses import dataclass
 
 from .flow import Para
-from .lexicon import CriterionMention
+from .lexicon import MARKER, CriterionMention
 from .patterns import pfold
 
 #: a parenthesis that holds a list of criteria: "3 tiêu chí (", "3 tiêu chí xã NTM nâng cao ("
-_LIST_PAREN = re.compile(r"\b(?:tieu chi|tc|dieu kien)(?:\s+(?:xa|ntm|nang cao|kieu mau|con thieu|con lai))*\s*$")
+_LIST_PAREN = re.compile(r"\b" + MARKER + r"(?:\s+(?:xa|ntm|nang cao|kieu mau|con thieu|con lai))*\s*$")
 
 
 @dataclass
